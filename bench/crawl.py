@@ -1,0 +1,100 @@
+"""Benchmark the crawl over a synthetic loopback web.
+
+Prints: pages per second, archive overhead (same crawl with the archive
+pipeline off), bytes and requests of a re-crawl of the unchanged web, and
+peak memory of the crawl process.
+
+    python bench/crawl.py [--sites 50] [--pages 200] [--latency 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from crawler.cli import fast_crawl_settings
+from crawler.demo.synthetic import SyntheticWeb
+
+
+def crawl(db: Path, sites_csv: Path, extra: list[str] = ()) -> tuple[float, int]:
+    """Run one crawl in a child process: (seconds, peak RSS in MB of that child)."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db),
+                    "--sites", str(sites_csv), "--max-pages-per-site", "400",
+                    *fast_crawl_settings(), *extra], check=False)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) // 1024
+
+
+def last_run(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    row = dict(conn.execute("select * from crawl_runs order by id desc limit 1").fetchone())
+    row["snapshots"] = conn.execute("select count(*) from snapshots").fetchone()[0]
+    conn.close()
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.02)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, \
+            SyntheticWeb(n_sites=args.sites, pages_per_site=args.pages,
+                         latency=args.latency) as web:
+        tmp = Path(tmp)
+        sites_csv = web.write_sites_csv(tmp / "sites.csv")
+        t_plain, _ = crawl(tmp / "plain.db", sites_csv,
+                           ["-s", "ITEM_PIPELINES={}"])
+        plain = last_run_or_stats(tmp / "plain.db")
+        t_first, peak = crawl(tmp / "archive.db", sites_csv)
+        first = last_run(tmp / "archive.db")
+        t_again, _ = crawl(tmp / "archive.db", sites_csv)
+        again = last_run(tmp / "archive.db")
+        web.set_version(2)
+        t_v2, _ = crawl(tmp / "archive.db", sites_csv)
+        v2 = last_run(tmp / "archive.db")
+    figures = {
+        "web": f"{args.sites} sites x {args.pages} pages, latency {args.latency}s",
+        "first_crawl_seconds": round(t_first, 2),
+        "first_crawl_requests": first["requests"],
+        "pages_per_second": round(first["requests"] / t_first, 1),
+        "archived_pages": first["new_pages"],
+        "crawl_without_archive_seconds": round(t_plain, 2),
+        "archive_overhead_percent": round(100 * (t_first - t_plain) / t_plain, 1),
+        "plain_requests": plain,
+        "recrawl_seconds": round(t_again, 2),
+        "recrawl_requests": again["requests"],
+        "recrawl_bytes": again["bytes"],
+        "first_crawl_bytes": first["bytes"],
+        "recrawl_bytes_percent_of_first": round(100 * again["bytes"] / max(1, first["bytes"]), 2),
+        "recrawl_new_snapshots": again["snapshots"] - first["snapshots"],
+        "v2_new_versions": v2["new_versions"], "v2_seconds": round(t_v2, 2),
+        "peak_memory_mb": peak,
+    }
+    print(json.dumps(figures, indent=2))
+
+
+def last_run_or_stats(db: Path):
+    """With the pipeline off there is no crawl_runs row: report what exists."""
+    if not db.exists():
+        return None
+    try:
+        return last_run(db)["requests"]
+    except (sqlite3.Error, TypeError):
+        return None
+
+
+if __name__ == "__main__":
+    main()

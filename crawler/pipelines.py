@@ -1,0 +1,108 @@
+"""The one pipeline that writes to the archive."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+
+from scrapy import signals
+
+from crawler.archive import Archive
+from crawler.items import FetchErrorItem, PageItem
+from crawler.quality import body_problem
+
+logger = logging.getLogger(__name__)
+
+RUN_COUNTS = ("requests", "bytes", "new_pages", "new_versions", "text_changes",
+              "unchanged", "not_modified", "gone", "errors")
+
+
+class ArchivePipeline:
+    """Stores PageItems as snapshots and FetchErrorItems as fetch_errors.
+
+    Each item is written in its own transaction, so a killed crawl loses at
+    most the item being written. Run counts are saved every few items so an
+    interrupted run still shows how far it got.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("ARCHIVE_PATH")
+        self.counts: Counter = Counter()
+        self.errors_by_kind: Counter = Counter()
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        self.archive = Archive(self.path)
+        self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+        spider.run_id = self.run_id
+        self.crawler.stats.set_value("archive/run_id", self.run_id)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, FetchErrorItem):
+            self._error(item.url, item.site, item.kind, item.message, item.http_status)
+        elif isinstance(item, PageItem):
+            self._page(item)
+        if sum(self.counts.values()) % 25 == 0:
+            self.archive.update_run(self.run_id, self._run_counts())
+        return item
+
+    def _page(self, item: PageItem) -> None:
+        problem = body_problem(item) if item.status == 200 else None
+        if problem:
+            self._error(item.url, item.site, *problem, item.status)
+            return
+        outcome = self.archive.record_response(self.run_id, item)
+        if outcome.kind == "ignored" and item.status >= 400:
+            # A link to a page we never had: a broken link, not a removal.
+            self._error(item.url, item.site, "http_4xx", f"HTTP {item.status}", item.status)
+            return
+        self.counts[outcome.kind] += 1
+        if outcome.kind in ("new_page", "new_version") and outcome.text_changed:
+            self.counts["text_changes"] += 1
+        if outcome.text_error:
+            kind = "pdf" if "pdf" in outcome.text_error.lower() else "decode"
+            self._error(item.url, item.site, kind, outcome.text_error, item.status)
+        self.crawler.stats.inc_value(f"archive/{outcome.kind}")
+
+    def _error(self, url, site, kind, message, status=None) -> None:
+        self.archive.record_error(self.run_id, url, site, kind, message, status)
+        self.counts["errors"] += 1
+        self.errors_by_kind[kind] += 1
+        self.crawler.stats.inc_value("archive/errors")
+        self.crawler.stats.inc_value(f"archive/errors/{kind}")
+
+    def _run_counts(self) -> dict:
+        stats = self.crawler.stats
+        counts = {
+            "requests": stats.get_value("downloader/request_count", 0),
+            "bytes": stats.get_value("downloader/response_bytes", 0),
+            "new_pages": self.counts["new_page"],
+            "new_versions": self.counts["new_version"],
+            "text_changes": self.counts["text_changes"],
+            "unchanged": self.counts["unchanged"],
+            "not_modified": self.counts["not_modified"],
+            "gone": self.counts["gone"],
+            "errors": self.counts["errors"],
+        }
+        return counts
+
+    def spider_closed(self, spider, reason) -> None:
+        if self.archive is None:
+            return
+        status = "ok" if reason == "finished" else "interrupted"
+        summary = json.dumps({"finish_reason": reason,
+                              "errors_by_kind": dict(self.errors_by_kind)},
+                             ensure_ascii=False)
+        self.archive.update_run(self.run_id, self._run_counts(), status, summary)
+        self.archive.close()
+        self.archive = None

@@ -1,0 +1,72 @@
+"""Scrapy settings shared by every spider.
+
+Politeness first: these crawls visit public-sector sites that owe us
+nothing. One or two requests at a time per host, many hosts in parallel,
+robots.txt obeyed, an honest User-Agent with a contact URL.
+"""
+
+BOT_NAME = "medborgarloften"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Who we are. Operators should set MEDBORGARLOFTEN_CONTACT to their own page.
+CONTACT_URL = "https://github.com/medborgarloften/medborgarloften"
+USER_AGENT = f"medborgarloften/0.1 (+{CONTACT_URL}; archive of Swedish medborgarlöften)"
+
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+
+# Many sites at once, few requests per site.
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 15 * 1024 * 1024   # larger pages are recorded as too_large
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# Retries with exponential backoff (and Retry-After) replace Scrapy's
+# immediate retries, see crawler.middlewares.BackoffRetryMiddleware.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0        # seconds; doubled per retry
+RETRY_BACKOFF_MAX = 60.0        # cap, also for Retry-After
+
+# 304 reaches the spider (conditional re-crawl); 404/410 too (pages gone).
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ConditionalRequestMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.Progress": 500,
+}
+
+# Where the archive lives; the CLI sets it from --db.
+ARCHIVE_PATH = "archive.db"
+# Per-site budget of the focused municipal crawl.
+MAX_PAGES_PER_SITE = 300
+MAX_DEPTH_PER_SITE = 5
+# Stop reading an archived page's text beyond this (cheap on huge pages).
+ARCHIVE_STORE_PAGES = True
+
+DEPTH_PRIORITY = 0
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = False
+REMOTE_CONTROL_ENABLED = False   # Scrapy ≥2.19 would open a control port otherwise

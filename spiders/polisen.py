@@ -1,0 +1,108 @@
+"""polisen.se: the medborgarlöften section, county pages → municipality pages.
+
+The section has moved over the years; both known roots are walked. Every
+page below a root whose text speaks of medborgarlöften is archived and
+tagged with the municipalities its URL slug names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+
+from crawler.relevance import fold, mentions_promise
+from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
+from normalize.pagetext import html_main_text
+
+BASE_URL = "https://polisen.se/"
+SECTION_PATHS = (
+    "/om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/",
+    "/om-polisen/medborgarloften/",
+)
+SITE = "polisen"
+
+
+class PolisenSpider(ArchiveSpider):
+    name = "polisen"
+
+    def __init__(self, base_url: str | None = None, max_pages: int | str = 2000, **kwargs):
+        super().__init__(**kwargs)
+        self.base_url = base_url or BASE_URL
+        self.max_pages = int(max_pages)
+        self.host = urlsplit(self.base_url).hostname
+        self.scheduled = 0
+        self.run_args = {"base_url": self.base_url, "max_pages": self.max_pages}
+
+    async def start(self):
+        for path in SECTION_PATHS:
+            yield self._request(urljoin(self.base_url, path), "start")
+        for url in self.known_urls(SITE):
+            yield self._request(url, "known")
+
+    def _request(self, url: str, via: str):
+        self.scheduled += 1
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error,
+                              meta={"site_code": SITE, "found_via": via})
+
+    def in_section(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.hostname == self.host and any(
+            parts.path.startswith(p) for p in SECTION_PATHS)
+
+    def parse(self, response):
+        via = response.meta.get("found_via", "link")
+        codes = municipality_codes_for(response.url)
+        if response.status in (304, 404, 410) or is_pdf(response):
+            yield self.page_item(response, SITE, codes, via)
+            return
+        if not is_html(response):
+            return
+        if self._is_promise_page(response):
+            yield self.page_item(response, SITE, codes, via)
+        for href in response.css("a[href]::attr(href)").getall():
+            url = urljoin(response.url, href.strip()).split("#")[0]
+            if (self.in_section(url) or url.lower().endswith(".pdf")) \
+                    and urlsplit(url).hostname == self.host and self.scheduled < self.max_pages:
+                yield self._request(url, "link")
+
+    def _is_promise_page(self, response) -> bool:
+        path = urlsplit(response.url).path
+        below_root = any(path.startswith(p) and len(path) > len(p) for p in SECTION_PATHS)
+        return below_root and mentions_promise(html_main_text(response.text))
+
+
+def municipality_codes_for(url: str) -> list[str]:
+    """Municipality codes named by a polisen.se URL's last path segments.
+
+    Slugs are folded names ('malung-salen'), genitive forms ('falu') or a
+    local police area inside a city ('goteborg-hisingen'): the longest
+    municipality slug that is the segment or its '-'-prefix wins.
+    """
+    segments = [s for s in urlsplit(url).path.lower().split("/") if s]
+    slugs = _slugs()
+    for segment in reversed(segments[-2:]):
+        if segment in slugs:
+            return [slugs[segment]]
+        for slug in sorted(slugs, key=len, reverse=True):
+            if segment.startswith(slug + "-"):
+                return [slugs[slug]]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _slugs() -> dict[str, str]:
+    from crawler.registry import load_municipalities
+    slugs: dict[str, str] = {}
+    for m in load_municipalities():
+        official = re.sub(r"\s+(kommun|stad)$", "", m.name, flags=re.I)
+        official = re.sub(r"^region\s+", "", official, flags=re.I)
+        for name in (m.short_name, official):
+            slugs.setdefault(_slugify(name), m.code)
+    return slugs
+
+
+def _slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
