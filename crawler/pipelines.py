@@ -31,6 +31,7 @@ class ArchivePipeline:
         self.path = crawler.settings.get("ARCHIVE_PATH")
         self.counts: Counter = Counter()
         self.errors_by_kind: Counter = Counter()
+        self.requests_by_site: Counter = Counter()
         self.archive: Archive | None = None
         self.run_id: int | None = None
 
@@ -38,7 +39,11 @@ class ArchivePipeline:
     def from_crawler(cls, crawler):
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_reached, signal=signals.request_reached_downloader)
         return pipeline
+
+    def request_reached(self, request, spider=None) -> None:
+        self.requests_by_site[request.meta.get("site_code", "")] += 1
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
@@ -101,7 +106,8 @@ class ArchivePipeline:
             return
         status = "ok" if reason == "finished" else "interrupted"
         summary = json.dumps({"finish_reason": reason,
-                              "errors_by_kind": dict(self.errors_by_kind)},
+                              "errors_by_kind": dict(self.errors_by_kind),
+                              "requests_by_site": dict(self.requests_by_site)},
                              ensure_ascii=False)
         self.archive.update_run(self.run_id, self._run_counts(), status, summary)
         self.archive.close()

@@ -70,3 +70,10 @@ LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 REMOTE_CONTROL_ENABLED = False   # Scrapy ≥2.19 would open a control port otherwise
+
+# Health monitors of `medborgarloften recrawl` (see crawler/health.py).
+HEALTH_SITE_ERROR_RATE = 0.5
+HEALTH_SITE_MIN_REQUESTS = 4
+HEALTH_RUN_ERROR_RATE = 0.25
+HEALTH_DURATION_FACTOR = 4.0
+HEALTH_MIN_HISTORY = 3
