@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from normalize.pagetext import PageTextError, page_text
+from normalize.pagetext import PageTextError, page_text, text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-language",
@@ -168,7 +168,9 @@ class Archive:
             text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
         except PageTextError as exc:
             text_error = str(exc)
-        text_hash = sha256(text.encode("utf-8")) if text is not None else None
+        # Hash the fingerprint, not the text: a clock or session token in the
+        # page must not make every fetch a text change.
+        text_hash = sha256(text_fingerprint(text).encode("utf-8")) if text is not None else None
         text_changed = last is None or last["text_sha256"] != text_hash
         self.db.execute(
             "insert or ignore into bodies (sha256, size, compression, body) values (?, ?, ?, ?)",

@@ -40,7 +40,16 @@ class ArchivePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.request_reached, signal=signals.request_reached_downloader)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
+
+    def request_dropped(self, request, spider=None) -> None:
+        """A redirect back to a URL already visited is a loop; record it."""
+        if request.meta.get("redirect_times") and self.archive is not None:
+            chain = " -> ".join(request.meta.get("redirect_urls", []) + [request.url])
+            self._error(request.meta.get("redirect_urls", [request.url])[0],
+                        request.meta.get("site_code", ""), "redirect",
+                        f"redirect loop: {chain}")
 
     def request_reached(self, request, spider=None) -> None:
         self.requests_by_site[request.meta.get("site_code", "")] += 1

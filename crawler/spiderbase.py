@@ -10,6 +10,7 @@ from scrapy.http import Response, TextResponse
 from crawler import archive
 from crawler.errors import classify_failure
 from crawler.items import FetchErrorItem, PageItem
+from normalize.pagetext import decode_html, html_main_text
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
@@ -36,6 +37,20 @@ class ArchiveSpider(scrapy.Spider):
             declared_encoding=charset.group(1).lower() if charset else None,
             headers=headers, municipalities=list(municipalities),
             found_via=found_via, referrer=referer.decode("latin-1") if referer else None)
+
+    def main_text(self, response: Response) -> str:
+        """Main text decoded by our rules (wrong charsets fixed), for relevance."""
+        charset = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+        text, _ = decode_html(response.body, charset.group(1) if charset else None)
+        return html_main_text(text)
+
+    def on_robots_error(self, failure):
+        """robots.txt itself failed: recorded, and Scrapy then allows the site."""
+        kind, message, status = classify_failure(failure)
+        yield FetchErrorItem(url=failure.request.url,
+                             site=failure.request.meta.get("site_code", self.name),
+                             kind="robots", message=f"robots.txt unavailable: {message}",
+                             http_status=status)
 
     def on_error(self, failure):
         """Errback: every failed fetch becomes a fetch_errors row."""

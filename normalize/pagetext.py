@@ -150,6 +150,19 @@ def _clean_lines(text: str) -> str:
     return "\n".join(line for line in lines if line and not _VOLATILE_LINE.match(line))
 
 
+# Tokens that differ on every fetch without the page changing: clock times,
+# ISO timestamps, session ids and cache-busters.
+_VOLATILE_TOKEN = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"
+    r"|\b\d{1,2}:\d{2}(:\d{2})?\b"
+    r"|\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}\b")
+
+
+def text_fingerprint(text: str) -> str:
+    """The text with volatile tokens masked: what a text hash should cover."""
+    return _VOLATILE_TOKEN.sub("#", text)
+
+
 def pdf_text(body: bytes) -> str:
     """Text of a PDF, pages joined, words broken across lines re-joined."""
     import pdfplumber  # imported lazily: costly, and only PDFs need it

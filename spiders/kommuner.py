@@ -16,10 +16,11 @@ import scrapy
 from protego import Protego
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.items import FetchErrorItem
+from crawler.quality import body_problem
 from crawler.relevance import is_pdf_url, link_score, mentions_promise
 from crawler.sites import Site, load_sites
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
-from normalize.pagetext import html_main_text
 
 SEARCH_TERM = "medborgarlöfte"
 SITEMAP_MIN_SCORE = 3.0   # sitemap URLs are followed only when their path is relevant
@@ -53,7 +54,7 @@ class KommunerSpider(ArchiveSpider):
         for site in self.sites.values():
             robots = urljoin(site.url, "/robots.txt")
             yield self._request(site, robots, self.parse_robots, 0, "robots", 1000,
-                                dont_filter=True, errback=None)
+                                dont_filter=True, errback=self.on_robots_error)
             for url in site.start_urls():
                 yield self._request(site, url, self.parse_page, 0, "start", 900)
             for url in self.known_urls(site.code):
@@ -133,18 +134,20 @@ class KommunerSpider(ArchiveSpider):
         site = self.sites[response.meta["site_code"]]
         depth = response.meta.get("site_depth", 0)
         via = response.meta.get("found_via", "link")
-        if response.status in (304, 404, 410):
-            yield self.page_item(response, site.code, [site.code], via)
+        if not site.allows(response.url):
+            yield FetchErrorItem(url=response.request.url, site=site.code, kind="offsite",
+                                 message=f"redirected off-site to {response.url}",
+                                 http_status=response.status)
             return
-        if is_pdf(response):
-            yield self.page_item(response, site.code, [site.code], via)
+        item = self.page_item(response, site.code, [site.code], via)
+        if response.status in (304, 404, 410) or is_pdf(response) or body_problem(item):
+            yield item  # the pipeline records gone pages and broken bodies
             return
         if not is_html(response):
             return
-        text = html_main_text(response.text)
-        is_promise_page = mentions_promise(text)
+        is_promise_page = mentions_promise(self.main_text(response))
         if is_promise_page:
-            yield self.page_item(response, site.code, [site.code], via)
+            yield item
         if depth == 0 and via == "start":
             yield from self._search_requests(site, response)
         yield from self._links(site, response, depth, is_promise_page)

@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 
 from crawler.relevance import fold, mentions_promise
+from crawler.quality import body_problem
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
-from normalize.pagetext import html_main_text
 
 BASE_URL = "https://polisen.se/"
 SECTION_PATHS = (
@@ -55,13 +55,14 @@ class PolisenSpider(ArchiveSpider):
     def parse(self, response):
         via = response.meta.get("found_via", "link")
         codes = municipality_codes_for(response.url)
-        if response.status in (304, 404, 410) or is_pdf(response):
-            yield self.page_item(response, SITE, codes, via)
+        item = self.page_item(response, SITE, codes, via)
+        if response.status in (304, 404, 410) or is_pdf(response) or body_problem(item):
+            yield item
             return
         if not is_html(response):
             return
         if self._is_promise_page(response):
-            yield self.page_item(response, SITE, codes, via)
+            yield item
         for href in response.css("a[href]::attr(href)").getall():
             url = urljoin(response.url, href.strip()).split("#")[0]
             if (self.in_section(url) or url.lower().endswith(".pdf")) \
@@ -71,7 +72,7 @@ class PolisenSpider(ArchiveSpider):
     def _is_promise_page(self, response) -> bool:
         path = urlsplit(response.url).path
         below_root = any(path.startswith(p) and len(path) > len(p) for p in SECTION_PATHS)
-        return below_root and mentions_promise(html_main_text(response.text))
+        return below_root and mentions_promise(self.main_text(response))
 
 
 def municipality_codes_for(url: str) -> list[str]:
