@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler.faultpoints import reached
 from normalize.pagetext import PageTextError, page_text, text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
@@ -186,6 +187,7 @@ class Archive:
             "text_sha256": text_hash, "text_changed": int(text_changed),
             "text_error": text_error,
         }).last_pk
+        reached("fetch")  # interruption tests: a kill here is mid-transaction
         self.db.execute(
             "update pages set current_snapshot_id = ?, snapshot_count = snapshot_count + 1,"
             " last_snapshot_at = ? where url = ?", [snapshot_id, now, item.url])

@@ -21,6 +21,7 @@ from crawler.archive import open_db, read_body, utcnow
 from crawler.changes import (Event, commitment_events, document_count_events, line_diff,
                              period_events, text_key)
 from crawler.derived_schema import ensure_derived_schema
+from crawler.faultpoints import reached
 
 MUNICIPAL_CODE_LEN = 4
 
@@ -125,6 +126,7 @@ def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
         codes = _municipality_codes(result, snapshot)
         documents = [] if error else _store_documents(db, snapshot, result, codes,
                                                       normalize.NORMALIZER_VERSION)
+        reached("normalize")
         db["normalized_snapshots"].upsert({
             "snapshot_id": snapshot["id"], "url": snapshot["url"],
             "text_sha256": snapshot["text_sha256"],
@@ -264,6 +266,7 @@ def _insert_events(db, snapshot, events: list[Event], codes, previous_id, docume
             "document_id": document_id, "summary": event.summary, "old_text": event.old_text,
             "new_text": event.new_text, "diff": event.diff, "event_key": key,
         })
+    reached("changes")
     before = db["changes"].count
     db["changes"].insert_all(rows, ignore=True)
     return db["changes"].count - before
