@@ -83,7 +83,7 @@ class KommunerSpider(ArchiveSpider):
         site = self.sites[response.meta["site_code"]]
         sitemaps = []
         if response.status == 200:
-            sitemaps = list(Protego.parse(response.text).sitemaps)
+            sitemaps = [urljoin(response.url, u) for u in Protego.parse(response.text).sitemaps]
         if not sitemaps:
             sitemaps = [urljoin(site.url, "/sitemap.xml")]
         for url in sitemaps:
@@ -146,7 +146,7 @@ class KommunerSpider(ArchiveSpider):
         if not is_html(response):
             return
         is_promise_page = mentions_promise(self.main_text(response))
-        if is_promise_page:
+        if is_promise_page and via != "search":  # result lists change with the index
             yield item
         if depth == 0 and via == "start":
             yield from self._search_requests(site, response)

@@ -1,0 +1,353 @@
+"""A fixture web served over real HTTP on loopback addresses.
+
+Every site gets its own address (127.0.0.2, 127.0.0.3, …) on one shared
+port, so a crawler sees distinct hosts: robots.txt per host, per-host
+concurrency, off-site filtering. Files come from ``web/<site>/v1`` with
+``v2`` as an overlay; ``_faults.json`` makes paths misbehave (see
+crawler/demo/README.md). Every page is a test page, marked as such.
+
+    python -m crawler.demo.server [--version 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DEFAULT_ROOT = Path(__file__).resolve().parent / "web"
+VERSION_DATES = {1: "Mon, 03 Nov 2025 08:00:00 GMT", 2: "Mon, 17 Nov 2025 08:00:00 GMT"}
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
+                 ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+                 ".bin": "application/octet-stream"}
+NOT_FOUND = ("<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real page -->"
+             "<html lang='sv'><body><main><h1>Sidan kunde inte hittas</h1></main></body></html>")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    fault: dict | None = None
+
+
+@dataclass
+class RequestRecord:
+    host: str
+    path: str
+    method: str
+    status: int
+    bytes_sent: int
+    headers: dict
+    time: float
+
+
+class Site:
+    """One fixture site: answers a path for the current web version."""
+
+    def __init__(self, key: str, root: Path, web: "FixtureWeb"):
+        self.key, self.root, self.web = key, root, web
+        self.meta = json.loads((root / "site.json").read_text("utf-8"))
+
+    def _version_dirs(self) -> list[Path]:
+        dirs = [self.root / "v1"]
+        if self.web.version >= 2 and (self.root / "v2").is_dir():
+            dirs.append(self.root / "v2")
+        return dirs
+
+    def _listed(self, name: str, path: str) -> bool:
+        if self.web.version < 2:
+            return False
+        listing = self.root / "v2" / name
+        return listing.exists() and path in listing.read_text("utf-8").split()
+
+    def _json(self, name: str) -> dict:
+        merged: dict = {}
+        for directory in self._version_dirs():
+            if (directory / name).exists():
+                merged.update(json.loads((directory / name).read_text("utf-8")))
+        return merged
+
+    def _file(self, path: str) -> tuple[Path | None, int]:
+        """The file for a path (last overlay wins) and the version it comes from."""
+        relative = unquote(path).lstrip("/")
+        candidates = [relative + "index.html"] if relative.endswith("/") or not relative \
+            else [relative, relative + "/index.html"]
+        found, version = None, 1
+        for number, directory in enumerate(self._version_dirs(), start=1):
+            for candidate in candidates:
+                if (directory / candidate).is_file():
+                    found, version = directory / candidate, number
+                    break
+        return found, version
+
+    def respond(self, path: str, query: str) -> Response:
+        fault = self._json("_faults.json").get(path)
+        if fault:
+            return Response(0, fault=fault)
+        if self._listed("_gone410.txt", path):
+            return Response(410, NOT_FOUND.encode(), {"Content-Type": CONTENT_TYPES[".html"]})
+        if self._listed("_removed.txt", path):
+            return Response(404, NOT_FOUND.encode(), {"Content-Type": CONTENT_TYPES[".html"]})
+        file, version = self._file(path)
+        if file is None:
+            return Response(404, NOT_FOUND.encode(), {"Content-Type": CONTENT_TYPES[".html"]})
+        if file.name == "index.html" and not path.endswith("/") and path:
+            return Response(301, b"", {"Location": path + "/"})
+        body = file.read_bytes()
+        if file.suffix in (".html", ".xml", ".txt"):
+            # Absolute URLs depend on the addresses chosen at start.
+            body = body.replace(b"{ROOT}", self.web.url(self.key).encode()).replace(
+                b"{POLISEN}", self.web.polisen_url.encode())
+        headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                   "Last-Modified": VERSION_DATES[version]}
+        headers.update(self._json("_headers.json").get(path, {}))
+        return Response(200, body, headers)
+
+
+class FixtureWeb:
+    """The fixture web: start(), url(site), set_version(n), stop()."""
+
+    def __init__(self, root: Path = DEFAULT_ROOT, version: int = 1, latency: float = 0.0,
+                 first_ip: int = 2):
+        self.root, self.version, self.latency, self.first_ip = Path(root), version, latency, first_ip
+        self.sites = {p.name: Site(p.name, p, self) for p in sorted(self.root.iterdir())
+                      if (p / "site.json").exists()}
+        self.requests: list[RequestRecord] = []
+        self._lock = threading.Lock()
+        self._servers: list[ThreadingHTTPServer] = []
+        self._hosts: dict[str, str] = {}
+        self.port = 0
+
+    # -- lifecycle ----------------------------------------------------------
+    def start(self) -> "FixtureWeb":
+        for _attempt in range(20):
+            try:
+                self._bind_all()
+                break
+            except OSError:
+                self._close_servers()
+        else:
+            raise RuntimeError("could not bind the fixture web on loopback")
+        for server in self._servers:
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                             daemon=True).start()
+        return self
+
+    def _bind_all(self) -> None:
+        handler = _handler_for(self)
+        port = 0
+        for offset, key in enumerate(self.sites):
+            ip = f"127.0.{(self.first_ip + offset) // 250}.{(self.first_ip + offset) % 250 + 2}" \
+                if self.first_ip + offset >= 250 else f"127.0.0.{self.first_ip + offset}"
+            server = _Server((ip, port), handler)
+            port = server.server_address[1]
+            self._servers.append(server)
+            self._hosts[key] = ip
+        self.port = port
+
+    def _close_servers(self) -> None:
+        for server in self._servers:
+            server.server_close()
+        self._servers, self._hosts = [], {}
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+        self._close_servers()
+
+    def __enter__(self) -> "FixtureWeb":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- what tests and the demo use ----------------------------------------
+    def set_version(self, n: int) -> None:
+        self.version = n
+
+    def url(self, site_key: str) -> str:
+        return f"http://{self._hosts[site_key]}:{self.port}/"
+
+    @property
+    def polisen_url(self) -> str:
+        return self.url(next(k for k, s in self.sites.items() if s.meta["kind"] == "polisen"))
+
+    @property
+    def municipal_sites(self) -> list[dict]:
+        return [{"key": k, "code": s.meta["code"], "name": s.meta["name"], "url": self.url(k)}
+                for k, s in self.sites.items() if s.meta["kind"] == "kommun"]
+
+    def write_sites_csv(self, path, include_faults: bool = False) -> Path:
+        lines = ["code,name,url"] + [f"{s['code']},{s['name']},{s['url']}"
+                                     for s in self.municipal_sites]
+        if include_faults:
+            lines += [f"{k},{s.meta['name']},{self.url(k)}" for k, s in self.sites.items()
+                      if s.meta["kind"] == "other"]
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return Path(path)
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def site_for_host(self, host: str) -> Site | None:
+        for key, ip in self._hosts.items():
+            if ip == host:
+                return self.sites[key]
+        return None
+
+    def log(self, record: RequestRecord) -> None:
+        with self._lock:
+            self.requests.append(record)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha1(body).hexdigest() + '"'
+
+
+def not_modified(headers, etag: str, last_modified: str | None) -> bool:
+    if headers.get("If-None-Match"):
+        return etag in [t.strip() for t in headers["If-None-Match"].split(",")]
+    since = headers.get("If-Modified-Since")
+    if since and last_modified:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _handler_for(web):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "FixtureWeb/1.0"
+
+        def log_message(self, *args):  # quiet: tests read web.requests instead
+            pass
+
+        def do_HEAD(self):
+            self._serve(head=True)
+
+        def do_GET(self):
+            self._serve(head=False)
+
+        def _serve(self, head: bool) -> None:
+            if web.latency:
+                time.sleep(web.latency)
+            host = self.server.server_address[0]
+            parts = urlsplit(self.path)
+            site = web.site_for_host(host)
+            response = site.respond(parts.path or "/", parts.query) if site else Response(404)
+            if response.fault:
+                response = self._fault(response.fault, site, parts)
+                if response is None:
+                    return self._record(host, parts.path, 0, 0)
+            self._send(response, head, host, parts.path)
+
+        def _send(self, response: Response, head: bool, host: str, path: str) -> None:
+            headers = dict(response.headers)
+            status, body = response.status, response.body
+            if status == 200:
+                headers.setdefault("ETag", etag_of(body))
+                if not_modified(self.headers, headers["ETag"], headers.get("Last-Modified")):
+                    status, body = 304, b""
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            self._record(host, path, status, 0 if head else len(body))
+
+        def _record(self, host, path, status, sent) -> None:
+            web.log(RequestRecord(host, path, self.command, status, sent,
+                                  dict(self.headers.items()), time.time()))
+
+        def _fault(self, fault: dict, site: Site, parts) -> Response | None:
+            kind = fault["kind"]
+            html = {"Content-Type": CONTENT_TYPES[".html"]}
+            if kind == "status":
+                headers = dict(html)
+                if "retry_after" in fault:
+                    headers["Retry-After"] = str(fault["retry_after"])
+                return Response(fault["status"], f"<h1>Fel {fault['status']}</h1>".encode(),
+                                headers)
+            if kind == "slow":
+                time.sleep(fault.get("seconds", 30))
+                return Response(200, b"<html><body>sent</body></html>", html)
+            if kind == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return None
+            if kind == "redirect":
+                location = fault["location"]
+                if location.startswith("@"):
+                    key, _, rest = location[1:].partition("/")
+                    location = web.url(key) + rest
+                return Response(fault.get("status", 302), b"", {"Location": location})
+            if kind == "huge":
+                return Response(200, _huge(fault.get("megabytes", 20)), html)
+            if kind == "empty":
+                return Response(200, b"", html)
+            if kind == "changing":
+                file, _ = site._file(parts.path)
+                text = file.read_text("utf-8").replace(
+                    "{{NOW}}", time.strftime("%Y-%m-%d %H:%M:%S")).replace(
+                    "{{TOKEN}}", "%032x" % random.getrandbits(128))
+                return Response(200, text.encode(), html)
+            if kind == "search":
+                query = " ".join(parse_qs(parts.query).get(fault.get("param", "q"), [""])).lower()
+                links = [p for key, paths in fault["results"].items() if key in query
+                         for p in paths]
+                items = "".join(f'<li><a href="{p}">Medborgarlöften – träff</a></li>'
+                                for p in links) or "<li>Inga träffar</li>"
+                body = ("<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real "
+                        f"page --><html lang='sv'><body><main><h1>Sökresultat</h1><ul>{items}"
+                        "</ul></main></body></html>")
+                return Response(200, body.encode(), html)
+            raise ValueError(f"unknown fault kind {kind!r}")
+
+    return Handler
+
+
+def _huge(megabytes: int) -> bytes:
+    chunk = b"<p>Medborgarl\xc3\xb6fte utfyllnad (fixture).</p>\n"
+    return b"<html><body>" + chunk * (megabytes * 1024 * 1024 // len(chunk)) + b"</body></html>"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the fixture web until Ctrl-C.")
+    parser.add_argument("--version", type=int, default=1)
+    args = parser.parse_args()
+    with FixtureWeb(version=args.version) as web:
+        for key in web.sites:
+            print(f"{key:14} {web.url(key)}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
