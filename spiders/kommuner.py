@@ -135,7 +135,8 @@ class KommunerSpider(ArchiveSpider):
         depth = response.meta.get("site_depth", 0)
         via = response.meta.get("found_via", "link")
         if not site.allows(response.url):
-            yield FetchErrorItem(url=response.request.url, site=site.code, kind="offsite",
+            yield FetchErrorItem(url=response.meta.get("redirect_urls", [response.url])[0],
+                                 site=site.code, kind="offsite",
                                  message=f"redirected off-site to {response.url}",
                                  http_status=response.status)
             return
