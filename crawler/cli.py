@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -146,12 +145,12 @@ def demo(db, serve, port, versions):
 
 
 def _after_crawl(db_path: Path) -> None:
-    """Derive normalized tables when the normalizer is available."""
-    try:
-        from crawler.derive import normalize_archive
-    except ImportError:
-        return
-    normalize_archive(str(db_path))
+    from crawler.derive import normalize_archive
+
+    click.echo("Normalizing …", err=True)
+    report = normalize_archive(str(db_path))
+    click.echo(f"{report.documents} documents, {report.commitments} commitments, "
+               f"{report.changes} change events", err=True)
 
 
 def fast_crawl_settings() -> list[str]:
@@ -161,23 +160,17 @@ def fast_crawl_settings() -> list[str]:
     return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     """Commands that live in their own modules."""
-    for module, name in (("crawler.cli_extract", "extract"),
-                         ("crawler.cli_normalize", "normalize"),
-                         ("crawler.cli_recrawl", "recrawl")):
-        try:
-            command = getattr(__import__(module, fromlist=[name]), name)
-        except (ImportError, AttributeError):
-            continue
+    from crawler.cli_extract import extract
+    from crawler.cli_normalize import normalize
+    from crawler.cli_recrawl import recrawl
+
+    for command in (extract, normalize, recrawl):
         cli.add_command(command)
 
 
-_register_optional_commands()
-
-
-def _dump(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,70 @@
+"""The normalizer: any promise page (HTML, PDF or text) → structured promises.
+
+Pure functions: ``extract(content, url=..., content_type=...)`` returns
+
+    {"url", "municipalities": [{"code", "name"}],
+     "documents": [{"title", "period": {"label", "start", "end"} | None,
+                    "signed", "signatories",
+                    "commitments": [{"text", "responsible", "kind", "parent", "themes"}]}]}
+
+and raises ``InputError`` for input that is not a page at all (empty,
+binary, a broken or encrypted PDF). A page that is simply not a promise
+gives no documents.
+"""
+
+from __future__ import annotations
+
+from normalize.blocks import html_blocks, text_blocks
+from normalize.documents import build_documents
+from normalize.municipalities import as_entries, find_municipalities
+from normalize.pagetext import PageTextError, decode_html, looks_binary, pdf_text
+from normalize.themes import THEMES, Theme
+
+# Bump when the output for the same input changes: `normalize` re-processes.
+NORMALIZER_VERSION = "1.0"
+
+__all__ = ["extract", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
+
+
+class InputError(ValueError):
+    """The input is not a readable page."""
+
+
+def extract(content: bytes | str, *, url: str | None = None, content_type: str | None = None,
+            municipalities=None) -> dict:
+    blocks, text = _blocks(content, content_type or "", url or "")
+    codes = find_municipalities(text, url, municipalities)
+    return {
+        "url": url,
+        "municipalities": as_entries(codes, municipalities),
+        "documents": build_documents(blocks, text),
+    }
+
+
+def _blocks(content: bytes | str, content_type: str, url: str):
+    if isinstance(content, str):
+        body = content.encode("utf-8")
+    else:
+        body = content
+    if not body.strip():
+        raise InputError("empty input")
+    ctype = content_type.lower()
+    if body.startswith(b"%PDF") or "pdf" in ctype or url.lower().endswith(".pdf"):
+        try:
+            text = pdf_text(body)
+        except PageTextError as exc:
+            raise InputError(str(exc)) from exc
+        return text_blocks(text), text
+    if looks_binary(body):
+        raise InputError("binary input that is neither HTML, text nor PDF")
+    charset = None
+    if "charset=" in ctype:
+        charset = ctype.split("charset=", 1)[1].split(";")[0].strip(" \"'")
+    decoded = content if isinstance(content, str) else decode_html(body, charset)[0]
+    head = decoded[:3000].lower()
+    if "html" in ctype or "<html" in head or "<body" in head or "<p>" in head or "<div" in head:
+        blocks = html_blocks(decoded)
+    else:
+        blocks = text_blocks(decoded)
+    text = "\n".join(b.text for b in blocks)
+    return blocks, text
