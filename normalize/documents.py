@@ -78,7 +78,12 @@ def is_document_heading(text: str) -> bool:
     return bool(PROMISE_WORD.search(text)) and bool(find_periods(text)) and not is_trap(text)
 
 
+PAGE_CONTEXT = re.compile(r"medborgarlöft|\bpolis", re.I)
+
+
 def build_documents(blocks: list[Block], page_text: str) -> list[dict]:
+    if not PAGE_CONTEXT.search(page_text):
+        return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
     drafts = [Draft(heading=None)]
     lead: Lead | None = None
     trap = False

@@ -24,6 +24,12 @@ _SUBJECT = re.compile(rf"^(?P<subject>.{{0,80}}?)\b(?:{_VERBS})\b", re.I)
 _INVERTED = re.compile(r"\b(?:ska|skall|kommer|lovar)\s+(?P<subject>(?:[\wåäö]+\s+){0,6}?"
                        r"(?:polis\w*|kommun\w*)(?:\s+(?:och|tillsammans med|i samverkan med)\s+"
                        r"(?:[\wåäö]+\s+)?(?:polis\w*|kommun\w*))?)", re.I)
+# A sentence that opens with a party: "Polisen patrullerar…", "Sandvikens kommun och
+# polisen lovar…". A capitalised genitive may precede "kommun"; "Öka polisens…" is no subject.
+_LEADING_PARTY = re.compile(
+    r"^\s*(?:(?:lokal|områdes)?polis\w*|(?:[A-ZÅÄÖ][\wåäö-]*s\s+)?(?:kommun\w*|stad\w*))"
+    r"(?:\s+(?:och|samt|tillsammans med|i samverkan med)\s+(?:[\wåäö-]+\s+)?"
+    r"(?:polis\w*|kommun\w*))?", re.I)
 _OTHER_ACTOR = re.compile(r"^\s*[A-ZÅÄÖ][\wåäö-]+(?:\s+[\wåäö-]+){0,3}\s+(?:ska|skall|kommer)\b")
 
 
@@ -60,6 +66,9 @@ def split_tags(text: str) -> tuple[str, str | None]:
 
 def from_subject(text: str) -> str | None:
     """The party that is the grammatical subject, if any."""
+    leading = _LEADING_PARTY.match(text)
+    if leading:
+        return party(leading.group(0))
     match = _SUBJECT.match(text)
     if match:
         found = party(match.group("subject"))
