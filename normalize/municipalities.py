@@ -33,65 +33,76 @@ def _registry(municipalities=None):
     return tuple(load_municipalities())
 
 
+# Candidate spans are found with small generic patterns and then looked up in
+# dictionaries: one 600-name alternation per line was the normalizer's hot spot.
+_SUFFIX = re.compile(r"\b(?:kommuns?|stads?)\b", re.I)
+_WORDS_BEFORE = re.compile(r"([\wåäöÅÄÖé-]+(?:\s+[\wåäöÅÄÖé-]+){0,2})\s+$")
+_IN_PLACE = re.compile(r"(?:medborgarlöften?|medborgarlöftet|polisen|kommun)\s+i\s+"
+                       r"([A-ZÅÄÖ][\wåäöé-]+(?:[\s-][A-ZÅÄÖ][\wåäöé-]+)?)", re.I)
+_LPO = re.compile(r"lokalpolisområde(?:t)?\s+([A-ZÅÄÖ][\wåäöé-]+(?:\s[A-ZÅÄÖ][\wåäöé-]+)?)")
+_REGION_GOTLAND = re.compile(r"\bregion\s+gotland\b", re.I)
+
+
 @lru_cache(maxsize=4)
-def _patterns(registry: tuple):
-    """Regex alternations: variant → code, longest variants first."""
+def _tables(registry: tuple):
+    """name forms → code: with kommun/stad (incl. genitive), bare, URL slugs and hosts."""
     variants: dict[str, str] = {}
     bare: dict[str, str] = {}
+    slugs: dict[str, str] = {}
     for m in registry:
         official = re.sub(r"\s+(kommun|stad)$", "", m.name, flags=re.I)
         for base in {m.short_name, official} - {""}:
             genitive = base if base.endswith(("s", "x", "z")) else base + "s"
-            for form in (base, genitive):
-                variants[form.lower()] = m.code
+            variants[base.lower()] = variants[genitive.lower()] = m.code
             bare[base.lower()] = m.code
-    names = sorted(variants, key=len, reverse=True)
-    alternation = "|".join(re.escape(n) for n in names)
-    with_suffix = re.compile(rf"(?<![\wåäö-])({alternation})\s+(kommuns?|stads?)\b", re.I)
-    region = re.compile(r"\bregion\s+gotland\b", re.I)
-    bare_names = sorted(bare, key=len, reverse=True)
-    in_place = re.compile(
-        r"(?:medborgarlöften?|medborgarlöftet|lokalpolisområde|polisen|kommun)\s+i\s+("
-        + "|".join(re.escape(n) for n in bare_names) + r")(?![\wåäö])", re.I)
-    lpo = re.compile(r"lokalpolisområde(?:t)?\s+(" + "|".join(re.escape(n) for n in bare_names)
-                     + r")(?![\wåäö])", re.I)
-    slugs = {slugify(b): c for b, c in bare.items()}
-    for m in registry:
-        official = re.sub(r"\s+(kommun|stad)$", "", m.name, flags=re.I)
-        slugs.setdefault(slugify(re.sub(r"^region\s+", "", official, flags=re.I)), m.code)
+            slugs.setdefault(slugify(re.sub(r"^region\s+", "", base, flags=re.I)), m.code)
     hosts = {(urlsplit(m.website).hostname or "").removeprefix("www."): m.code for m in registry}
-    return variants, bare, with_suffix, region, in_place, lpo, slugs, hosts
+    return variants, bare, slugs, hosts
+
+
+def _lookup(words: str, table: dict[str, str]) -> str | None:
+    """The longest trailing run of words that names a municipality."""
+    parts = words.split()
+    for n in range(min(3, len(parts)), 0, -1):
+        code = table.get(" ".join(parts[-n:]).lower())
+        if code:
+            return code
+    return None
 
 
 def find_municipalities(text: str, url: str | None = None, municipalities=None) -> list[str]:
     """Codes of the municipalities a page is for, in order of first mention."""
-    registry = _registry(municipalities)
-    variants, bare, with_suffix, region, in_place, lpo, slugs, hosts = _patterns(registry)
+    variants, bare, slugs, hosts = _tables(_registry(municipalities))
     found: dict[str, int] = {}
     for line_no, line in enumerate(text.splitlines()):
         if _CONTACT.search(line) and len(line) < 120:
             continue
-        for m in with_suffix.finditer(line):
-            found.setdefault(variants[m.group(1).lower()], line_no)
-        if region.search(line):
-            gotland = variants.get("gotland")
-            if gotland:
-                found.setdefault(gotland, line_no)
-        for m in in_place.finditer(line):
-            if not line[max(0, m.start() - 20):m.start()].lower().endswith("lokalpolisområde "):
-                found.setdefault(bare[m.group(1).lower()], line_no)
+        for suffix in _SUFFIX.finditer(line):
+            before = _WORDS_BEFORE.search(line[max(0, suffix.start() - 60):suffix.start()])
+            code = _lookup(before.group(1), variants) if before else None
+            if code:
+                found.setdefault(code, line_no)
+        if _REGION_GOTLAND.search(line) and "gotland" in variants:
+            found.setdefault(variants["gotland"], line_no)
+        for match in _IN_PLACE.finditer(line):
+            if line[max(0, match.start() - 20):match.start()].lower().endswith("lokalpolisområde "):
+                continue
+            code = bare.get(match.group(1).lower()) or bare.get(match.group(1).split()[0].lower())
+            if code:
+                found.setdefault(code, line_no)
     if not found and url:
         found.update({c: 0 for c in codes_from_url(url, municipalities)})
     if not found:
-        for m in lpo.finditer(text):
-            found.setdefault(bare[m.group(1).lower()], 0)
+        for match in _LPO.finditer(text):
+            code = bare.get(match.group(1).lower()) or bare.get(match.group(1).split()[0].lower())
+            if code:
+                found.setdefault(code, 0)
     return sorted(found, key=found.get)
 
 
 def codes_from_url(url: str, municipalities=None) -> list[str]:
     """Codes named by a URL: a municipal domain, or a polisen.se slug."""
-    registry = _registry(municipalities)
-    *_, slugs, hosts = _patterns(registry)
+    *_, slugs, hosts = _tables(_registry(municipalities))
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     if host in hosts:
