@@ -27,12 +27,23 @@ SAFE_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox",
 _WORD = re.compile(r"[a-zåäöéü]{4,}")
 
 
-def word_similarity(a: str | None, b: str | None) -> float:
-    """Jaccard overlap of words of four letters or more."""
-    words_a, words_b = set(_WORD.findall((a or "").lower())), set(_WORD.findall((b or "").lower()))
-    if not words_a or not words_b:
+def _trigrams(text: str | None) -> set[str]:
+    grams = set()
+    for word in _WORD.findall((text or "").lower()):
+        grams.update(word[i:i + 3] for i in range(len(word) - 2))
+    return grams
+
+
+def trigram_similarity(a: str | None, b: str | None) -> float:
+    """Jaccard overlap of letter trigrams of words of four letters or more.
+
+    Trigrams, not words: Swedish compounds share parts ("trygghetsvandringar"
+    and "trygghets-vandringar", "grannsamverkan" and "grannsamverkansområden").
+    """
+    grams_a, grams_b = _trigrams(a), _trigrams(b)
+    if not grams_a or not grams_b:
         return 0.0
-    return len(words_a & words_b) / len(words_a | words_b)
+    return len(grams_a & grams_b) / len(grams_a | grams_b)
 
 
 def text_diff(a: str | None, b: str | None) -> str:
@@ -42,12 +53,12 @@ def text_diff(a: str | None, b: str | None) -> str:
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("ordlikhet", 2, word_similarity, deterministic=True)
+    conn.create_function("ordlikhet", 2, trigram_similarity, deterministic=True)
     conn.create_function("textdiff", 2, text_diff, deterministic=True)
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
-    return Response.html(PAGE.format(title=escape(title), body=body), status=status)
+    return Response.html(PAGE.format(title=str(escape(title)), body=str(body)), status=status)
 
 
 async def _snapshot(datasette, snapshot_id: int) -> dict | None:
@@ -134,7 +145,7 @@ async def theme_chart(datasette, request):
                          f"</title></rect>")
     parts.append("</svg>")
     body = ("<h1>Teman per år</h1><p>Antal kommuner med åtaganden inom varje tema, per "
-            "startår. Data: <a href=\"/" + escape(db.name) + "/teman_per_ar\">teman_per_ar</a>."
+            "startår. Data: <a href=\"/" + str(escape(db.name)) + "/teman_per_ar\">teman_per_ar</a>."
             "</p>" + "".join(parts))
     return _page("Teman per år", body)
 
