@@ -97,13 +97,21 @@ def _sites_lost_promises(db, started_at: str) -> list[Alert]:
 
 
 def _robots_forbids(db, run_ids: list[int]) -> list[Alert]:
+    """robots.txt now forbids a page we archived before, or a site's start page.
+
+    A disallowed link to a page we never had is ordinary politeness, not news.
+    """
     marks = ",".join("?" * len(run_ids))
     return [Alert("robots_forbids", "error", r["site"],
                   f"robots.txt på webbplatsen {r['site']} förbjuder nu {r['n']} av våra "
                   "förfrågningar.", {"example_url": r["url"], "requests": r["n"]})
-            for r in db.query(f"""select site, count(*) as n, min(url) as url from fetch_errors
-                                  where kind = 'robots' and run_id in ({marks})
-                                  group by site""", run_ids)]
+            for r in db.query(f"""select e.site, count(*) as n, min(e.url) as url
+                                  from fetch_errors e
+                                  where e.kind = 'robots' and e.run_id in ({marks})
+                                    and e.message like 'IgnoreRequest%'
+                                    and (e.url in (select url from pages)
+                                         or e.url like '%://%/' and e.url not like '%://%/%/')
+                                  group by e.site""", run_ids)]
 
 
 def _error_rates(db, runs, limits) -> list[Alert]:

@@ -58,11 +58,14 @@ def test_gone_page_and_site_without_promises_are_reported(archive):
 def test_robots_forbidding_and_error_rate_are_reported(archive):
     run = archive.start_run("kommuner", {})
     for n in range(6):
-        archive.record_error(run, f"http://a/{n}", "2181", "robots", "Forbidden by robots.txt")
+        archive.record_error(run, "http://a/" if n == 0 else f"http://a/{n}/x", "2181", "robots",
+                             "IgnoreRequest: Forbidden by robots.txt")
     finish(archive, run, requests=6, errors=6, by_site={"2181": 6})
     alerts = check_run(archive.db, [run], "2000-01-01")
     assert {"robots_forbids", "site_error_rate", "run_error_rate"} <= set(kinds(alerts))
-    assert next(a for a in alerts if a.kind == "robots_forbids").site == "2181"
+    forbids = next(a for a in alerts if a.kind == "robots_forbids")
+    assert forbids.site == "2181" and forbids.evidence == {"example_url": "http://a/",
+                                                             "requests": 1}
 
 
 def test_unfinished_run_is_an_error(archive):
