@@ -71,7 +71,7 @@ def test_coverage_lists_municipalities_without_a_current_promise(get):
 
 def test_similar_commitments_in_other_municipalities(get):
     [first] = rows(get, "/archive/sok.json?q=Årligen genomföra trygghetsvandringar")[:1]
-    similar = rows(get, f"/archive/liknande_ataganden.json?id={first['id']}")
+    similar = rows(get, f"/archive/liknande_ataganden.json?id={first['åtagande_nr']}")
     assert similar and all(r["kommun"] != "Sandvikens kommun" for r in similar)
     assert "trygghets" in similar[0]["åtagande"].lower()
 

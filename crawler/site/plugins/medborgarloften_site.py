@@ -161,8 +161,11 @@ def register_routes():
 
 
 @hookimpl
-def render_cell(value, column):
-    """Snapshot ids link to the archived version; diff links become links."""
+def render_cell(value, column, database):
+    """Snapshot ids link to the archived version, commitment numbers to the
+    commitment, diff links become links."""
+    if column == "åtagande_nr" and isinstance(value, int):
+        return Markup(f'<a href="/{escape(database)}/commitments/{value}">{value}</a>')
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
         return Markup(f'<a href="/-/snapshot/{value}">version {value}</a>')

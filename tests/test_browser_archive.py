@@ -1,0 +1,91 @@
+"""A real browser (headless Chromium) uses the served demo archive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crawler.serving import datasette_args, metadata_for
+
+CHROMIUM = "/usr/bin/chromium"
+OUT = Path(__file__).resolve().parents[1] / "test-output" / "browser"
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_archive, tmp_path_factory):
+    metadata = tmp_path_factory.mktemp("meta") / "metadata.json"
+    metadata.write_text(json.dumps(metadata_for(demo_archive), ensure_ascii=False), "utf-8")
+    port = free_port()
+    process = subprocess.Popen(datasette_args(demo_archive, str(metadata), "127.0.0.1", port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(server):
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server + "/")
+        assert "Medborgarlöften – arkiv" in page.content()
+        page.click("text=sök åtaganden")
+        page.fill("input[name=q]", "trygghetsvandring")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / "1-sok.png"), full_page=True)
+        table = page.inner_text("table.rows-and-columns")
+        assert "trygghetsvandringar" in table.lower() and "Sandvikens kommun" in table
+
+        page.click("table.rows-and-columns tbody tr:first-child a[href^='/archive/commitments/']")
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / "2-ataganden.png"), full_page=True)
+        assert "trygghetsvandring" in page.inner_text("body").lower()
+
+        page.click("a[href^='/-/snapshot/']")
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / "3-arkiverad-version.png"), full_page=True)
+        body = page.inner_text("body")
+        assert "Arkiverad version" in body and "Hämtad" in body
+
+        page.goto(server + "/archive/karta")
+        page.wait_for_selector(".leaflet-container", timeout=15000)
+        page.screenshot(path=str(OUT / "4-karta.png"))
+        assert page.locator(".leaflet-container").count() == 1
+
+        feed = page.goto(server + "/archive/andringsflode.atom")
+        assert feed.status == 200
+        assert "Åtagande omformulerat" in feed.text()
+        page.goto(server + "/archive/senaste_andringar")
+        page.screenshot(path=str(OUT / "5-andringar.png"), full_page=True)
+        assert "Sidan borttagen" in page.inner_text("body")
+        browser.close()
+    assert len(list(OUT.glob("*.png"))) == 5
