@@ -9,6 +9,8 @@ peak memory of the crawl process.
 
 from __future__ import annotations
 
+import _path  # noqa: F401  (must come first: see bench/_path.py)
+
 import argparse
 import json
 import resource

@@ -10,6 +10,8 @@ rows added per step.
 
 from __future__ import annotations
 
+import _path  # noqa: F401  (must come first: see bench/_path.py)
+
 import argparse
 import json
 import sqlite3

@@ -9,6 +9,8 @@ lists, footers) so sizes vary from a few kB to ~100 kB.
 
 from __future__ import annotations
 
+import _path  # noqa: F401  (must come first: see bench/_path.py)
+
 import argparse
 import random
 import resource
@@ -16,10 +18,6 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path and its name
-# would shadow the `normalize` package.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from crawler.demo.build_web import page, seed, text_to_html  # noqa: E402
 from normalize import extract  # noqa: E402

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -146,8 +147,11 @@ def test_killed_crawl_leaves_a_consistent_archive(tmp_path):
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if db.exists() and rows(db, "select count(*) as n from snapshots")[0]["n"] >= 2:
-                break
+            try:
+                if rows(db, "select count(*) as n from snapshots")[0]["n"] >= 2:
+                    break
+            except sqlite3.OperationalError:  # not created yet
+                pass
             time.sleep(0.05)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()

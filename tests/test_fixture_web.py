@@ -116,3 +116,177 @@ def test_every_html_file_is_marked_as_a_fixture():
     for path in Path(DEFAULT_ROOT).rglob("*.html"):
         head = path.read_bytes()[:400].decode("utf-8", errors="replace")
         assert "FIXTURE" in head, path
+
+
+# -- more of the API, faults and the synthetic web ---------------------------------
+
+def head(url, headers=None, timeout=5):
+    request = urllib.request.Request(url, headers=headers or {}, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def raw(url, method="GET", headers=None, timeout=5):
+    """One request without following redirects."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                     headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_start_and_stop_release_the_addresses(tmp_path):
+    web = FixtureWeb().start()
+    url = web.url("sunne")
+    assert get(url)[0] == 200
+    web.stop()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=1)
+
+
+def test_sites_csv_and_metadata(web, tmp_path):
+    csv = web.write_sites_csv(tmp_path / "sites.csv").read_text("utf-8").splitlines()
+    assert csv[0] == "code,name,url" and len(csv) == 5
+    assert f"2181,Sandvikens kommun,{web.url('sandviken')}" in csv
+    with_faults = web.write_sites_csv(tmp_path / "all.csv", include_faults=True)
+    assert web.url("faults") in with_faults.read_text("utf-8")
+    assert all(s["url"].startswith("http://127.0.0.") for s in web.municipal_sites)
+    assert web.polisen_url == web.url("polisen")
+
+
+def test_head_redirect_404_and_request_log(web):
+    base = web.url("sandviken")
+    web.clear_log()
+    status, headers, body = head(base + PROMISE)
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 1000
+    status, headers, _ = raw(base + PROMISE.rstrip("/"))
+    assert status == 301 and headers["Location"] == "/" + PROMISE
+    status, _, body = get(base + "finns-inte/")
+    assert status == 404 and "Sidan kunde inte hittas".encode() in body
+    assert get(base + "_faults.json")[0] == 404
+    methods = [(r.method, r.status) for r in web.requests if r.host == urlsplit(base).hostname]
+    assert ("HEAD", 200) in methods and ("GET", 301) in methods and ("GET", 404) in methods
+
+
+def test_robots_rules(web):
+    assert b"Disallow: /intern/" in get(web.url("kristinehamn") + "robots.txt")[2]
+    trygghet = get(web.url("kristinehamn") + "kommun-och-politik/trygghet/")[2]
+    assert b"/intern/medborgarloften-utkast/" in trygghet
+    assert get(web.url("robotsfel") + "robots.txt")[0] == 500
+    assert b"Disallow: /\n" in get(web.url("stangd") + "robots.txt")[2]
+
+
+def test_site_structure(web):
+    home = get(web.url("sandviken"))[2].decode()
+    for item in ("Barn och utbildning", "Omsorg och stöd", "Bygga och bo", "Kultur och fritid",
+                 "Kommun och politik", "Trafik och infrastruktur"):
+        assert item in home
+    assert 'id="cookie-banner"' in home and "Sidan uppdaterad: 2025-10-01" in home
+    politik = get(web.url("sandviken") + "kommun-och-politik/")[2].decode()
+    assert "/kommun-och-politik/trygghet-och-sakerhet/" in politik
+    assert "/" + PROMISE in get(web.url("sandviken") + "kommun-och-politik/trygghet-och-sakerhet/")[2].decode()
+    # Smedjebacken's article is only in the sitemap.
+    for html_file in (Path(DEFAULT_ROOT) / "smedjebacken" / "v1").rglob("*.html"):
+        assert "signerade-ett-medborgarlofte" not in html_file.read_text("utf-8"), html_file
+    # Sunne links off-site to the polisen page.
+    sunne = get(web.url("sunne") + "kommun-och-politik/trygghet-och-sakerhet/medborgarloften/")[2]
+    polisen_sunne = (web.polisen_url + "om-polisen/medborgarloften-och-lokal-samverkan/"
+                     "medborgarloften/varmland/sunne/")
+    assert polisen_sunne.encode() in sunne
+    assert "Medborgarlöften i Sunne".encode() in get(polisen_sunne)[2]
+    assert get(polisen_sunne + "uppfoljning-2016/")[0] == 200
+
+
+def test_script_text_is_escaped(web):
+    body = get(web.url("sandviken") + "nyheter/testsida-med-skript/")[2].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "Medborgarlöfte 2025 (Fixturtext, påhittad för test)" in body
+
+
+def test_unchanged_pages_answer_304_in_version2(web):
+    url = web.url("sunne") + "kommun-och-politik/trygghet-och-sakerhet/bra/"
+    _, headers, _ = get(url)
+    web.set_version(2)
+    try:
+        assert get(url, {"If-None-Match": headers["ETag"]})[0] == 304
+        assert get(url, {"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+        changed = web.url("kristinehamn") + "kommun-och-politik/trygghet/medborgarloften/"
+        status, v2_headers, _ = get(changed)
+        assert v2_headers["Last-Modified"] == "Mon, 17 Nov 2025 08:00:00 GMT"
+        assert get(changed, {"If-Modified-Since": "Mon, 03 Nov 2025 08:00:00 GMT"})[0] == 200
+    finally:
+        web.set_version(1)
+
+
+def test_more_faults(web):
+    base = web.url("faults")
+    index = get(base)[2].decode()
+    assert index.count("Medborgarlöfte") >= 10
+    status, headers, _ = raw(base + "loop-b")
+    assert status == 302 and headers["Location"] == "/loop-a"
+    status, headers, _ = raw(base + "till-annan-sajt")
+    assert status == 302 and headers["Location"] == web.url("sandviken")
+    status, headers, _ = head(base + "jattestor")
+    assert status == 200 and int(headers["Content-Length"]) == 20 * 1024 * 1024
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    conn.request("GET", "/jattestor")
+    response = conn.getresponse()
+    assert response.read(1000).startswith(b"<!DOCTYPE html>")
+    conn.close()
+    status, headers, body = get(base + "tom")
+    assert status == 200 and body == b"" and headers["Content-Length"] == "0"
+    changing = get(base + "andras/")
+    assert "{{" not in changing[2].decode() and 'name="token"' in changing[2].decode().replace("'", '"')
+    assert get(base + "andras/", {"If-None-Match": changing[1]["ETag"]})[0] == 200
+    status, _, body = get(base + "mjuk-404/")
+    assert status == 200 and "Sidan kunde inte hittas".encode() in body
+    assert "Kontrollerar att du inte är en robot".encode() in get(base + "waf/")[2]
+    assert "Medborgarlöfte".encode() in get(base + "trasig-html/")[2]
+    status, headers, body = get(base + "latin1-utan-charset/")
+    assert headers["Content-Type"] == "text/html" and "Hörby".encode("latin-1") in body
+    assert b"charset" not in body.lower()
+    truncated = get(base + "trasig.pdf")[2]
+    assert truncated.startswith(b"%PDF") and b"%%EOF" not in truncated
+    encrypted = get(base + "krypterad.pdf")[2]
+    assert encrypted.startswith(b"%PDF") and b"/Encrypt" in encrypted
+    assert "Medborgarlöfte".encode() in get(base + "forsvinner/")[2]
+
+
+def test_synthetic_web_is_deterministic_and_conditional():
+    from crawler.demo.synthetic import PROMISE as SYN_PROMISE, SyntheticWeb
+
+    with SyntheticWeb(n_sites=11, pages_per_site=60, latency=0) as one, \
+            SyntheticWeb(n_sites=11, pages_per_site=60, latency=0) as two:
+        assert len({urlsplit(one.url(k)).hostname for k in one.sites}) == 11
+        assert [s["code"] for s in one.municipal_sites][:3] == ["0114", "0115", "0117"]
+        site = "kommun-0114"
+        sitemap = get(one.url(site) + "sitemap.xml")[2].decode()
+        assert sitemap.count("<loc>") == 60 and SYN_PROMISE in sitemap
+        assert f"Sitemap: {one.url(site)}sitemap.xml" in get(one.url(site) + "robots.txt")[2].decode()
+        paths = [urlsplit(loc.split("</loc>")[0]).path for loc in sitemap.split("<loc>")[1:]]
+        for path in paths[:20] + [SYN_PROMISE]:
+            a, b = get(one.url(site) + path.lstrip("/")), get(two.url(site) + path.lstrip("/"))
+            assert a[0] == 200 and a[2] == b[2] and b"FIXTURE" in a[2]
+        status, headers, body = get(one.url(site) + SYN_PROMISE.lstrip("/"))
+        assert "Polisen och kommunen lovar att:".encode() in body
+        assert b"/download/medborgarloften.pdf" in body
+        assert get(one.url(site) + "download/medborgarloften.pdf")[2].startswith(b"%PDF")
+        assert get(one.url(site) + SYN_PROMISE.lstrip("/"), {"If-None-Match": headers["ETag"]})[0] == 304
+        other = get(one.url("kommun-0115") + SYN_PROMISE.lstrip("/"))
+        one.set_version(2)
+        assert get(one.url(site) + SYN_PROMISE.lstrip("/"), {"If-None-Match": headers["ETag"]})[0] == 200
+        assert get(one.url("kommun-0115") + SYN_PROMISE.lstrip("/"),
+                   {"If-None-Match": other[1]["ETag"]})[0] == 304
+        # Every 10th site (index 0, 10, …) is reworded: kommun-0138 is index 10.
+        assert b"version 2" in get(one.url("kommun-0138") + SYN_PROMISE.lstrip("/"))[2]
+        assert b"version 2" not in get(one.url("kommun-0115") + SYN_PROMISE.lstrip("/"))[2]
+        assert len(one.requests) > 0

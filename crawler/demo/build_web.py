@@ -367,7 +367,7 @@ def _medborgarlofte_part(text: str) -> str:
 
 
 def faults() -> None:
-    site = SiteBuilder("faults", {"kind": "other", "code": "faults",
+    site = SiteBuilder("faults", {"kind": "other", "code": None,
                                   "name": "Felsajt (fixture)"})
     promise = lambda title, extra="": page(site.name, title, (  # noqa: E731
         f"<h1>Medborgarlöfte {title} {INVENTED}</h1><p>Polisen lovar att synas i centrum."
@@ -423,7 +423,7 @@ def faults() -> None:
 def robots_sites() -> None:
     for key, name, robots in (("robotsfel", "Robotsfel (fixture)", None),
                               ("stangd", "Stängd (fixture)", "User-agent: *\nDisallow: /\n")):
-        site = SiteBuilder(key, {"kind": "other", "code": key, "name": name})
+        site = SiteBuilder(key, {"kind": "other", "code": None, "name": name})
         site.add("/", page(name, "Start", f"<h1>Medborgarlöften {INVENTED}</h1>"
                            "<p>Polisen lovar att synas.</p>"))
         if robots:

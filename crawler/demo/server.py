@@ -40,6 +40,9 @@ class Response:
     body: bytes = b""
     headers: dict = field(default_factory=dict)
     fault: dict | None = None
+    # Streamed bodies (the ``huge`` fault): an iterable of chunks and its total length.
+    chunks: object = None
+    length: int = 0
 
 
 @dataclass
@@ -80,14 +83,24 @@ class Site:
         return merged
 
     def _file(self, path: str) -> tuple[Path | None, int]:
-        """The file for a path (last overlay wins) and the version it comes from."""
+        """The file for a path (last overlay wins) and the version it comes from.
+
+        The version is 2 only when the v2 file really differs from v1's, so an
+        unchanged page keeps its v1 Last-Modified date and answers 304.
+        """
         relative = unquote(path).lstrip("/")
+        parts = relative.split("/")
+        if any(p in ("..", ".") or p.startswith("_") for p in parts if p) or "\\" in relative:
+            return None, 1   # no escaping the site directory, no control files
         candidates = [relative + "index.html"] if relative.endswith("/") or not relative \
             else [relative, relative + "/index.html"]
         found, version = None, 1
         for number, directory in enumerate(self._version_dirs(), start=1):
             for candidate in candidates:
                 if (directory / candidate).is_file():
+                    if number > 1 and found is not None and found.name == candidate.rsplit(
+                            "/", 1)[-1] and found.read_bytes() == (directory / candidate).read_bytes():
+                        break   # v2 copy identical to v1: keep the v1 file and date
                     found, version = directory / candidate, number
                     break
         return found, version
@@ -121,14 +134,20 @@ class FixtureWeb:
 
     def __init__(self, root: Path = DEFAULT_ROOT, version: int = 1, latency: float = 0.0,
                  first_ip: int = 2):
-        self.root, self.version, self.latency, self.first_ip = Path(root), version, latency, first_ip
-        self.sites = {p.name: Site(p.name, p, self) for p in sorted(self.root.iterdir())
-                      if (p / "site.json").exists()}
+        self.root = Path(root) if root is not None else None
+        self.version, self.latency, self.first_ip = version, latency, first_ip
+        self.sites = self._make_sites()
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
         self._hosts: dict[str, str] = {}
+        self._by_host: dict[str, str] = {}
         self.port = 0
+
+    def _make_sites(self) -> dict:
+        """Site key → object with ``meta`` and ``respond(path, query) -> Response``."""
+        return {p.name: Site(p.name, p, self) for p in sorted(self.root.iterdir())
+                if (p / "site.json").exists()}
 
     # -- lifecycle ----------------------------------------------------------
     def start(self) -> "FixtureWeb":
@@ -155,17 +174,19 @@ class FixtureWeb:
             port = server.server_address[1]
             self._servers.append(server)
             self._hosts[key] = ip
+        self._by_host = {ip: key for key, ip in self._hosts.items()}
         self.port = port
 
     def _close_servers(self) -> None:
         for server in self._servers:
             server.server_close()
-        self._servers, self._hosts = [], {}
+        self._servers, self._hosts, self._by_host = [], {}, {}
 
     def stop(self) -> None:
         for server in self._servers:
             server.shutdown()
         self._close_servers()
+        self.port = 0
 
     def __enter__(self) -> "FixtureWeb":
         return self.start()
@@ -178,11 +199,15 @@ class FixtureWeb:
         self.version = n
 
     def url(self, site_key: str) -> str:
+        if not self._hosts:
+            raise RuntimeError("the fixture web is not started")
         return f"http://{self._hosts[site_key]}:{self.port}/"
 
     @property
     def polisen_url(self) -> str:
-        return self.url(next(k for k, s in self.sites.items() if s.meta["kind"] == "polisen"))
+        """Root URL of the polisen-like site ("" if this web has none)."""
+        key = next((k for k, s in self.sites.items() if s.meta["kind"] == "polisen"), None)
+        return self.url(key) if key and self._hosts else ""
 
     @property
     def municipal_sites(self) -> list[dict]:
@@ -203,10 +228,8 @@ class FixtureWeb:
             self.requests.clear()
 
     def site_for_host(self, host: str) -> Site | None:
-        for key, ip in self._hosts.items():
-            if ip == host:
-                return self.sites[key]
-        return None
+        key = self._by_host.get(host)
+        return self.sites[key] if key else None
 
     def log(self, record: RequestRecord) -> None:
         with self._lock:
@@ -264,18 +287,31 @@ def _handler_for(web):
         def _send(self, response: Response, head: bool, host: str, path: str) -> None:
             headers = dict(response.headers)
             status, body = response.status, response.body
+            length = response.length if response.chunks is not None else len(body)
             if status == 200:
                 headers.setdefault("ETag", etag_of(body))
+                headers.setdefault("Last-Modified", VERSION_DATES[1])
                 if not_modified(self.headers, headers["ETag"], headers.get("Last-Modified")):
-                    status, body = 304, b""
+                    status, body, length = 304, b"", 0
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
+            if status != 304:
+                self.send_header("Content-Length", str(length))
             self.end_headers()
-            if not head:
-                self.wfile.write(body)
-            self._record(host, path, status, 0 if head else len(body))
+            sent = 0
+            if not head and status != 304:
+                try:
+                    if response.chunks is not None:
+                        for chunk in response.chunks:
+                            self.wfile.write(chunk)
+                            sent += len(chunk)
+                    else:
+                        self.wfile.write(body)
+                        sent = len(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True   # the client gave up (e.g. size limit)
+            self._record(host, path, status, sent)
 
         def _record(self, host, path, status, sent) -> None:
             web.log(RequestRecord(host, path, self.command, status, sent,
@@ -306,7 +342,9 @@ def _handler_for(web):
                     location = web.url(key) + rest
                 return Response(fault.get("status", 302), b"", {"Location": location})
             if kind == "huge":
-                return Response(200, _huge(fault.get("megabytes", 20)), html)
+                size, digest = _huge_info(fault.get("megabytes", 20))
+                return Response(200, b"", {**html, "ETag": digest},
+                                chunks=_huge_chunks(size), length=size)
             if kind == "empty":
                 return Response(200, b"", html)
             if kind == "changing":
@@ -330,9 +368,33 @@ def _handler_for(web):
     return Handler
 
 
-def _huge(megabytes: int) -> bytes:
-    chunk = b"<p>Medborgarl\xc3\xb6fte utfyllnad (fixture).</p>\n"
-    return b"<html><body>" + chunk * (megabytes * 1024 * 1024 // len(chunk)) + b"</body></html>"
+_HUGE_CHUNK = b"<p>Medborgarl\xc3\xb6fte utfyllnad (fixture).</p>\n" * 2048
+_HUGE_HEAD = (b"<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real page -->"
+              b"<html lang='sv'><body>")
+_HUGE_TAIL = b"</body></html>"
+_huge_cache: dict[int, tuple[int, str]] = {}
+
+
+def _huge_chunks(size: int):
+    """A streamed HTML page of exactly ``size`` bytes."""
+    yield _HUGE_HEAD
+    left = size - len(_HUGE_HEAD) - len(_HUGE_TAIL)
+    while left > 0:
+        piece = _HUGE_CHUNK[:left]
+        left -= len(piece)
+        yield piece
+    yield _HUGE_TAIL
+
+
+def _huge_info(megabytes: float) -> tuple[int, str]:
+    """Size and ETag of the huge page (hashed once per size)."""
+    size = int(megabytes * 1024 * 1024)
+    if size not in _huge_cache:
+        digest = hashlib.sha1()
+        for chunk in _huge_chunks(size):
+            digest.update(chunk)
+        _huge_cache[size] = (size, '"' + digest.hexdigest() + '"')
+    return _huge_cache[size]
 
 
 def main() -> None:

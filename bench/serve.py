@@ -1,0 +1,201 @@
+"""Serving benchmark: a synthetic archive of 100,000 commitments, 8 clients.
+
+    python bench/serve.py [--commitments 100000] [--clients 8] [--requests 400]
+
+Builds a synthetic archive (290 municipalities × 10 years; every row is
+invented benchmark data), times the FTS index build, starts `datasette`
+exactly as `medborgarloften serve` does on 127.0.0.1, and measures p50/p95
+latency of search, facet and canned-query pages under concurrent load.
+"""
+
+from __future__ import annotations
+
+import _path  # noqa: F401  (must come first: see bench/_path.py)
+
+import argparse
+import http.client
+import json
+import random
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlite_utils
+
+from crawler.archive import ensure_schema
+from crawler.derived_schema import ensure_derived_schema
+from crawler.registry import load_municipalities
+from crawler.search import build_search_index
+from crawler.serving import datasette_args, metadata_for
+from normalize.themes import THEMES, themes_of
+
+SUBJECTS = ["Polisen ska", "Kommunen ska", "Polisen och kommunen ska", "Vi lovar att",
+            "Kommunen och polisen lovar att"]
+ACTIONS = ["genomföra trygghetsvandringar i", "öka närvaron i", "starta grannsamverkan i",
+           "förebygga narkotikabrott bland unga i", "förbättra belysningen i",
+           "arbeta mot gängkriminalitet i", "informera äldre om bedrägerier i",
+           "genomföra trafikkontroller vid", "hålla medborgardialoger i", "besöka skolorna i"]
+PLACES = ["centrum", "stadsparken", "resecentrum", "bostadsområdena", "skolorna", "hamnen"]
+RESPONSIBLE = ["polisen", "kommunen", "gemensamt", "gemensamt", "annan", None]
+
+
+def build(path: Path, total: int, seed: int = 1) -> float:
+    rng = random.Random(seed)
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    ensure_schema(db)
+    ensure_derived_schema(db)
+    municipalities = load_municipalities()
+    db["municipalities"].insert_all(
+        {"code": m.code, "name": m.name, "short_name": m.short_name, "county": m.county,
+         "county_code": m.county_code, "police_region": m.police_region, "website": m.website,
+         "latitude": m.lat, "longitude": m.lon} for m in municipalities)
+    db["themes"].insert_all({"theme": t.key, "label": t.label, "description": t.description,
+                             "keywords": ", ".join(t.keywords)} for t in THEMES.values())
+    per_document = max(1, total // (len(municipalities) * 10))
+    documents, commitments, links = [], [], []
+    commitment_id = 0
+    for document_id, (m, year) in enumerate(
+            ((m, y) for m in municipalities for y in range(2016, 2026)), start=1):
+        documents.append({"id": document_id, "title": f"Medborgarlöfte {year} (syntetiskt)",
+                          "municipality_codes": json.dumps([m.code]), "period_label": str(year),
+                          "period_start": f"{year}-01-01", "period_end": f"{year}-12-31",
+                          "start_year": year, "end_year": year,
+                          "commitment_count": per_document, "site": m.code,
+                          "url": f"https://example.invalid/{m.code}/{year}"})
+        for position in range(per_document):
+            commitment_id += 1
+            text = f"{rng.choice(SUBJECTS)} {rng.choice(ACTIONS)} {rng.choice(PLACES)} " \
+                   f"(syntetiskt testdata {commitment_id})."
+            themes = themes_of(text)
+            commitments.append({
+                "id": commitment_id, "document_id": document_id, "municipality_code": m.code,
+                "position": position, "text": text, "responsible": rng.choice(RESPONSIBLE),
+                "kind": "promise", "themes": json.dumps(themes), "period_label": str(year),
+                "start_year": year, "end_year": year, "url": documents[-1]["url"],
+                "text_key": str(commitment_id)})
+            links += [{"commitment_id": commitment_id, "theme": t} for t in themes]
+    db["documents"].insert_all(documents, batch_size=1000)
+    db["document_municipalities"].insert_all(
+        ({"document_id": d["id"], "municipality_code": json.loads(d["municipality_codes"])[0]}
+         for d in documents), batch_size=1000)
+    db["commitments"].insert_all(commitments, batch_size=5000)
+    db["commitment_themes"].insert_all(links, batch_size=5000)
+    started = time.perf_counter()
+    with db.atomic():
+        build_search_index(db)
+    elapsed = time.perf_counter() - started
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load(port: int, paths: list[str], clients: int) -> list[float]:
+    """Each client keeps one connection and takes paths from a shared list."""
+    timings: list[float] = []
+    lock = threading.Lock()
+    queue = list(paths)
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                path = queue.pop()
+            started = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            with lock:
+                timings.append(elapsed)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings
+
+
+def percentiles(timings: list[float]) -> dict:
+    ordered = sorted(timings)
+    return {"p50_ms": round(1000 * statistics.median(ordered), 1),
+            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "requests": len(ordered)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commitments", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "archive.db"
+        started = time.perf_counter()
+        fts_seconds = build(path, args.commitments)
+        build_seconds = time.perf_counter() - started
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), "utf-8")
+        port = free_port()
+        server = subprocess.Popen(datasette_args(path, str(metadata), "127.0.0.1", port),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            rng = random.Random(2)
+            terms = ["vandring", "narkotika", "grannsamverkan", "belysning", "skolorna",
+                     "bedrägerier", "trafikkontroller", "gängkriminalitet"]
+            codes = [m.code for m in load_municipalities()]
+            workloads = {
+                "search (sok)": [f"/archive/sok.json?q={quote(rng.choice(terms))}"
+                                 for _ in range(args.requests)],
+                "search page with facets": [
+                    f"/archive/commitments_overview?_search={quote(rng.choice(terms))}"
+                    "&_facet=county&_facet=responsible" for _ in range(args.requests)],
+                "facet (year filter)": [
+                    f"/archive/commitments_overview.json?start_year={rng.randint(2016, 2025)}"
+                    "&_facet=police_region&_facet=responsible&_size=20"
+                    for _ in range(args.requests)],
+                "canned: jamfor_kommuner": [
+                    f"/archive/jamfor_kommuner.json?kommuner={rng.choice(codes)},"
+                    f"{rng.choice(codes)}&ar={rng.randint(2016, 2025)}"
+                    for _ in range(args.requests)],
+                "canned: senaste_andringar": ["/archive/senaste_andringar.json"] * args.requests,
+            }
+            load(port, workloads["search (sok)"][:20], args.clients)  # warm up
+            results = {name: percentiles(load(port, paths, args.clients))
+                       for name, paths in workloads.items()}
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        size_mb = path.stat().st_size / 1e6
+    print(json.dumps({"commitments": args.commitments, "clients": args.clients,
+                      "build_seconds": round(build_seconds, 1),
+                      "fts_build_seconds": round(fts_seconds, 2),
+                      "database_mb": round(size_mb, 1), "latency": results},
+                     ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
