@@ -20,7 +20,7 @@ import yaml
 SITE = Path(__file__).resolve().parent / "site"
 PLUGINS_DIR = SITE / "plugins"
 SETTINGS = {"sql_time_limit_ms": 2000, "default_page_size": 50, "facet_time_limit_ms": 500,
-            "allow_download": False, "max_returned_rows": 2000}
+            "allow_download": False, "max_returned_rows": 2000, "suggest_facets": False}
 
 
 def metadata_for(db_path: str | Path) -> dict:
