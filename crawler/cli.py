@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -80,6 +81,8 @@ def _report_runs(db: str, run_ids: list) -> int:
     conn.row_factory = sqlite3.Row
     failed = 0
     for run_id in run_ids:
+        if run_id is None:  # archive pipeline switched off (benchmarks)
+            continue
         row = conn.execute("select * from crawl_runs where id = ?", [run_id]).fetchone()
         if row is None:
             failed += 1
@@ -126,6 +129,7 @@ def demo(db, serve, port, versions):
     db_path = Path(db)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(f"{db_path}.httpcache", ignore_errors=True)
     with FixtureWeb() as web, tempfile.TemporaryDirectory() as tmp:
         sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
         for version in range(1, versions + 1):

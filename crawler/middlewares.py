@@ -8,6 +8,7 @@ import time
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.utils.response import response_status_message
 
 from crawler import archive
@@ -96,3 +97,16 @@ def retry_after_seconds(value: bytes | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+class RevalidateEveryTimePolicy(RFC2616Policy):
+    """Scrapy's RFC 2616 cache policy, but a cached page is never 'fresh'.
+
+    A re-crawl exists to notice changes, so every cached response is
+    revalidated with its ETag/Last-Modified; the server answers 304 and the
+    cached copy is handed to the spider, which can follow its links again.
+    That makes navigation pages as cheap as archived ones on a re-crawl.
+    """
+
+    def _compute_freshness_lifetime(self, response, request, now) -> float:
+        return 0

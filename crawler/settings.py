@@ -53,6 +53,15 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 500,
 }
 
+# A conditional-request cache beside the archive (`<archive>.httpcache/`):
+# navigation pages are revalidated too, so an unchanged re-crawl downloads
+# almost nothing and still follows every link. Errors are never cached.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.middlewares.RevalidateEveryTimePolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_GZIP = True
+HTTPCACHE_IGNORE_HTTP_CODES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504]
+
 # Where the archive lives; the CLI sets it from --db.
 ARCHIVE_PATH = "archive.db"
 # Per-site budget of the focused municipal crawl.

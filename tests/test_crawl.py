@@ -106,7 +106,8 @@ def test_unchanged_recrawl_adds_no_snapshot_and_uses_conditional_requests(histor
     assert conditional and all(r.status == 304 for r in conditional)
     bytes_v1 = sum(r.bytes_sent for r in history["log_v1"])
     bytes_again = sum(r.bytes_sent for r in history["log_again"])
-    assert bytes_again < bytes_v1
+    # Navigation pages are revalidated through the HTTP cache too: almost nothing is resent.
+    assert bytes_again < 0.05 * bytes_v1
 
 
 def test_version2_reworded_page_gets_a_new_text_version(history):
