@@ -8,8 +8,9 @@ municipal site costs a few hundred requests at most.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import unquote, urlsplit
+
+from normalize.municipalities import fold  # lower-case ASCII folding, as slugs do
 
 # (pattern, weight). Patterns match ASCII-folded, lower-cased text, so
 # "medborgarlöften", "Medborgarloften" and "medborgarlofte" all match.
@@ -29,12 +30,6 @@ _COMPILED = tuple((re.compile(p), w) for p, w in KEYWORDS)
 _NEGATIVE = re.compile(
     r"\.(jpe?g|png|gif|svg|webp|zip|docx?|xlsx?|pptx?|mp[34]|ics)$|/(login|logga-in)|"
     r"mailto:|tel:|javascript:|/rss|/kalender|/evenemang|/lediga-jobb|/jobb", re.I)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII folding: å/ä→a, ö→o, é→e (as slugs do)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def score_text(text: str) -> float:

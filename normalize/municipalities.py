@@ -109,7 +109,18 @@ def codes_from_url(url: str, municipalities=None) -> list[str]:
         return [hosts[host]]
     if not host.endswith("polisen.se"):
         return []
-    segments = [s for s in parts.path.lower().split("/") if s]
+    return codes_from_polisen_path(parts.path, municipalities)
+
+
+def codes_from_polisen_path(path: str, municipalities=None) -> list[str]:
+    """Codes named by the last segments of a polisen.se path.
+
+    Slugs are folded names ('malung-salen'), genitive forms ('falu') or a
+    local police area inside a city ('goteborg-hisingen'): the longest
+    municipality slug that is the segment or its '-'-prefix wins.
+    """
+    *_, slugs, hosts = _tables(_registry(municipalities))
+    segments = [s for s in path.lower().split("/") if s]
     for segment in reversed(segments[-2:]):
         if segment in slugs:
             return [slugs[segment]]

@@ -7,15 +7,14 @@ tagged with the municipalities its URL slug names.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
-from crawler.relevance import fold, mentions_promise
+from crawler.relevance import mentions_promise
 from crawler.quality import body_problem
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
+from normalize.municipalities import codes_from_polisen_path
 
 BASE_URL = "https://polisen.se/"
 SECTION_PATHS = (
@@ -76,34 +75,5 @@ class PolisenSpider(ArchiveSpider):
 
 
 def municipality_codes_for(url: str) -> list[str]:
-    """Municipality codes named by a polisen.se URL's last path segments.
-
-    Slugs are folded names ('malung-salen'), genitive forms ('falu') or a
-    local police area inside a city ('goteborg-hisingen'): the longest
-    municipality slug that is the segment or its '-'-prefix wins.
-    """
-    segments = [s for s in urlsplit(url).path.lower().split("/") if s]
-    slugs = _slugs()
-    for segment in reversed(segments[-2:]):
-        if segment in slugs:
-            return [slugs[segment]]
-        for slug in sorted(slugs, key=len, reverse=True):
-            if segment.startswith(slug + "-"):
-                return [slugs[slug]]
-    return []
-
-
-@lru_cache(maxsize=1)
-def _slugs() -> dict[str, str]:
-    from crawler.registry import load_municipalities
-    slugs: dict[str, str] = {}
-    for m in load_municipalities():
-        official = re.sub(r"\s+(kommun|stad)$", "", m.name, flags=re.I)
-        official = re.sub(r"^region\s+", "", official, flags=re.I)
-        for name in (m.short_name, official):
-            slugs.setdefault(_slugify(name), m.code)
-    return slugs
-
-
-def _slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    """Municipality codes named by a polisen.se URL's last path segments."""
+    return codes_from_polisen_path(urlsplit(url).path)
