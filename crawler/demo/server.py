@@ -240,6 +240,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
+    def handle_error(self, request, client_address) -> None:
+        """A client hanging up (timeouts, resets, capped downloads) is expected here."""
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha1(body).hexdigest() + '"'
