@@ -34,7 +34,8 @@ class Progress:
         return ext
 
     def response_received(self, response, request, spider=None):
-        self.sites_seen.add(request.meta.get("site_code", ""))
+        if request.meta.get("site_code"):  # Scrapy's own robots.txt requests carry none
+            self.sites_seen.add(request.meta["site_code"])
 
     def spider_opened(self, spider):
         if self.enabled:

@@ -169,3 +169,15 @@ def test_killed_crawl_leaves_a_consistent_archive(tmp_path):
         duplicates = rows(db, """select url, body_sha256, count(*) as n from snapshots
                                  group by url, body_sha256 having n > 1""")
         assert duplicates == []
+
+
+def test_progress_line_shows_pages_sites_and_errors(tmp_path):
+    with FixtureWeb() as web:
+        sites = web.write_sites_csv(tmp_path / "sites.csv")
+        result = run_crawl(tmp_path / "archive.db", web, sites, polisen=False,
+                           extra=["-s", "PROGRESS_FORCE=True", "-s", "PROGRESS_INTERVAL=0.2"])
+    assert result.returncode == 0
+    final = [line for line in result.stderr.replace("\r", "\n").splitlines()
+             if line.startswith("[kommuner]")][-1]
+    assert "responses" in final and "archived" in final and "sites 4/4" in final
+    assert "errors" in final
