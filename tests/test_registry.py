@@ -37,6 +37,12 @@ def test_websites_are_https_urls():
     for m in load_municipalities():
         parts = urlsplit(m.website)
         assert parts.scheme == "https" and parts.hostname and "." in parts.hostname, m
+        assert parts.path == "/" and not parts.query, m
+
+
+def test_websites_are_distinct():
+    hosts = [urlsplit(m.website).hostname.removeprefix("www.") for m in load_municipalities()]
+    assert len(set(hosts)) == 290
 
 
 def test_coordinates_inside_sweden():
@@ -52,3 +58,12 @@ def test_spot_checks():
     assert registry["2061"].name == "Smedjebackens kommun"
     assert registry["1781"].name == "Kristinehamns kommun"
     assert registry["0180"].name == "Stockholms stad"
+    assert registry["2080"].name == "Falu kommun"
+    assert registry["0880"].name == "Kalmar kommun"
+    assert registry["0643"].website != registry["0305"].website  # Habo vs Håbo
+
+
+def test_sorted_by_code_and_cached():
+    codes = [m.code for m in load_municipalities()]
+    assert codes == sorted(codes)
+    assert load_municipalities() == load_municipalities()
