@@ -1,9 +1,12 @@
 """The registry of 290 municipalities is complete and consistent."""
 
 from collections import Counter, defaultdict
+from importlib import resources
 from urllib.parse import urlsplit
 
 from crawler.registry import POLICE_REGIONS, by_code, load_municipalities
+
+HEADER = "code,name,short_name,county,county_code,police_region,website,lat,lon"
 
 COUNTY_COUNTS = {"01": 26, "03": 8, "04": 9, "05": 13, "06": 13, "07": 8, "08": 12, "09": 1,
                  "10": 5, "12": 33, "13": 6, "14": 49, "17": 16, "18": 12, "19": 10, "20": 15,
@@ -19,6 +22,50 @@ def test_290_unique_four_digit_codes():
 def test_21_counties_with_official_counts():
     counts = Counter(m.county_code for m in load_municipalities())
     assert counts == COUNTY_COUNTS
+
+
+# County code -> (county name as SCB writes it, Polismyndigheten's region).
+COUNTIES = {
+    "01": ("Stockholms län", "Stockholm"), "03": ("Uppsala län", "Mitt"),
+    "04": ("Södermanlands län", "Öst"), "05": ("Östergötlands län", "Öst"),
+    "06": ("Jönköpings län", "Öst"), "07": ("Kronobergs län", "Syd"),
+    "08": ("Kalmar län", "Syd"), "09": ("Gotlands län", "Stockholm"),
+    "10": ("Blekinge län", "Syd"), "12": ("Skåne län", "Syd"),
+    "13": ("Hallands län", "Väst"), "14": ("Västra Götalands län", "Väst"),
+    "17": ("Värmlands län", "Bergslagen"), "18": ("Örebro län", "Bergslagen"),
+    "19": ("Västmanlands län", "Bergslagen"), "20": ("Dalarnas län", "Bergslagen"),
+    "21": ("Gävleborgs län", "Mitt"), "22": ("Västernorrlands län", "Mitt"),
+    "23": ("Jämtlands län", "Nord"), "24": ("Västerbottens län", "Nord"),
+    "25": ("Norrbottens län", "Nord"),
+}
+
+# The municipalities that officially call themselves "stad".
+STAD = {"0180", "0183", "0184", "0186", "0187", "1280", "1282", "1283", "1480", "1481",
+        "1488", "1490", "1980", "2583"}
+
+
+def test_csv_header_exact():
+    text = resources.files("crawler.data").joinpath("municipalities.csv").read_text("utf-8")
+    assert text.splitlines()[0] == HEADER
+
+
+def test_county_names_and_police_regions_by_county_code():
+    assert sum(COUNTY_COUNTS.values()) == 290
+    for m in load_municipalities():
+        assert (m.county, m.police_region) == COUNTIES[m.county_code], m
+
+
+def test_official_names():
+    """"<genitive> kommun" or "<genitive> stad"; the genitive is the SCB name, with or without s."""
+    for m in load_municipalities():
+        if m.code == "0980":
+            assert m.name == "Region Gotland"
+            continue
+        stem, suffix = m.name.rsplit(" ", 1)
+        assert suffix.lower() == ("stad" if m.code in STAD else "kommun"), m
+        assert stem in (m.short_name, m.short_name + "s") or (m.code, stem) == ("2080", "Falu"), m
+        if m.short_name.endswith("s"):  # Alingsås kommun, Borås Stad, Hofors kommun
+            assert stem == m.short_name, m
 
 
 def test_code_starts_with_county_code():
@@ -47,16 +94,21 @@ def test_websites_are_distinct():
 
 def test_coordinates_inside_sweden():
     assert all(55.0 <= m.lat <= 69.2 and 10.9 <= m.lon <= 24.2 for m in load_municipalities())
+    seats = [(m.lat, m.lon) for m in load_municipalities()]
+    assert len(set(seats)) == 290
 
 
 def test_spot_checks():
     registry = by_code()
     assert (registry["2181"].short_name, registry["2181"].county,
             registry["2181"].police_region) == ("Sandviken", "Gävleborgs län", "Mitt")
-    assert (registry["1766"].name, registry["1766"].police_region) == ("Sunne kommun", "Bergslagen")
-    assert registry["0980"].name == "Region Gotland"
+    assert (registry["1766"].name, registry["1766"].county,
+            registry["1766"].police_region) == ("Sunne kommun", "Värmlands län", "Bergslagen")
+    assert (registry["0980"].name, registry["0980"].short_name) == ("Region Gotland", "Gotland")
     assert registry["2061"].name == "Smedjebackens kommun"
-    assert registry["1781"].name == "Kristinehamns kommun"
+    assert (registry["1781"].name, registry["1781"].county) == ("Kristinehamns kommun", "Värmlands län")
+    assert registry["2023"].name == "Malung-Sälens kommun"
+    assert registry["0114"].website == "https://www.upplandsvasby.se/"
     assert registry["0180"].name == "Stockholms stad"
     assert registry["2080"].name == "Falu kommun"
     assert registry["0880"].name == "Kalmar kommun"
