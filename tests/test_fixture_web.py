@@ -15,6 +15,8 @@ import pytest
 from crawler.demo.server import DEFAULT_ROOT, FixtureWeb
 
 PROMISE = "kommun-och-politik/trygghet-och-sakerhet/medborgarloften/"
+SANDVIKEN_PDF = "download/18.1234/10-medborgarloften-sandviken.pdf"
+FOOTER_LINE = "Testsida (fixture) för medborgarloften – inte en riktig webbplats"
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +91,14 @@ def test_faults(web):
         conn.getresponse()
     with pytest.raises(OSError):
         get(base + "langsam", timeout=0.5)
-    first, second = get(base + "andras/")[2], get(base + "andras/")[2]
-    assert first != second
+    first, second = get(base + "andras/"), get(base + "andras/")
+    assert first[2] != second[2] and first[1]["ETag"] != second[1]["ETag"]
+    assert "Last-Modified" not in first[1]   # a dynamic page: no date validator
+    status, headers, body = get(base + "dokument/medborgarlofte-2024")
+    assert status == 200 and headers["Content-Type"] == "application/octet-stream"
+    assert body.startswith(b"%PDF") and b"%%EOF" in body
+    assert get(base + "dokument/medborgarlofte-2024", {"If-None-Match": headers["ETag"]})[0] == 304
+    assert get(base + "_raw/medborgarlofte-2024.bin")[0] == 404   # control files stay hidden
 
 
 def test_search_finds_the_promise_page(web):
@@ -106,16 +114,37 @@ def test_wrong_charset_page_is_really_windows_1252(web):
 
 
 def test_pdf_has_the_promises_with_a_hyphen_break(web):
-    _, _, body = get(web.url("sandviken") + "download/10-medborgarloften-sandviken.pdf")
+    assert ("/" + SANDVIKEN_PDF).encode() in get(web.url("sandviken") + PROMISE)[2]
+    status, headers, body = get(web.url("sandviken") + SANDVIKEN_PDF)
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         text = pdf.pages[0].extract_text()
-    assert "trygghets-\n" in text and "Årligen genomföra trygghetsvandringar" in text
+    assert text.startswith("10 medborgarlöften – Sandviken")
+    assert "trygghets-\nvandringar i Stadsparken" in text
+    assert "Årligen genomföra trygghetsvandringar" in text and "10. Erbjuda" in text
+    assert "Testdokument (fixture)" in text
+
+
+def test_pdfs_are_rebuilt_byte_for_byte():
+    from crawler.demo.build_pdf import pdf_files
+
+    for (site, name), body in pdf_files().items():
+        assert (Path(DEFAULT_ROOT) / site / "v1" / name).read_bytes() == body, name
 
 
 def test_every_html_file_is_marked_as_a_fixture():
-    for path in Path(DEFAULT_ROOT).rglob("*.html"):
-        head = path.read_bytes()[:400].decode("utf-8", errors="replace")
-        assert "FIXTURE" in head, path
+    files = list(Path(DEFAULT_ROOT).rglob("*.html"))
+    assert len(files) > 150
+    for path in files:
+        data = path.read_bytes()
+        assert b"<!-- FIXTURE: test page for medborgarloften; not a real page -->" in data[:400], path
+        assert b"Testsida (fixture) f" in data, path   # the visible footer line (any charset)
+
+
+def test_served_extras_are_marked_too(web):
+    for url in (web.url("sunne") + "finns-inte/", web.url("kristinehamn") + "sok?q=x"):
+        body = get(url)[2].decode()
+        assert "FIXTURE" in body and FOOTER_LINE in body
 
 
 # -- more of the API, faults and the synthetic web ---------------------------------
@@ -143,12 +172,32 @@ def raw(url, method="GET", headers=None, timeout=5):
 
 
 def test_start_and_stop_release_the_addresses(tmp_path):
+    import threading
+    import time
+
+    before = threading.active_count()
     web = FixtureWeb().start()
     url = web.url("sunne")
     assert get(url)[0] == 200
+    # An idle keep-alive connection and a request stuck in the 30 s "slow" fault.
+    idle = http.client.HTTPConnection(urlsplit(url).hostname, web.port, timeout=5)
+    idle.request("GET", "/")
+    idle.getresponse().read()
+    stuck = threading.Thread(target=lambda: get(web.url("faults") + "langsam", timeout=10))
+    stuck.start()
+    time.sleep(0.2)
+    started = time.monotonic()
     web.stop()
+    stuck.join()
+    idle.close()
+    assert time.monotonic() - started < 3
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=1)
+    time.sleep(0.1)
+    assert threading.active_count() <= before
+    # The same object starts again (fresh addresses and port).
+    with web:
+        assert get(web.url("sunne"))[0] == 200
 
 
 def test_sites_csv_and_metadata(web, tmp_path):
@@ -290,3 +339,36 @@ def test_synthetic_web_is_deterministic_and_conditional():
         assert b"version 2" in get(one.url("kommun-0138") + SYN_PROMISE.lstrip("/"))[2]
         assert b"version 2" not in get(one.url("kommun-0115") + SYN_PROMISE.lstrip("/"))[2]
         assert len(one.requests) > 0
+
+
+def test_seed_pages_say_so_and_invented_promises_are_marked(web):
+    polisen = web.polisen_url + "om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/"
+    for url, n in ((web.url("sandviken") + PROMISE, "000"),
+                   (polisen + "varmland/sunne/", "001"),
+                   (web.url("smedjebacken") + "nyheter/2018/kommunen-och-polisen-signerade-ett-"
+                    "medborgarlofte/", "002"),
+                   (web.url("kristinehamn") + "kommun-och-politik/trygghet/medborgarloften/", "003"),
+                   (web.url("sandviken") + "kommun-och-politik/trygghet-och-sakerhet/"
+                    "samverkan-med-polisen/", "004")):
+        body = get(url)[2].decode()
+        assert f"content copied from a real page (seed {n}), chrome invented" in body, url
+    assert "(Fixturtext, påhittad för test)" in get(polisen + "varmland/sunne/uppfoljning-2016/")[2].decode()
+    web.set_version(2)
+    try:
+        reworded = get(web.url("kristinehamn") + "kommun-och-politik/trygghet/medborgarloften/")[2]
+        assert "resecentrum. (Fixturtext, påhittad för test)".encode() in reworded
+    finally:
+        web.set_version(1)
+
+
+def test_polisen_chrome_menu_and_search(web):
+    home = get(web.polisen_url)[2].decode()
+    assert "Sök på polisen.se" in home
+    for item, path in (("Kontakta polisen", "kontakta-polisen/"), ("Om polisen", "om-polisen/"),
+                       ("Aktuellt", "aktuellt/"), ("Utsatt för brott", "utsatt-for-brott/")):
+        assert item in home and get(web.polisen_url + path)[0] == 200, path
+    listing = get(web.polisen_url + "om-polisen/medborgarloften-och-lokal-samverkan/"
+                  "medborgarloften/")[2].decode()
+    assert "varmland/" in listing and "gavleborg/" in listing
+    hits = get(web.polisen_url + "sok?q=medborgarl%C3%B6ften")[2].decode()
+    assert "/om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/" in hits

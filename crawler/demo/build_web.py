@@ -10,16 +10,20 @@ texts invented here are visibly marked "(Fixturtext, påhittad för test)".
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 import shutil
 from pathlib import Path
 
+from crawler.demo.build_pdf import (  # noqa: F401  (promise_pdf is re-exported)
+    BROKEN_PDF, ENCRYPTED_PDF, OCTET_PDF_FILE, SANDVIKEN_PDF, broken_pdf, encrypted_pdf,
+    octet_pdf, promise_pdf, sandviken_pdf)
+
 HERE = Path(__file__).resolve().parent
 WEB = HERE / "web"
 SEEDS = HERE / "seeds"
 FIXTURE = "<!-- FIXTURE: test page for medborgarloften; not a real page -->"
+FOOTER_LINE = "Testsida (fixture) för medborgarloften – inte en riktig webbplats"
 INVENTED = "(Fixturtext, påhittad för test)"
 MENU = ["Barn och utbildning", "Omsorg och stöd", "Bygga och bo", "Kultur och fritid",
         "Kommun och politik", "Trafik och infrastruktur", "Näringsliv och arbete"]
@@ -81,8 +85,8 @@ def page(site_name: str, title: str, main: str, crumbs: list[tuple[str, str]] = 
                   if polisen else MENU)
     menu = "".join(f'<li><a href="/{slug(m)}/">{m}</a></li>' for m in menu_items)
     crumb = " / ".join(f'<a href="{u}">{html.escape(t)}</a>' for t, u in crumbs)
-    search = ('<form action="/sok" method="get"><label>Sök <input type="search" name="q">'
-              '</label></form>')
+    search = ('<form action="/sok" method="get"><label>' + ("Sök på polisen.se" if polisen
+              else "Sök") + ' <input type="search" name="q"></label></form>')
     return f"""<!DOCTYPE html>
 {FIXTURE}{note}
 <html lang="sv"><head><meta charset="utf-8"><title>{html.escape(title)} – {html.escape(site_name)}</title></head>
@@ -97,7 +101,7 @@ def page(site_name: str, title: str, main: str, crumbs: list[tuple[str, str]] = 
 <aside class="sidebar"><h2>Genvägar</h2><ul><li><a href="/kontakt/">Kontakta oss</a></li></ul></aside>
 <footer><p>{html.escape(site_name)}, Box 1, 000 00 Fixturstad. Telefon 000-00 00 00.</p>
 <p>Sidan uppdaterad: {footer_date}</p>
-<p>Testsida (fixture) för medborgarloften – inte en riktig webbplats</p></footer>
+<p>{FOOTER_LINE}</p></footer>
 </body></html>
 """
 
@@ -138,7 +142,9 @@ class SiteBuilder:
             self.add(f"/{slug(section)}/", page(
                 self.name, section, f"<h1>{section}</h1><ul>{''.join(children)}</ul>"))
             sections.append(f'<li><a href="/{slug(section)}/">{section}</a></li>')
-        self.promises += list(promise_links.values())[:1]
+        # The site's own search finds the promise page (else the first safety link).
+        self.promises += ([u for t, u in promise_links.items() if "edborgarlöfte" in t] or
+                          list(promise_links.values()))[:1]
         links = "".join(f'<li><a href="{u}">{t}</a></li>' for t, u in promise_links.items())
         safety = ("<h1>Trygghet och säkerhet</h1><p>Kommunen arbetar brottsförebyggande "
                   f"tillsammans med polisen och andra aktörer.</p><ul>{links}</ul>")
@@ -184,25 +190,6 @@ class SiteBuilder:
                     target.write_text(content, "utf-8")
 
 
-def promise_pdf(title: str, lines: list[str], encrypt: str | None = None) -> bytes:
-    """A small PDF (reportlab, invariant so the bytes are reproducible)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, encrypt=encrypt)
-    y = 800
-    pdf.setFont("Helvetica-Bold", 14)
-    pdf.drawString(60, y, title)
-    pdf.setFont("Helvetica", 11)
-    for line in lines:
-        y -= 18
-        pdf.drawString(60, y, line)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 # -- the sites ------------------------------------------------------------------
 PROMISE = "/kommun-och-politik/trygghet-och-sakerhet/medborgarloften/"
 
@@ -215,7 +202,7 @@ def sandviken() -> None:
                                           "samverkan-med-polisen/",
                  "Medborgarlöfte – testsida med skript": "/nyheter/testsida-med-skript/"})
     text = seed("000")
-    main = (text_to_html(text) + '\n<p><a href="/download/10-medborgarloften-sandviken.pdf">'
+    main = (text_to_html(text) + f'\n<p><a href="{SANDVIKEN_PDF}">'
             "10 medborgarlöften – Sandviken (pdf)</a></p>")
     crumbs = [("Kommun och politik", "/kommun-och-politik/"),
               ("Trygghet och säkerhet", "/kommun-och-politik/trygghet-och-sakerhet/")]
@@ -228,17 +215,7 @@ def sandviken() -> None:
     site.add("/kommun-och-politik/trygghet-och-sakerhet/samverkan-med-polisen/", page(
         site.name, "Samverkan", text_to_html(seed("004")), crumbs,
         note=SEED_NOTE.format(n="004")))
-    promises = [re.sub(r"^\d+\.\s*", "", line.strip()) for line in text.splitlines()
-                if re.match(r"^\s*\d+\.", line)]
-    lines = ["Polisen och kommunen lovar att:"]
-    for n, promise in enumerate(promises, start=1):
-        if "trygghetsvandringar" in promise and "Stadsparken" in promise:
-            before, _, after = promise.partition("trygghetsvandringar")
-            lines += [f"{n}. {before}trygghets-", f"    vandringar{after}"]
-        else:
-            lines.append(f"{n}. {promise}")
-    site.add("/download/10-medborgarloften-sandviken.pdf",
-             promise_pdf("10 medborgarlöften – Sandviken", lines), in_sitemap=False)
+    site.add(SANDVIKEN_PDF, sandviken_pdf(), in_sitemap=False)
     xss = ("<h1>Medborgarlöfte 2025 " + INVENTED + "</h1>"
            "<p>Testsida för att visa att text escapas.</p><p>Polisen lovar att:</p><ul>"
            "<li>Genomföra trygghetsvandringar &lt;script&gt;alert(1)&lt;/script&gt; i centrum.</li>"
@@ -355,6 +332,17 @@ def polisen() -> None:
             polisen=True))
     site.add("/kontakt/", page(site.name, "Kontakt", "<h1>Kontakta polisen</h1><p>114 14</p>",
                                polisen=True))
+    site.add("/kontakta-polisen/", page(
+        site.name, "Kontakta polisen", "<h1>Kontakta polisen</h1><p>Ring 114 14 eller 112 vid "
+        "nödsituation. <a href='/kontakt/'>Fler kontaktvägar</a>.</p>", polisen=True))
+    site.add("/aktuellt/", page(site.name, "Aktuellt", "<h1>Aktuellt</h1><ul>" + "".join(
+        f"<li><a href='/aktuellt/nyheter/nyhet-{n}/'>Polisnyhet {n}</a></li>" for n in range(1, 4))
+        + "</ul>", polisen=True))
+    site.add("/utsatt-for-brott/", page(
+        site.name, "Utsatt för brott", "<h1>Utsatt för brott</h1><p>Så gör du en anmälan "
+        "(fixture).</p>", polisen=True))
+    site.files["v1"]["_faults.json"] = json.dumps({"/sok": {
+        "kind": "search", "param": "q", "results": {"medborgarl": [POLISEN_ROOT]}}}, indent=2)
     site.add("/", page(site.name, "Polisen", "<h1>Polisen</h1><ul><li><a href='/om-polisen/'>"
                        "Om polisen</a></li><li><a href='/aktuellt/nyheter/nyhet-1/'>Nyheter</a>"
                        "</li></ul>", polisen=True))
@@ -381,7 +369,9 @@ def faults() -> None:
              "/till-annan-sajt": {"kind": "redirect", "location": "@sandviken/"},
              "/jattestor": {"kind": "huge", "megabytes": 20},
              "/tom": {"kind": "empty"},
-             "/andras/": {"kind": "changing"}}
+             "/andras/": {"kind": "changing"},
+             "/dokument/medborgarlofte-2024": {"kind": "bytes", "file": OCTET_PDF_FILE,
+                                               "content_type": "application/octet-stream"}}
     site.files["v1"]["_faults.json"] = json.dumps(kinds, indent=2)
     site.add("/andras/", page(site.name, "Ändras", (
         f"<h1>Medborgarlöfte som ändras {INVENTED}</h1><p>Polisen lovar att synas.</p>"
@@ -390,8 +380,9 @@ def faults() -> None:
     site.add("/mjuk-404/", page(site.name, "Sidan kunde inte hittas",
                                 "<h1>Sidan kunde inte hittas</h1><p>Kontrollera adressen.</p>"))
     site.add("/waf/", (f"<!DOCTYPE html>{FIXTURE}<html><body><h1>Kontrollerar att du inte är en "
-                       "robot</h1><p>Lös captcha för att fortsätta.</p></body></html>"))
-    site.add("/trasig-html/", (f"{FIXTURE}<html><body><main><h1>Medborgarlöfte {INVENTED}"
+                       "robot</h1><p>Lös captcha för att fortsätta.</p>"
+                       f"<p>{FOOTER_LINE}</p></body></html>"))
+    site.add("/trasig-html/", (f"{FIXTURE}<html><body><p>{FOOTER_LINE}<main><h1>Medborgarlöfte {INVENTED}"
                                "<p>Polisen lovar <b>att <i>synas<div>i centrum<ul><li>ett"))
     site.add("/forsvinner/", promise("som försvinner"))
     site.files["v2"]["_gone410.txt"] = "/forsvinner/\n"
@@ -407,14 +398,13 @@ def faults() -> None:
     site.files["v1"]["_headers.json"] = json.dumps({
         "/cp1252-fel-charset/": {"Content-Type": "text/html; charset=utf-8"},
         "/latin1-utan-charset/": {"Content-Type": "text/html"}}, indent=2)
-    good = promise_pdf("Medborgarlöfte (fixture)", ["Polisen lovar att synas."])
-    site.add("/trasig.pdf", good[: len(good) // 3], in_sitemap=False)
-    site.add("/krypterad.pdf", promise_pdf("Medborgarlöfte (fixture)", ["Hemligt."],
-                                           encrypt="hemligt"), in_sitemap=False)
+    site.add(BROKEN_PDF, broken_pdf(), in_sitemap=False)
+    site.add(ENCRYPTED_PDF, encrypted_pdf(), in_sitemap=False)
+    site.files["v1"][OCTET_PDF_FILE] = octet_pdf()
     links = ["/fel-500", "/fel-503", "/langsam", "/aterstalld", "/loop-a", "/till-annan-sajt",
              "/jattestor", "/tom", "/andras/", "/mjuk-404/", "/waf/", "/trasig-html/",
-             "/forsvinner/", "/cp1252-fel-charset/", "/latin1-utan-charset/", "/trasig.pdf",
-             "/krypterad.pdf"]
+             "/forsvinner/", "/cp1252-fel-charset/", "/latin1-utan-charset/", BROKEN_PDF,
+             ENCRYPTED_PDF, "/dokument/medborgarlofte-2024"]
     items = "".join(f'<li><a href="{p}">Medborgarlöfte {p.strip("/")}</a></li>' for p in links)
     site.add("/", page(site.name, "Fel", f"<h1>Medborgarlöften med fel</h1><ul>{items}</ul>"))
     site.write()

@@ -20,7 +20,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -30,8 +30,12 @@ VERSION_DATES = {1: "Mon, 03 Nov 2025 08:00:00 GMT", 2: "Mon, 17 Nov 2025 08:00:
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
                  ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
                  ".bin": "application/octet-stream"}
-NOT_FOUND = ("<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real page -->"
-             "<html lang='sv'><body><main><h1>Sidan kunde inte hittas</h1></main></body></html>")
+FIXTURE = "<!-- FIXTURE: test page for medborgarloften; not a real page -->"
+FOOTER = ("<footer><p>Testsida (fixture) för medborgarloften – inte en riktig webbplats</p>"
+          "</footer>")
+NOT_FOUND = (f"<!DOCTYPE html>{FIXTURE}<html lang='sv'><head><meta charset='utf-8'>"
+             "<title>Sidan kunde inte hittas</title></head><body><main><h1>Sidan kunde inte "
+             f"hittas</h1><p>Kontrollera adressen.</p></main>{FOOTER}</body></html>")
 
 
 @dataclass
@@ -81,6 +85,18 @@ class Site:
             if (directory / name).exists():
                 merged.update(json.loads((directory / name).read_text("utf-8")))
         return merged
+
+    def control_file(self, name: str) -> tuple[Path | None, int]:
+        """A file named in _faults.json (may start with "_"; no "..")."""
+        if ".." in name.split("/") or name.startswith("/"):
+            return None, 1
+        found, version = None, 1
+        for number, directory in enumerate(self._version_dirs(), start=1):
+            candidate = directory / name
+            if candidate.is_file() and not (
+                    found is not None and found.read_bytes() == candidate.read_bytes()):
+                found, version = candidate, number
+        return found, version
 
     def _file(self, path: str) -> tuple[Path | None, int]:
         """The file for a path (last overlay wins) and the version it comes from.
@@ -142,6 +158,8 @@ class FixtureWeb:
         self._servers: list[ThreadingHTTPServer] = []
         self._hosts: dict[str, str] = {}
         self._by_host: dict[str, str] = {}
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self.port = 0
 
     def _make_sites(self) -> dict:
@@ -159,9 +177,12 @@ class FixtureWeb:
                 self._close_servers()
         else:
             raise RuntimeError("could not bind the fixture web on loopback")
+        self._stopping.clear()
         for server in self._servers:
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                             daemon=True).start()
+            thread = threading.Thread(target=server.serve_forever, name=f"fixture-{server.server_address[0]}",
+                                      kwargs={"poll_interval": 0.1}, daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def _bind_all(self) -> None:
@@ -170,7 +191,7 @@ class FixtureWeb:
         for offset, key in enumerate(self.sites):
             ip = f"127.0.{(self.first_ip + offset) // 250}.{(self.first_ip + offset) % 250 + 2}" \
                 if self.first_ip + offset >= 250 else f"127.0.0.{self.first_ip + offset}"
-            server = _Server((ip, port), handler)
+            server = _Server((ip, port), handler, self._stopping)
             port = server.server_address[1]
             self._servers.append(server)
             self._hosts[key] = ip
@@ -183,8 +204,15 @@ class FixtureWeb:
         self._servers, self._hosts, self._by_host = [], {}, {}
 
     def stop(self) -> None:
+        """Stop accepting, end open connections and sleeping faults, join all threads."""
+        self._stopping.set()
         for server in self._servers:
-            server.shutdown()
+            server.shutdown()          # returns once serve_forever has left its loop
+        for server in self._servers:
+            server.close_connections()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads = []
         self._close_servers()
         self.port = 0
 
@@ -237,14 +265,47 @@ class FixtureWeb:
 
 
 class _Server(ThreadingHTTPServer):
+    """Threading server that can close its open connections and join its handlers."""
+
     daemon_threads = True
     allow_reuse_address = False
+
+    def __init__(self, address, handler, stopping: threading.Event):
+        self.stopping = stopping
+        self._active: dict[threading.Thread, socket.socket] = {}
+        self._active_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request_thread(self, request, client_address) -> None:
+        with self._active_lock:
+            self._active[threading.current_thread()] = request
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._active_lock:
+                self._active.pop(threading.current_thread(), None)
+
+    def close_connections(self, timeout: float = 5.0) -> None:
+        """Shut down open connections (idle keep-alives, slow faults) and join handlers."""
+        with self._active_lock:
+            active = list(self._active.items())
+        for _thread, connection in active:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        for thread, _connection in active:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request, client_address) -> None:
         """A client hanging up (timeouts, resets, capped downloads) is expected here."""
         import sys
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)) or (
+                self.stopping.is_set() and isinstance(error, OSError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def etag_of(body: bytes) -> str:
@@ -267,6 +328,7 @@ def _handler_for(web):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "FixtureWeb/1.0"
+        timeout = 120   # idle keep-alive connections end after this many seconds
 
         def log_message(self, *args):  # quiet: tests read web.requests instead
             pass
@@ -299,6 +361,7 @@ def _handler_for(web):
                 headers.setdefault("Last-Modified", VERSION_DATES[1])
                 if not_modified(self.headers, headers["ETag"], headers.get("Last-Modified")):
                     status, body, length = 304, b"", 0
+            headers = {name: value for name, value in headers.items() if value is not None}
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -333,7 +396,7 @@ def _handler_for(web):
                 return Response(fault["status"], f"<h1>Fel {fault['status']}</h1>".encode(),
                                 headers)
             if kind == "slow":
-                time.sleep(fault.get("seconds", 30))
+                web._stopping.wait(fault.get("seconds", 30))   # stop() cuts it short
                 return Response(200, b"<html><body>sent</body></html>", html)
             if kind == "reset":
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -358,16 +421,24 @@ def _handler_for(web):
                 text = file.read_text("utf-8").replace(
                     "{{NOW}}", time.strftime("%Y-%m-%d %H:%M:%S")).replace(
                     "{{TOKEN}}", "%032x" % random.getrandbits(128))
-                return Response(200, text.encode(), html)
+                # A dynamic page: a fresh ETag every time and no Last-Modified.
+                return Response(200, text.encode(), {**html, "Last-Modified": None})
+            if kind == "bytes":
+                file, version = site.control_file(fault["file"])
+                if file is None:
+                    return Response(404, NOT_FOUND.encode(), html)
+                return Response(200, file.read_bytes(), {
+                    "Content-Type": fault.get("content_type", "application/octet-stream"),
+                    "Last-Modified": VERSION_DATES[version]})
             if kind == "search":
                 query = " ".join(parse_qs(parts.query).get(fault.get("param", "q"), [""])).lower()
                 links = [p for key, paths in fault["results"].items() if key in query
                          for p in paths]
                 items = "".join(f'<li><a href="{p}">Medborgarlöften – träff</a></li>'
                                 for p in links) or "<li>Inga träffar</li>"
-                body = ("<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real "
-                        f"page --><html lang='sv'><body><main><h1>Sökresultat</h1><ul>{items}"
-                        "</ul></main></body></html>")
+                body = (f"<!DOCTYPE html>{FIXTURE}<html lang='sv'><head><meta charset='utf-8'>"
+                        "<title>Sökresultat</title></head><body><main><h1>Sökresultat</h1>"
+                        f"<ul>{items}</ul></main>{FOOTER}</body></html>")
                 return Response(200, body.encode(), html)
             raise ValueError(f"unknown fault kind {kind!r}")
 
@@ -377,7 +448,7 @@ def _handler_for(web):
 _HUGE_CHUNK = b"<p>Medborgarl\xc3\xb6fte utfyllnad (fixture).</p>\n" * 2048
 _HUGE_HEAD = (b"<!DOCTYPE html><!-- FIXTURE: test page for medborgarloften; not a real page -->"
               b"<html lang='sv'><body>")
-_HUGE_TAIL = b"</body></html>"
+_HUGE_TAIL = FOOTER.encode("utf-8") + b"</body></html>"
 _huge_cache: dict[int, tuple[int, str]] = {}
 
 
