@@ -8,32 +8,59 @@ import sys
 
 import click
 
+# Extensions mimetypes may not know on every system.
+_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html",
+          ".htm": "text/html", ".xhtml": "text/html", ".pdf": "application/pdf"}
+
+
+def guess_content_type(path: str) -> str | None:
+    """Content type from the file name; None for stdin and unknown extensions
+    (the normalizer then sniffs: %PDF magic, HTML markup, else plain text)."""
+    if path == "-":
+        return None
+    lowered = path.lower()
+    for extension, content_type in _TYPES.items():
+        if lowered.endswith(extension):
+            return content_type
+    return mimetypes.guess_type(path)[0]
+
 
 @click.command()
-@click.option("--url", help="The page's URL (helps find the municipality).")
+@click.option("--url", metavar="URL",
+              help="The page's address. Helps find the municipality (polisen.se slug or the "
+                   "municipality's own domain) and is echoed in the output.")
 @click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
 def extract(url, path):
     """Print the promises found in one HTML page, PDF or text file as JSON.
 
-    PATH '-' reads standard input. Exit status 2 with a message on stderr
-    for input that is not a page (empty, binary, broken or encrypted PDF);
-    a page that is simply not a promise prints an empty "documents" list.
+    PATH is a saved page: .html, .pdf, or .txt (the page's text as a browser
+    shows it). PATH '-' reads standard input. The output is one JSON object:
+    {"url", "municipalities": [{"code", "name"}], "documents": [{"title",
+    "period", "signed", "signatories", "commitments": [...]}]}.
+
+    A page that is simply not a promise prints an empty "documents" list.
+    Input that is not a page at all (empty, binary, a broken or encrypted PDF)
+    prints "error: …" on stderr and exits with status 2.
 
     \b
-    Example:
-      medborgarloften extract --url https://polisen.se/.../varmland/sunne/ sunne.html
+    Examples:
+      medborgarloften extract --url https://polisen.se/om-polisen/medborgarloften/varmland/sunne/ sunne.txt
+      medborgarloften extract medborgarlofte-2024.pdf
+      curl -s https://www.example.se/trygghet/ | medborgarloften extract -
     """
     from normalize import InputError, extract as run
 
     try:
         if path == "-":
-            content, content_type = sys.stdin.buffer.read(), None
+            content = sys.stdin.buffer.read()
         else:
             with open(path, "rb") as handle:
                 content = handle.read()
-            content_type = mimetypes.guess_type(path)[0]
-        result = run(content, url=url, content_type=content_type)
+        result = run(content, url=url, content_type=guess_content_type(path))
     except (InputError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:  # a normalizer bug must still end in a clear message
+        click.echo(f"error: could not normalize {path}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))

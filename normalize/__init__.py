@@ -14,14 +14,15 @@ gives no documents.
 
 from __future__ import annotations
 
-from normalize.blocks import html_blocks, text_blocks
+from normalize.blocks import text_blocks
+from normalize.htmlblocks import parse_html
 from normalize.documents import build_documents
 from normalize.municipalities import as_entries, find_municipalities
 from normalize.pagetext import PageTextError, decode_html, looks_binary, pdf_text
 from normalize.themes import THEMES, Theme
 
 # Bump when the output for the same input changes: `normalize` re-processes.
-NORMALIZER_VERSION = "1.0"
+NORMALIZER_VERSION = "3"
 
 __all__ = ["extract", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
 
@@ -32,39 +33,63 @@ class InputError(ValueError):
 
 def extract(content: bytes | str, *, url: str | None = None, content_type: str | None = None,
             municipalities=None) -> dict:
-    blocks, text = _blocks(content, content_type or "", url or "")
-    codes = find_municipalities(text, url, municipalities)
+    """Promise documents of one page (bytes or str) as the JSON shape above.
+
+    ``content_type`` and ``url`` help choose the reader (PDF magic and HTML
+    markup are sniffed anyway); ``municipalities`` replaces the registry
+    (tests pass invented ones). Raises InputError for input that is not a page.
+    """
+    blocks, text, title = _read(content, content_type or "", url or "")
+    codes = find_municipalities(text + "\n" + title, url, municipalities)
     return {
         "url": url,
         "municipalities": as_entries(codes, municipalities),
-        "documents": build_documents(blocks, text),
+        "documents": build_documents(blocks, text, has_place=bool(codes)),
     }
 
 
-def _blocks(content: bytes | str, content_type: str, url: str):
-    if isinstance(content, str):
-        body = content.encode("utf-8")
-    else:
-        body = content
+def _decode(body: bytes, charset: str | None) -> str:
+    """Bytes that are valid UTF-8 with non-ASCII characters are UTF-8, whatever
+    an old <meta charset> claims; otherwise pagetext's decoding decides."""
+    if not body.isascii():
+        try:
+            return body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    return decode_html(body, charset)[0]
+
+
+def _blocks(content: bytes | str, content_type: str = "", url: str = ""):
+    """(blocks, text) of a page: kept for callers of the old helper."""
+    blocks, text, _ = _read(content, content_type, url)
+    return blocks, text
+
+
+def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str, str]:
+    """(blocks, their text, the HTML title) of a page, whatever its format."""
+    body = content.encode("utf-8") if isinstance(content, str) else content
     if not body.strip():
         raise InputError("empty input")
     ctype = content_type.lower()
-    if body.startswith(b"%PDF") or "pdf" in ctype or url.lower().endswith(".pdf"):
+    magic = body.find(b"%PDF", 0, 1024)
+    if magic >= 0 or "pdf" in ctype or url.lower().endswith(".pdf"):
         try:
-            text = pdf_text(body)
+            text = pdf_text(body[max(magic, 0):])
         except PageTextError as exc:
+            if b"/Encrypt" in body:   # pdfplumber wraps the password error in its own type
+                raise InputError("encrypted PDF (password required)") from exc
             raise InputError(str(exc)) from exc
-        return text_blocks(text), text
+        return text_blocks(text, wrapped=True), text, ""  # PDF lines wrap mid-sentence
     if looks_binary(body):
         raise InputError("binary input that is neither HTML, text nor PDF")
     charset = None
     if "charset=" in ctype:
         charset = ctype.split("charset=", 1)[1].split(";")[0].strip(" \"'")
-    decoded = content if isinstance(content, str) else decode_html(body, charset)[0]
+    decoded = content if isinstance(content, str) else _decode(body, charset)
     head = decoded[:3000].lower()
+    title = ""
     if "html" in ctype or "<html" in head or "<body" in head or "<p>" in head or "<div" in head:
-        blocks = html_blocks(decoded)
+        blocks, title = parse_html(decoded)
     else:
         blocks = text_blocks(decoded)
-    text = "\n".join(b.text for b in blocks)
-    return blocks, text
+    return blocks, "\n".join(b.text for b in blocks), title

@@ -1,176 +1,77 @@
-"""Blocks → promise documents with their commitments.
+"""Promise documents of a page: drafts from the segmenter, finished with
+period, title, signing and the checks that keep non-promise pages empty.
 
-The rules, in short (docs/normalizer.md has the reasoning):
-- A heading that names a promise and a year ("Medborgarlöfte 2022-2023")
-  starts a document; text before any such heading is an implicit document.
-- Commitments are list items under a lead-in ("Polisen och kommunen lovar
-  att:", "Det gör vi genom att:", "Medborgarlöftets innehåll är att:"), or
-  items that themselves promise ("Polis och kommun lovar att …").
-- Lists under trap headings or lead-ins (Syfte, Mål, Lägesbild, Uppföljning,
-  samverkansöverenskommelse, Kontakt, Dokument, …), quoted speech and
-  document links are never commitments.
-- Under an activity lead-in ("Följande aktiviteter …") that follows
-  promises, and for items nested below a promise, items are activities of
-  the last promise.
+- A follow-up page ("Uppföljning av medborgarlöfte 2022") yields nothing.
 - A document without commitments is dropped.
+- Prose promises ("Polisen lovar att …") count only where a document lists
+  nothing and has a period; then weaker "Polisen ska …" sentences too.
+- A document without a heading of its own needs a municipality, a period and
+  the word (medborgar)löfte on the page.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from normalize import cues
 from normalize.blocks import Block
-from normalize.periods import best_period, find_periods
+from normalize.periods import best_period
 from normalize.responsibility import responsible, split_tags
+from normalize.segmenter import Draft, Segmenter
+from normalize.signing import signing
 from normalize.themes import themes_of
-
-TRAP = re.compile(
-    r"syfte|\bmål(et|en|sättning)?\b|fokusområd|lägesbild|problembild|bakgrund|uppföljning|"
-    r"utvärdering|resultat|kontakt|\bdokument\b|läs mer|organisation|arbetsgrupp|kartläggning|"
-    r"överenskommelse|samverkansavtal|\bavtal\b|tidsram|relaterad|länkar|så gick det|"
-    r"genomför(t|da)|redovisning|prioriterade områden|statistik|om medborgarlöften|"
-    r"vad är ett medborgarlöfte|frågor och svar|nyheter", re.I)
-HEADING_LEAD_CUE = re.compile(r"\blov(a|ar|at)\b|åtag|genom att|innehåll|aktivitet|vi ska|ska vi|"
-                              r"gör vi|åtgärd|insatser", re.I)
-LEAD_CUE = re.compile(r"\blov(a|ar|at)\b|löfte|löften|åtag|genom att|innehåll|aktivitet|"
-                      r"följande|vi ska|ska vi|gör vi|åtgärd|insatser|ska (polisen|kommunen)",
-                      re.I)
-ACTIVITY_CUE = re.compile(r"aktivitet|åtgärd|insatser|för att uppnå|uppnås genom|det gör vi",
-                          re.I)
-PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
-ITEM_PROMISES = re.compile(r"\blovar\b", re.I)
-SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|^[”\"“]|\bsäger\s+(han|hon)\b")
-DOC_LINK = re.compile(r"\bpdf\b|\bkB\b|öppnas i nytt fönster|ladda ner|\.docx?\b|^läs mer", re.I)
-NUMBERED_HEADING = re.compile(r"^(?:medborgar)?löfte\s*(?:nr\.?\s*)?\d+\s*[:.–-]\s*(?P<text>.+)",
-                              re.I)
-_SIGNED = re.compile(r"(?:signerade?s?|undertecknade?s?|tecknade?s?|skrevs under|"
-                     r"skrev under)", re.I)
-_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+(januari|februari|mars|april|maj|juni|juli|augusti|"
-                        r"september|oktober|november|december)(?:\s+(20[1-3]\d))?", re.I)
-_NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?(?:\s+[A-ZÅÄÖ]\.)?"
-                   r"(?:\s+[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?)+)")
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
-MIN_WORDS = 3
-
-
-@dataclass
-class Lead:
-    text: str
-    activity: bool
-    base_depth: int | None = None
-
-
-@dataclass
-class Draft:
-    heading: str | None
-    text: list[str] = field(default_factory=list)
-    commitments: list[dict] = field(default_factory=list)
-    last_promise: int | None = None
-
-
-def is_trap(text: str) -> bool:
-    return bool(TRAP.search(text))
-
-
-def is_document_heading(text: str) -> bool:
-    return bool(PROMISE_WORD.search(text)) and bool(find_periods(text)) and not is_trap(text)
-
 
 PAGE_CONTEXT = re.compile(r"medborgarlöft|\bpolis", re.I)
 
 
-def build_documents(blocks: list[Block], page_text: str) -> list[dict]:
-    if not PAGE_CONTEXT.search(page_text):
+def build_documents(blocks: list[Block], page_text: str, has_place: bool = True) -> list[dict]:
+    """Documents of a page. ``has_place``: a municipality was found; without
+    one, only documents under a heading with a period are kept (pages that
+    explain medborgarlöften in general list "Polisen och kommunen ska: …")."""
+    if not PAGE_CONTEXT.search(page_text) or _is_follow_up_page(blocks):
         return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
-    drafts = [Draft(heading=None)]
-    lead: Lead | None = None
-    trap = False
+    drafts = Segmenter(blocks).run()
+    for draft in drafts:
+        if draft.commitments or not _period(draft, drafts, page_text):
+            continue
+        for sentence in draft.prose or draft.weak_prose:
+            text, stated = split_tags(sentence)
+            draft.commitments.append({
+                "text": text, "responsible": responsible(text, stated, None), "kind": "promise",
+                "parent": None, "themes": themes_of(text)})
+    # A document without a heading of its own must show that it is a promise:
+    # a place, a period and the word medborgarlöfte/löfte somewhere on the page
+    # (a municipality's general safety page lists "Det gör vi genom att: …" too).
+    promise_page = has_place and bool(cues.PROMISE_WORD.search(page_text))
+    return [_finish(d, drafts, page_text) for d in drafts if d.commitments and (
+        d.explicit or promise_page and _period(d, drafts, page_text))]
+
+
+def _is_follow_up_page(blocks: list[Block]) -> bool:
+    """The page's title (its first heading about a promise, navigation such as
+    "Medborgarlöften och lokal samverkan" skipped) reports follow-up."""
     for block in blocks:
-        draft = drafts[-1]
-        if block.kind == "heading":
-            if is_document_heading(block.text):
-                drafts.append(Draft(heading=block.text, text=[block.text]))
-                lead, trap = None, False
-                continue
-            draft.text.append(block.text)
-            trap = is_trap(block.text)
-            numbered = NUMBERED_HEADING.match(block.text)
-            if numbered and not trap:
-                _add(draft, numbered.group("text"), None, "promise", None)
-                lead = Lead(block.text, activity=True)
-            elif not trap and HEADING_LEAD_CUE.search(block.text):
-                lead = Lead(block.text, activity=_activity_lead(block.text, draft))
-            else:
-                lead = None
-            continue
-        if block.kind == "para":
-            draft.text.append(block.text)
-            lead = _lead_from_para(block.text, trap, draft)
-            continue
-        _item(draft, block, lead, trap, page_text)
-    return [_finish(d, drafts, page_text) for d in drafts if d.commitments]
+        if block.kind == "heading" and cues.PROMISE_WORD.search(block.text) \
+                and not cues.NAVIGATION.match(block.text):
+            return bool(cues.FOLLOW_UP.search(block.text))
+    return False
 
 
-def _lead_from_para(text: str, trap: bool, draft: Draft) -> Lead | None:
-    stripped = text.rstrip()
-    if not stripped.endswith(":"):
-        return None
-    if is_trap(stripped) or trap and not ITEM_PROMISES.search(stripped):
-        return None
-    if LEAD_CUE.search(stripped):
-        return Lead(stripped, activity=_activity_lead(stripped, draft))
-    return None
-
-
-def _activity_lead(text: str, draft: Draft) -> bool:
-    """Activities only follow promises: 'Det gör vi genom att:' opening a
-    document introduces the promises themselves."""
-    return bool(ACTIVITY_CUE.search(text)) and draft.last_promise is not None
-
-
-def _item(draft: Draft, block: Block, lead: Lead | None, trap: bool, page_text: str) -> None:
-    raw = block.text
-    if block.link or SPEECH.search(raw) or DOC_LINK.search(raw):
-        return
-    text, stated = split_tags(raw)
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text.split()) < MIN_WORDS:
-        return
-    if lead is not None:
-        if lead.base_depth is None:
-            lead.base_depth = block.depth
-        nested = block.depth > lead.base_depth and draft.last_promise is not None
-        activity = nested or (lead.activity and not ITEM_PROMISES.search(text))
-        _add(draft, text, stated, "activity" if activity else "promise", lead.text)
-        return
-    if trap or not ITEM_PROMISES.search(text) or not PROMISE_WORD.search(page_text):
-        return
-    _add(draft, text, stated, "promise", None)
-
-
-def _add(draft: Draft, text: str, stated, kind: str, lead_text: str | None) -> None:
-    parent = draft.last_promise if kind == "activity" else None
-    draft.commitments.append({
-        "text": text, "responsible": responsible(text, stated, lead_text), "kind": kind,
-        "parent": parent, "themes": themes_of(text)})
-    if kind == "promise":
-        draft.last_promise = len(draft.commitments) - 1
+def _period(draft: Draft, drafts: list[Draft], page_text: str):
+    period = best_period(draft.heading or "", "\n".join(draft.text))
+    if period is None and sum(1 for d in drafts if d.commitments or d.prose) <= 1:
+        period = best_period("", page_text)
+    return period
 
 
 def _finish(draft: Draft, drafts: list[Draft], page_text: str) -> dict:
-    body = "\n".join(draft.text)
-    period = best_period(draft.heading or "", body)
-    if period is None and len([d for d in drafts if d.commitments]) == 1:
-        period = best_period("", page_text)
-    signed, signatories = signing(body) if draft.heading else signing(page_text)
-    if signed and len(signed) == 5 and period and period.start:  # "MM-DD": year from period
-        signed = f"{period.start[:4]}-{signed}"
-    elif signed and len(signed) == 5:
-        signed = None
+    period = _period(draft, drafts, page_text)
+    signed, signatories = signing("\n".join(draft.text) if draft.explicit else page_text)
+    if signed and len(signed) == 5:      # "MM-DD": the year comes from the period
+        signed = f"{period.start[:4]}-{signed}" if period and period.start else None
     return {
-        "title": draft.heading or _title(page_text),
+        "title": draft.heading or _title("\n".join(draft.text)) or _title(page_text) \
+        or next((line for line in page_text.splitlines() if line.strip()), None),
         "period": period.as_dict() if period else None,
         "signed": signed,
         "signatories": signatories,
@@ -179,29 +80,19 @@ def _finish(draft: Draft, drafts: list[Draft], page_text: str) -> dict:
 
 
 def _title(page_text: str) -> str | None:
-    lines = [line for line in page_text.splitlines() if line.strip()]
-    for line in lines:
-        if PROMISE_WORD.search(line) and len(line) <= 120:
-            return line.strip()
-    return lines[0].strip() if lines else None
-
-
-def signing(text: str) -> tuple[str | None, list[str]]:
-    """Signing date (ISO, or 'MM-DD' when the year is not given) and signatories."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
-        if not _SIGNED.search(sentence):
+    """The line that best names the promise: mentions a promise, preferably
+    with a year or a place; navigation-like lines ("Medborgarlöften och lokal
+    samverkan") and sentences lose."""
+    best, best_score = None, -10
+    for line in page_text.splitlines()[:400]:
+        line = line.strip()
+        if not line or len(line) > 120 or not cues.PROMISE_WORD.search(line) \
+                or cues.DOC_LINK.search(line):
             continue
-        date = _DAY_MONTH.search(sentence)
-        names = []
-        after = re.split(r"\bav\b", sentence, maxsplit=1)
-        if len(after) == 2:
-            names = [n for n in _NAME.findall(after[1])
-                     if not re.search(r"kommun|polis|region", n, re.I)]
-        if date:
-            month = MONTHS.index(date.group(2).lower()) + 1
-            day = int(date.group(1))
-            iso = f"{month:02d}-{day:02d}"
-            return (f"{date.group(3)}-{iso}" if date.group(3) else iso), names
-        if names:
-            return None, names
-    return None, []
+        score = (2 * bool(re.search(r"\b20[1-3]\d\b", line))
+                 + bool(re.search(r"\s(?:i|för|–|-)\s+[A-ZÅÄÖ]|[a-zåäö]\s+[A-ZÅÄÖ]", line))
+                 - 2 * bool(re.search(r"samverkan$|^medborgarlöften$", line, re.I))
+                 - 2 * line.endswith((".", ":")))
+        if score > best_score:
+            best, best_score = line, score
+    return best

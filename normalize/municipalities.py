@@ -35,10 +35,18 @@ def _registry(municipalities=None):
 
 # Candidate spans are found with small generic patterns and then looked up in
 # dictionaries: one 600-name alternation per line was the normalizer's hot spot.
-_SUFFIX = re.compile(r"\b(?:kommuns?|stads?)\b", re.I)
+_SUFFIX = re.compile(r"\b(?:kommuns?|stads?)\b")   # matched on lower-cased text
 _WORDS_BEFORE = re.compile(r"([\wåäöÅÄÖé-]+(?:\s+[\wåäöÅÄÖé-]+){0,2})\s+$")
-_IN_PLACE = re.compile(r"(?:medborgarlöften?|medborgarlöftet|polisen|kommun)\s+i\s+"
-                       r"([A-ZÅÄÖ][\wåäöé-]+(?:[\s-][A-ZÅÄÖ][\wåäöé-]+)?)", re.I)
+# "Medborgarlöften i Sunne", "Medborgarlöfte för Ale", "Medborgarlöfte Håbo 2024",
+# "polisen i Mark"; the name itself must be capitalised ("i mark och vatten" is no place).
+_NAME = r"([A-ZÅÄÖ][\wåäöé-]+(?:[\s-][A-ZÅÄÖ][\wåäöé-]+)?)"
+_IN_PLACE = re.compile(r"(?i:(?:medborgarlöft\w*|polisen|kommun)\s+(?:i|för)|"
+                       r"medborgarlöft\w*(?:\s+[–-])?)\s+" + _NAME)
+# "Kristinehamn – medborgarlöften" (a page title naming the place first)
+_PLACE_FIRST = re.compile(r"(?m)^" + _NAME + r"\s*[–—:-]\s*(?i:medborgarlöft)")
+_IN_PLACE_START = re.compile(r"medborgarlöft|polisen|kommun")   # where _IN_PLACE can match
+# "… i Ludvika och Smedjebacken", "… för Hofors, Ockelbo och Sandviken"
+_MORE_PLACES = re.compile(r"\s*(?:,|\boch\b|\bsamt\b|&)\s*" + _NAME)
 _LPO = re.compile(r"lokalpolisområde(?:t)?\s+([A-ZÅÄÖ][\wåäöé-]+(?:\s[A-ZÅÄÖ][\wåäöé-]+)?)")
 _REGION_GOTLAND = re.compile(r"\bregion\s+gotland\b", re.I)
 
@@ -70,34 +78,97 @@ def _lookup(words: str, table: dict[str, str]) -> str | None:
     return None
 
 
+# "Ljusnarsbergs och Lindesbergs kommuner", "kommunerna Hofors, Ockelbo och Sandviken".
+_PLURAL = re.compile(r"\bkommuner(?:na)?\b", re.I)
+_LIST_SEP = re.compile(r"\s*(?:,|\boch\b|\bsamt\b|&)\s*", re.I)
+
+
+def _listed(line: str, plural: re.Match, variants: dict, bare: dict) -> list[str]:
+    codes = []
+    if plural.group(0).lower() == "kommuner":
+        pieces = _LIST_SEP.split(line[max(0, plural.start() - 100):plural.start()])
+        for piece in reversed([p for p in pieces if p.strip()]):
+            code = _lookup(piece, variants)
+            if not code:
+                break
+            codes.insert(0, code)
+    else:
+        pieces = _LIST_SEP.split(line[plural.end():plural.end() + 100])
+        for piece in [p for p in pieces if p.strip()]:
+            words = piece.split()
+            code = next((bare.get(" ".join(words[:n]).lower()) for n in (3, 2, 1)
+                         if len(words) >= n and bare.get(" ".join(words[:n]).lower())), None)
+            if not code:
+                break
+            codes.append(code)
+    return codes
+
+
 def find_municipalities(text: str, url: str | None = None, municipalities=None) -> list[str]:
     """Codes of the municipalities a page is for, in order of first mention."""
     variants, bare, slugs, hosts = _tables(_registry(municipalities))
     found: dict[str, int] = {}
-    for line_no, line in enumerate(text.splitlines()):
-        if _CONTACT.search(line) and len(line) < 120:
-            continue
-        for suffix in _SUFFIX.finditer(line):
-            before = _WORDS_BEFORE.search(line[max(0, suffix.start() - 60):suffix.start()])
+    # Each pattern runs once over the whole text (a per-line loop was the hot
+    # spot); a hit counts unless its line is a contact line.
+    contact_lines: dict[int, bool] = {}
+
+    def line_of(pos: int) -> tuple[int, str]:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        return start, text[start:end if end >= 0 else len(text)]
+
+    def usable(pos: int) -> tuple[int, str] | None:
+        start, line = line_of(pos)
+        if start not in contact_lines:
+            contact_lines[start] = bool(_CONTACT.search(line)) and len(line) < 120
+        return None if contact_lines[start] else (start, line)
+
+    lowered = text.lower()   # same positions; literal lower-case patterns run faster than re.I
+    for suffix in _SUFFIX.finditer(lowered):
+        where = usable(suffix.start())
+        if where:
+            start, line = where
+            before = _WORDS_BEFORE.search(text[max(start, suffix.start() - 60):suffix.start()])
             code = _lookup(before.group(1), variants) if before else None
             if code:
-                found.setdefault(code, line_no)
-        if _REGION_GOTLAND.search(line) and "gotland" in variants:
-            found.setdefault(variants["gotland"], line_no)
-        for match in _IN_PLACE.finditer(line):
-            if line[max(0, match.start() - 20):match.start()].lower().endswith("lokalpolisområde "):
-                continue
-            code = bare.get(match.group(1).lower()) or bare.get(match.group(1).split()[0].lower())
-            if code:
-                found.setdefault(code, line_no)
-    if not found and url:
-        found.update({c: 0 for c in codes_from_url(url, municipalities)})
+                found.setdefault(code, suffix.start())
+    for plural in _PLURAL.finditer(text):
+        where = usable(plural.start())
+        if where:
+            start, line = where
+            for code in _listed(line, _PLURAL.search(line, plural.start() - start), variants, bare):
+                found.setdefault(code, plural.start())
+    gotland = _REGION_GOTLAND.search(text)
+    if gotland and "gotland" in variants and usable(gotland.start()):
+        found.setdefault(variants["gotland"], gotland.start())
+    for start in _IN_PLACE_START.finditer(lowered):
+        match = _IN_PLACE.match(text, start.start())
+        if not match or not usable(match.start()) or \
+                text[max(0, match.start() - 20):match.start()].lower().endswith("lokalpolisområde "):
+            continue
+        code = _bare(match.group(1), bare)
+        end = match.end()
+        while code:
+            found.setdefault(code, match.start())
+            more = _MORE_PLACES.match(text, end)
+            code, end = (_bare(more.group(1), bare), more.end()) if more else (None, end)
+    for match in _PLACE_FIRST.finditer(text):
+        code = _bare(match.group(1), bare)
+        if code:
+            found.setdefault(code, match.start())
+    if url:  # the page's own site or polisen.se slug names its municipality too
+        for code in codes_from_url(url, municipalities):
+            found.setdefault(code, len(found) and 10**9)
     if not found:
         for match in _LPO.finditer(text):
-            code = bare.get(match.group(1).lower()) or bare.get(match.group(1).split()[0].lower())
+            code = _bare(match.group(1), bare)
             if code:
                 found.setdefault(code, 0)
     return sorted(found, key=found.get)
+
+
+def _bare(name: str, bare: dict[str, str]) -> str | None:
+    return bare.get(name.lower()) or bare.get(name.split()[0].lower())
 
 
 def codes_from_url(url: str, municipalities=None) -> list[str]:
@@ -127,6 +198,14 @@ def codes_from_polisen_path(path: str, municipalities=None) -> list[str]:
         for slug in sorted(slugs, key=len, reverse=True):
             if segment.startswith(slug + "-"):
                 return [slugs[slug]]
+    for segment in reversed(segments[-2:]):
+        # news slugs: "nytt-medborgarlofte-i-arvika", "medborgarlofte-for-falu-kommun"
+        if "medborgarlof" not in segment:
+            continue
+        tail = re.split(r"-(?:i|for)-", segment)[-1]
+        tail = re.sub(r"-(?:kommun|stad|\d{4})(?=-|$).*$", "", tail)
+        if tail != segment and tail in slugs:
+            return [slugs[tail]]
     return []
 
 

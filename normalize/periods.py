@@ -1,13 +1,27 @@
 """Promise periods in the many notations Swedish pages use.
 
-``find_periods(text)`` returns every period mentioned, most specific first
-within each match position; ``best_period`` picks the one a document is for.
-Year-only periods span 1 January – 31 December; open-ended wordings ("gäller
-tills nya…", "från och med 2024", "tills vidare") leave the end open.
+``find_periods(text)`` returns every period mentioned, in text order;
+``best_period`` picks the one a document is for.
+
+| notation | start | end |
+|---|---|---|
+| "1 april 2018 till 31 mars 2019", "1/4 2018–31/3 2019" | 2018-04-01 | 2019-03-31 |
+| "2024-03-01 – 2025-02-28" | 2024-03-01 | 2025-02-28 |
+| "april 2023 – mars 2024" | 2023-04-01 | 2024-03-31 |
+| "2016-2017", "2022/2023", "2022–23", "2022 och 2023" | 2022-01-01 | 2023-12-31 |
+| "för 2021", "Medborgarlöfte 2021" | 2021-01-01 | 2021-12-31 |
+| "från och med 2024", "fr.o.m. 1 juli 2024" | 2024-01-01 / 2024-07-01 | null |
+| a single year + "gäller tills nya …", "tills vidare" | year-01-01 | null |
+
+A stated range keeps its end even when the page adds "gäller tills nya
+löften undertecknats" (Kristinehamn 2016-2017 ends 2017-12-31).
+Dates in "Sidan uppdaterad 2017-11-13" / "Publicerad" lines are not periods.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -15,16 +29,24 @@ MONTHS = {"januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 
           "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
 _MONTH = "(" + "|".join(MONTHS) + ")"
 _YEAR = r"(20[1-3]\d)"
-_DASH = r"\s*(?:-|–|—|/|till(?: och med)?|t\.?\s?o\.?\s?m\.?)\s*"
+_DASH = r"\s*(?:-|–|—|/|till(?: och med)?|t\.?\s?o\.?\s?m\.?|tom)\s*"
 _DATE_RANGE = re.compile(
     rf"(\d{{1,2}})\s+{_MONTH}\s*{_YEAR}?{_DASH}(\d{{1,2}})\s+{_MONTH}\s+{_YEAR}", re.I)
+_SLASH_RANGE = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})\s+{_YEAR}{_DASH}(\d{{1,2}})/(\d{{1,2}})\s+{_YEAR}")
 _ISO_RANGE = re.compile(rf"{_YEAR}-(\d\d)-(\d\d){_DASH}{_YEAR}-(\d\d)-(\d\d)")
-_YEAR_RANGE = re.compile(rf"(?<![\d-]){_YEAR}\s*(?:-|–|—|/)\s*(20[1-3]\d|\d\d)(?![\d-])")
+_MONTH_RANGE = re.compile(rf"(?<!\d\s){_MONTH}\s*{_YEAR}?{_DASH}{_MONTH}\s+{_YEAR}", re.I)
+_YEAR_RANGE = re.compile(rf"(?<![\d-]){_YEAR}\s*(?:-|–|—|/|till|och)\s*(20[1-3]\d|\d\d)(?![\d-])")
+_FROM_DATE = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?(\d{{1,2}})\s+"
+                        rf"{_MONTH}\s+{_YEAR}(?!\s*(?:-|–|till\b))", re.I)
+_FROM_ISO = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?{_YEAR}-(\d\d)-(\d\d)"
+                       rf"(?!\s*(?:-|–|till\b))", re.I)
 _FROM_YEAR = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från|fr o m)\s+(?:år\s+)?{_YEAR}"
-                        rf"(?!\s*(?:-|–|till))", re.I)
+                        rf"(?!\s*(?:-|–|till\b|/))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
-OPEN_ENDED = re.compile(r"gäller\s+(tills|till dess|fram till dess)|tills vidare|tills nya|"
-                        r"fram till dess att nya", re.I)
+OPEN_ENDED = re.compile(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
+                        r"fram till dess att nya|tills vi tecknar|löpande", re.I)
+# Lines whose dates are about the web page, not the promise.
+_PAGE_DATE_LINE = re.compile(r"(?:uppdaterad|publicerad|granskad|ändrad|senast)\b[^\n]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,77 +69,103 @@ class Period:
 
 
 def find_periods(text: str) -> list[Period]:
+    text = _PAGE_DATE_LINE.sub(lambda m: " " * len(m.group(0)), text)
     found: list[tuple[int, Period]] = []
     taken: list[tuple[int, int]] = []
 
-    def free(span) -> bool:
-        return all(span[1] <= a or span[0] >= b for a, b in taken)
+    def add(match, period: Period | None) -> None:
+        span = match.span()
+        if period and all(span[1] <= a or span[0] >= b for a, b in taken):
+            found.append((span[0], period))
+            taken.append(span)
 
     for m in _DATE_RANGE.finditer(text):
         y2 = int(m.group(6))
-        y1 = int(m.group(3)) if m.group(3) else y2
-        start = _date(y1, MONTHS[m.group(2).lower()], int(m.group(1)))
-        end = _date(y2, MONTHS[m.group(5).lower()], int(m.group(4)))
-        if start and end and start <= end:
-            found.append((m.start(), Period(m.group(0).strip(), start, end, 3)))
-            taken.append(m.span())
+        add(m, _exact(m.group(0), int(m.group(3) or y2), MONTHS[m.group(2).lower()],
+                      int(m.group(1)), y2, MONTHS[m.group(5).lower()], int(m.group(4))))
+    for m in _SLASH_RANGE.finditer(text):
+        add(m, _exact(m.group(0), int(m.group(3)), int(m.group(2)), int(m.group(1)),
+                      int(m.group(6)), int(m.group(5)), int(m.group(4))))
     for m in _ISO_RANGE.finditer(text):
-        if free(m.span()):
-            start = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            end = _date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
-            if start and end and start <= end:
-                found.append((m.start(), Period(m.group(0).strip(), start, end, 3)))
-                taken.append(m.span())
+        add(m, _exact(m.group(0), int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                      int(m.group(4)), int(m.group(5)), int(m.group(6))))
+    for m in _MONTH_RANGE.finditer(text):
+        y2, m1, m2 = int(m.group(4)), MONTHS[m.group(1).lower()], MONTHS[m.group(3).lower()]
+        y1 = int(m.group(2)) if m.group(2) else (y2 if m1 <= m2 else y2 - 1)
+        add(m, _exact(m.group(0), y1, m1, 1, y2, m2, calendar.monthrange(y2, m2)[1]))
     for m in _YEAR_RANGE.finditer(text):
-        if not free(m.span()):
-            continue
-        first = int(m.group(1))
-        second = m.group(2)
+        first, second = int(m.group(1)), m.group(2)
         last = int(second) if len(second) == 4 else (first // 100) * 100 + int(second)
-        if first <= last <= first + 4:
-            found.append((m.start(), Period(m.group(0).strip(), f"{first}-01-01",
-                                            f"{last}-12-31", 2)))
-            taken.append(m.span())
+        if first < last <= first + 4:
+            add(m, Period(m.group(0).strip(), f"{first}-01-01", f"{last}-12-31", 2))
+    for m in _FROM_DATE.finditer(text):
+        start = _date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        add(m, Period(m.group(0).strip(), start, None, 1) if start else None)
+    for m in _FROM_ISO.finditer(text):
+        start = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        add(m, Period(m.group(0).strip(), start, None, 1) if start else None)
     for m in _FROM_YEAR.finditer(text):
-        if free(m.span()):
-            found.append((m.start(), Period(m.group(0).strip(), f"{m.group(1)}-01-01", None, 1)))
-            taken.append(m.span())
+        add(m, Period(m.group(0).strip(), f"{m.group(1)}-01-01", None, 1))
     for m in _SINGLE_YEAR.finditer(text):
-        if free(m.span()):
-            year = m.group(1)
-            found.append((m.start(), Period(year, f"{year}-01-01", f"{year}-12-31", 0)))
+        year = m.group(1)
+        add(m, Period(year, f"{year}-01-01", f"{year}-12-31", 0))
     return [p for _, p in sorted(found, key=lambda pair: pair[0])]
 
 
-def _date(year: int, month: int, day: int) -> str | None:
-    import datetime
+def _exact(label: str, y1: int, m1: int, d1: int, y2: int, m2: int, d2: int) -> Period | None:
+    start, end = _date(y1, m1, d1), _date(y2, m2, d2)
+    if start and end and start < end:
+        return Period(label.strip(), start, end, 3)
+    return None
 
+
+def _date(year: int, month: int, day: int) -> str | None:
     try:
         return datetime.date(year, month, day).isoformat()
     except ValueError:
         return None
 
 
+# Sentences that state what a period is for ("Medborgarlöftet gäller…", "tecknat
+# medborgarlöften för 2016-2017"), as opposed to history ("pilotprojektet 2014/2015").
+_ANY_YEAR = re.compile(r"20[1-3]\d")
+# "Medborgarlöftet gäller 2023–2024", "tecknat medborgarlöften för 2016-2017"
+_VALIDITY = re.compile(r"gäller|giltig|löptid|period|avser|tecknat|tecknade|undertecknat|"
+                       r"\bför\s+(?:år\s+|perioden\s+)?20[1-3]\d", re.I)
+# "sedan 2015", "pilotprojektet 2014/2015", "tidigare": history, not the promise's period
+_HISTORY = re.compile(r"\bsedan\b|\bpilot|\btidigare\b|\bförra\b|\bföregående\b", re.I)
+_PERIOD_CUE = re.compile(r"medborgarlöft|löfte|gäller|period|avser|under\s+(?:år\s+)?20", re.I)
+
+
 def best_period(heading: str, body: str) -> Period | None:
     """The period of a document: its heading's, widened by its body's ranges.
 
     A heading "Medborgarlöfte 2016" over a text "under 2016-2017" is the range
-    2016-2017; exact dates beat year ranges beat single years. "gäller tills
-    nya…" without an end year opens the end.
+    2016-2017; exact dates beat year ranges beat single years; in the body,
+    sentences about the promise beat other sentences. A single year with
+    "gäller tills nya…" leaves the end open.
     """
     in_heading = find_periods(heading)
-    in_body = find_periods(body)
-    candidates = in_heading + in_body
-    if not candidates:
+    tiers: tuple[list[Period], ...] = ([], [], [])   # validity, about the promise, other
+    for line in body.split("\n"):
+        if not _ANY_YEAR.search(line):
+            continue   # most lines name no year: skip the sentence split
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            if _ANY_YEAR.search(sentence) and not _HISTORY.search(sentence):
+                tier = 0 if _VALIDITY.search(sentence) else 1 if _PERIOD_CUE.search(sentence) else 2
+                tiers[tier].extend(find_periods(sentence))
+    cued = tiers[0] + tiers[1]
+    in_body = tiers[0] or tiers[1] or tiers[2]
+    if not in_heading and not in_body:
         return None
-    anchor = max(in_heading, key=lambda p: p.precision) if in_heading else None
-    if anchor is not None:
-        wider = [p for p in in_body if p.precision > anchor.precision and p.start_year is not None
+    if in_heading:
+        anchor = max(in_heading, key=lambda p: p.precision)
+        wider = [p for p in cued if p.precision > anchor.precision and p.start_year is not None
                  and p.start_year <= (anchor.start_year or 0) <= (p.end_year or 9999)]
         chosen = max(wider, key=lambda p: p.precision) if wider else anchor
     else:
         best = max(p.precision for p in in_body)
         chosen = next(p for p in in_body if p.precision == best)
-    if chosen.precision == 0 and OPEN_ENDED.search(body) and not in_heading:
+    if chosen.precision == 0 and OPEN_ENDED.search(body):
         return Period(chosen.label, chosen.start, None, chosen.precision)
     return chosen

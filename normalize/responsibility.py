@@ -3,8 +3,10 @@
 Read, in order of authority: an "Ansvarig: X" line; a party suffix
 ("…/Polisen", "(kommunen)"); the sentence's subject ("Polisen ska…",
 "Kommunen och polisen lovar…", or after an inverted verb: "…ska kommunen
-verka"); the lead-in the item sits under ("Polisen lovar att:"). Both
-parties named → gemensamt.
+verka"); the lead-in the item sits under ("Polisen lovar att:"). A lead-in that
+states who promises outranks a promise's own subject: under "Polisen och
+kommunen lovar att:" every promise is gemensamt. Both parties named →
+gemensamt.
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ from __future__ import annotations
 import re
 
 _POLICE = re.compile(r"\b(polis\w*|lokalpolis\w*|områdespolis\w*|kommunpolis\w*)", re.I)
-_MUNICIPALITY = re.compile(r"\b(kommun\w*|stad(en)?|region gotland|socialtjänst\w*|"
-                           r"fritidsgård\w*|räddningstjänst\w*)\b", re.I)
+_MUNICIPALITY = re.compile(r"\b(kommun\w*|stad(en)?|region gotland)\b", re.I)
+# Municipal services: they count as "kommunen" when they are the subject or the
+# "Ansvarig", not when a lead-in merely mentions them ("Polisen ska besöka skolorna:").
+_MUNICIPAL_UNIT = re.compile(r"\b(socialtjänst\w*|fritidsgård\w*|räddningstjänst\w*|"
+                             r"fältassistent\w*|fältgrupp\w*|fältare\w*|"
+                             r"fritidsledare\w*|\w+förvaltning(en)?)\b", re.I)
 _COMMUNITY_POLICE = re.compile(r"\bkommunpolis\w*", re.I)
-_RESPONSIBLE = re.compile(r"\n?\s*ansvarig\w*\s*:\s*(?P<who>.+)$", re.I | re.S)
+_RESPONSIBLE = re.compile(r"\n?\s*(?:huvud)?ansvar(?:ig\w*)?\s*(?:part\s*)?:\s*(?P<who>.+)$",
+                          re.I | re.S)
 _SUFFIX = re.compile(r"\s*(?:/\s*(?P<slash>[^/]{3,40})|\((?P<paren>[^()]{3,40})\))\s*\.?\s*$")
 _VERBS = (r"ska|skall|lovar|kommer|fortsätter|fullföljer|deltar|samverkar|genomför|arbetar|"
           r"verkar|ansvarar|har|tar|ger|erbjuder|utvecklar|ökar|startar|bidrar|håller|"
-          r"medverkar|bjuder|besöker|planerar|prioriterar|genomföra|ska\b")
+          r"medverkar|bjuder|besöker|planerar|prioriterar|genomföra|gör|övar|patrullerar|"
+          r"informerar|anordnar|arrangerar|bedriver|finns|träffar|rensar|skapar|stöttar|"
+          r"utbildar|kontrollerar|följer|samlar|sprider|inför|ser|jobbar|agerar|satsar|"
+          r"utökar|erbjuds|anställer|installerar|byter|förbättrar|kartlägger|åtar")
 _SUBJECT = re.compile(rf"^(?P<subject>.{{0,80}}?)\b(?:{_VERBS})\b", re.I)
 _INVERTED = re.compile(r"\b(?:ska|skall|kommer|lovar)\s+(?P<subject>(?:[\wåäö]+\s+){0,6}?"
                        r"(?:polis\w*|kommun\w*)(?:\s+(?:och|tillsammans med|i samverkan med)\s+"
@@ -27,17 +37,20 @@ _INVERTED = re.compile(r"\b(?:ska|skall|kommer|lovar)\s+(?P<subject>(?:[\wåäö
 # A sentence that opens with a party: "Polisen patrullerar…", "Sandvikens kommun och
 # polisen lovar…". A capitalised genitive may precede "kommun"; "Öka polisens…" is no subject.
 _LEADING_PARTY = re.compile(
-    r"^\s*(?:(?:lokal|områdes)?polis\w*|(?:[A-ZÅÄÖ][\wåäö-]*s\s+)?(?:kommun\w*|stad\w*))"
+    r"^\s*(?:(?:lokal|områdes)?polis\w*|(?:[A-ZÅÄÖ][\wåäö-]*s\s+)?(?:kommun\w*|stad(?:en|s)?\b))"
     r"(?:\s+(?:och|samt|tillsammans med|i samverkan med)\s+(?:[\wåäö-]+\s+)?"
     r"(?:polis\w*|kommun\w*))?", re.I)
-_OTHER_ACTOR = re.compile(r"^\s*[A-ZÅÄÖ][\wåäö-]+(?:\s+[\wåäö-]+){0,3}\s+(?:ska|skall|kommer)\b")
+_OTHER_ACTOR = re.compile(rf"^\s*[A-ZÅÄÖ][\wåäö-]+(?:\s+[\wåäö-]+){{0,3}}\s+(?:{_VERBS})\b")
 
 
-def party(text: str) -> str | None:
-    """polisen / kommunen / gemensamt from the parties a span names, else None."""
-    text = text or ""
+def party(text: str, units: bool = False) -> str | None:
+    """polisen / kommunen / gemensamt from the parties a span names, else None.
+    ``units``: municipal services (socialtjänsten, skolan, fältgruppen…) count
+    as the municipality."""
+    text = _COMMUNITY_POLICE.sub("kommunpolis", text or "")
     police = bool(_POLICE.search(text))
-    municipal = bool(_MUNICIPALITY.search(_COMMUNITY_POLICE.sub("", text)))
+    without = _COMMUNITY_POLICE.sub("", text)
+    municipal = bool(_MUNICIPALITY.search(without) or units and _MUNICIPAL_UNIT.search(without))
     if police and municipal:
         return "gemensamt"
     if police:
@@ -47,31 +60,48 @@ def party(text: str) -> str | None:
     return None
 
 
+# "Fotpatrullering i centrum – Polisen", "… - Polis och kommun": a dash and only party words.
+_DASH_PARTY = re.compile(r"\s[–—-]\s*(?P<who>(?:polis(?:en)?|kommun(?:en)?|gemensamt)"
+                         r"(?:\s*(?:och|&|/|,)\s*(?:polis(?:en)?|kommun(?:en)?))*)\s*\.?\s*$", re.I)
+
+
+_LETTER_TAG = re.compile(r"\s*\((?P<who>[PK](?:\s*(?:/|\+|,|&|och)\s*[PK])?)\)\s*\.?\s*$")
+
+
 def split_tags(text: str) -> tuple[str, str | None]:
     """(text without responsibility tags, the responsibility those tags state)."""
     stated = None
     match = _RESPONSIBLE.search(text)
     if match:
-        stated = party(match.group("who")) or "annan"
+        stated = party(match.group("who"), units=True) or "annan"
         text = text[:match.start()]
+    letters = _LETTER_TAG.search(text)
+    if letters and not stated:   # "(P)", "(K)", "(P/K)": the abbreviations some pages use
+        found = {c for c in letters.group("who").upper() if c in "PK"}
+        stated = "gemensamt" if found == {"P", "K"} else "polisen" if "P" in found else "kommunen"
+        text = text[:letters.start()]
+    dash = _DASH_PARTY.search(text)
+    if dash and not stated:
+        stated = party(dash.group("who"))
+        text = text[:dash.start()]
     suffix = _SUFFIX.search(text)
     if suffix:
         who = suffix.group("slash") or suffix.group("paren")
-        who_party = party(who)
+        who_party = party(who, units=True)
         if who_party and len(who.split()) <= 5:
             text = text[:suffix.start()]
             stated = stated or who_party
-    return text.strip(" \t\n-–•"), stated
+    return text.strip(" \t\n-–•(;,"), stated
 
 
 def from_subject(text: str) -> str | None:
     """The party that is the grammatical subject, if any."""
     leading = _LEADING_PARTY.match(text)
-    if leading:
+    if leading and party(leading.group(0)):
         return party(leading.group(0))
     match = _SUBJECT.match(text)
     if match:
-        found = party(match.group("subject"))
+        found = party(match.group("subject"), units=True)
         if found:
             return found
     inverted = _INVERTED.search(text[:160])
@@ -80,19 +110,52 @@ def from_subject(text: str) -> str | None:
     return None
 
 
+# "Fastighetsägare ska erbjudas trygghetsvandringar": the subject receives, it does not act.
+_PASSIVE = re.compile(r"\b(?:ska|skall|kommer att)\s+(?:\w+\s+)?\w{3,}(?:as|ats)\b", re.I)
+_PRONOUN = re.compile(r"^\s*(?:vi|man|det|detta|de|dessa|alla|tillsammans)\b", re.I)
+
+
 def names_other_actor(text: str) -> bool:
-    return bool(_OTHER_ACTOR.match(text)) and from_subject(text) is None
+    """'Bostadsbolaget ska…': a named actor that is neither party ('Vi ska…' is not)."""
+    return bool(_OTHER_ACTOR.match(text)) and not _PRONOUN.match(text) \
+        and not _PASSIVE.search(text[:80]) and from_subject(text) is None
 
 
-def responsible(text: str, stated: str | None, lead_in: str | None) -> str | None:
+# A lead-in that states who promises: "Polisen och kommunen lovar att:",
+# "Kommunen åtar sig att:", "Polisen ska:". It outranks the item's own subject.
+_PROMISING_LEAD = re.compile(r"\b(lovar|lovat|åtar\s+sig|åtaganden?|ska|skall|kommer\s+att)\b"
+                             r"|\blöften?\b", re.I)
+
+
+def lead_party(lead_in: str | None) -> str | None:
+    """The party a lead-in names, if it is the one promising."""
+    if not lead_in:
+        return None
+    label = lead_in.strip().rstrip(":").strip()
+    if re.match(r"^(gemensam(t|ma)?|tillsammans|båda parter|polis(en)? och kommun(en)?)\b",
+                label, re.I) and len(label.split()) <= 6:
+        return "gemensamt"
+    if not _PROMISING_LEAD.search(lead_in) and len(label.split()) > 3:
+        return None  # "Polisen" / "Kommunens del" as a heading is a party label
+    return party(lead_in)
+
+
+def responsible(text: str, stated: str | None, lead_in: str | None,
+                kind: str = "promise") -> str | None:
+    """Ansvarig line / suffix → promising lead-in (promises) → subject → lead-in → annan."""
     if stated:
         return stated
+    promising = lead_party(lead_in)
+    if promising and kind == "promise":
+        return promising
     subject = from_subject(text)
     if subject:
         return subject
-    lead_party = party(lead_in or "") if lead_in else None
-    if lead_party:
-        return lead_party
+    if re.match(r"^\s*(?:gemensamt|tillsammans)\b", text, re.I):
+        return "gemensamt"   # "Gemensamt arrangeras en trafikdag …" on a two-party page
+    fallback = promising or (party(lead_in) if lead_in else None)
+    if fallback:
+        return fallback
     if names_other_actor(text):
         return "annan"
     return None

@@ -5,21 +5,9 @@ word-end anchors, so Swedish compounds and inflections match
 ("trygghetsvandring" in "trygghetsvandringarna", "narkotika" in
 "narkotikabrott").
 
-| key | label | keywords (stems) |
-|---|---|---|
-| synlig_polis | Synlig polis | närvaro, synlig, fotpatrull, patrull, områdespolis, kommunpolis, poliskontor |
-| trygghetsvandringar | Trygghetsvandringar | trygghetsvandring, trygghets-vandring, trygghetsinventering |
-| grannsamverkan | Grannsamverkan | grannsamverkan, grannstöd, företagssamverkan, båtsamverkan |
-| narkotika_andt | Narkotika och ANDT | narkotika, drog, andt, alkohol, doping, tobak, langning, missbruk |
-| unga_skola | Unga och skola | ungdom, unga, skola, skolor, elev, fritidsgård, barn |
-| trafik | Trafik | trafik, hastighet, epa, a-traktor, moped, bilist, parkering |
-| centrummiljo | Centrummiljö och ordning | centrum, stadskärna, torg, resecentrum, ordningsstörning, nattliv |
-| fysisk_miljo | Fysisk miljö och belysning | belysning, ljus, klotter, nedskräp, skadegörelse, utemiljö, buskage |
-| vald_nara_relation | Våld i nära relation | våld i nära, hedersrelaterat, kvinnofrid, mäns våld |
-| brott_mot_aldre | Brott mot äldre och bedrägerier | äldre, bedrägeri, seniorer |
-| gangkriminalitet | Gäng och organiserad brottslighet | gäng, kriminella nätverk, organiserad brott, rekryter, vapen, skjutning |
-| samverkan_dialog | Samverkan och dialog | medborgardialog, dialog, samverkan, medborgarpanel, enkät, information |
-| inkludering | Inkludering och integration | inkludering, integration, nyanlända |
+The table (key, label, description, keywords) is generated from
+``_DEFINITIONS`` below and reproduced in docs/normalizer.md; a commitment
+gets every theme whose keywords match, in this order.
 """
 
 from __future__ import annotations
@@ -39,31 +27,41 @@ class Theme:
 _DEFINITIONS = [
     ("synlig_polis", "Synlig polis", "Polisens närvaro och synlighet på platser och i kommunen",
      ("närvaro", "synlig", "fotpatrull", "patrull", "områdespolis", "kommunpolis",
-      "poliskontor")),
+      "poliskontor", "polisstation", "mötesplats polis", "polisens kontor", r"\bsyn(?:a|e)?s\b")),
     ("trygghetsvandringar", "Trygghetsvandringar", "Trygghetsvandringar och inventeringar",
-     ("trygghetsvandring", r"trygghets-?\s?vandring", "trygghetsinventering")),
+     ("trygghetsvandring", r"trygghets-?\s?vandring", "trygghetsinventering", "nattvandr")),
     ("grannsamverkan", "Grannsamverkan", "Grannsamverkan och liknande samverkan med boende",
-     ("grannsamverkan", "grannstöd", "företagssamverkan", "båtsamverkan")),
-    ("narkotika_andt", "Narkotika och ANDT", "Narkotika, alkohol, doping och tobak",
-     ("narkotika", "drog", r"\bandt", "alkohol", "doping", "tobak", "langning", "missbruk")),
+     ("grannsamverkan", "grannstöd", "företagssamverkan", "båtsamverkan", "föreningssamverkan")),
+    ("narkotika_andt", "Narkotika och ANDT", "Narkotika, alkohol, doping och tobak bland unga",
+     ("narkotika", "drog", r"\bandt", "doping", "tobak", "missbruk", "cannabis",
+      r"\bknark")),
     ("unga_skola", "Unga och skola", "Barn, unga, skolor och fritid",
-     ("ungdom", r"\bunga\b", "skola", "skolor", "elev", "fritidsgård", r"\bbarn")),
+     ("ungdom", r"\bunga\b", "skola", "skolor", "elev", "fritidsgård", r"\bbarn", "fältgrupp",
+      "fältarbet", "föräldr")),
     ("trafik", "Trafik", "Trafiksäkerhet och motorburen ungdom",
-     ("trafik", "hastighet", r"\bepa", "a-traktor", "moped", "bilist", "parkering")),
-    ("centrummiljo", "Centrummiljö och ordning", "Centrum, torg, resecentrum och ordning",
-     ("centrum", "stadskärna", r"\btorg", "resecentrum", "ordningsstör", "nattliv",
-      "ordningsstadga", r"ordnings-?\s?och")),
+     ("trafik", "hastighet", r"\bepa", "a-traktor", "moped", "bilist", "parkering", "fartkamer",
+      "farthinder", "rattonykter", "motorburen", "buskörning")),
+    ("centrummiljo", "Centrummiljö", "Trygghet i centrum, på torg, stationer och resecentrum",
+     ("centrum", "stadskärna", r"\btorg", "resecentrum", r"(?<!polis)station", "stadspark",
+      "gågata")),
+    ("ordning_alkohol", "Ordning och alkohol", "Ordningsstörningar, berusning och nattliv",
+     ("ordningsstör", "ordningsstadga", r"ordnings-?\s?och", "störande", "nattliv", "fylleri",
+      "berusad", "alkohol", "langning", "krog", "restaurang", "serveringstillstånd")),
     ("fysisk_miljo", "Fysisk miljö och belysning", "Belysning, klotter och utemiljö",
      ("belysning", "klotter", "nedskräp", "skadegörelse", "utemiljö", "utomhusmiljö",
-      "buskage", "tryggare miljö")),
+      "buskage", "tryggare miljö", "trygg miljö", "röjning", "kamerabevakning")),
     ("vald_nara_relation", "Våld i nära relation", "Våld i nära relationer och hedersvåld",
-     (r"våld i nära", "hedersrelaterat", "kvinnofrid", r"mäns våld")),
-    ("brott_mot_aldre", "Brott mot äldre och bedrägerier", "Bedrägerier och brott mot äldre",
-     (r"\bäldre", "bedrägeri", "senior")),
+     (r"våld i nära", "hedersrelaterat", "kvinnofrid", r"mäns våld", "våld mot kvinnor")),
+    ("brott_mot_aldre", "Brott mot äldre", "Trygghet och brott mot äldre",
+     (r"\bäldre", "senior", "pensionär")),
+    ("bedrageri", "Bedrägerier", "Bedrägerier, bluffsamtal och id-kapning",
+     ("bedrägeri", "bedragare", "bluffsamtal", "id-kapning", "id-stöld", "telefonbedr")),
     ("gangkriminalitet", "Gäng och organiserad brottslighet", "Gäng, nätverk och rekrytering",
-     (r"\bgäng", "kriminella nätverk", "organiserad brott", "rekryter", r"\bvapen", "skjutning")),
+     (r"\bgäng", "kriminella nätverk", "organiserad brott", "rekryter", r"\bvapen", "skjutning",
+      "sprängning", "avhopp")),
     ("samverkan_dialog", "Samverkan och dialog", "Dialog med medborgarna och samverkan",
-     ("medborgardialog", "dialog", r"(?<!grann)samverka", "medborgarpanel", "enkät")),
+     ("medborgardialog", "dialog", r"(?<!grann)samverka", "medborgarpanel", "enkät",
+      "trygghetsråd", r"\bbrå\b", "brottsförebyggande råd")),
     ("inkludering", "Inkludering och integration", "Inkludering av nyanlända och integration",
      ("inkludering", "integration", "nyanlända")),
 ]

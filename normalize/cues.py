@@ -1,0 +1,171 @@
+"""Swedish cues that tell what a heading, lead-in or list item is.
+
+Every rule that reads page wording lives here, so that documents.py only
+deals with structure. The cues are deliberately generic (verbs and section
+names that recur on promise pages), never one municipality's phrasing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalize.periods import find_periods
+
+# Sections whose lists are never promises: purposes, goals, focus areas,
+# problem pictures, follow-up and results, the cooperation agreement, contacts,
+# documents and links, explanations of what a medborgarlöfte is.
+TRAP = re.compile(
+    r"\bsyfte|\bsyftar|\bmål(?:et|en|sättning\w*|bild)?\b|fokusområd|\bfokus(?:erar)?\b|lägesbild|"
+    r"problembild|problem\w* (?:är|som)|bakgrund|uppföljning|utvärdering|\bresultat|"
+    r"\bkontakt|\bdokument\b|\bbilag|läs mer|\bhär hittar|\bladda ner|organisation|arbetsgrupp|"
+    r"kartläggning|överenskommelse|samverkansavtal|\bavtal\b|\btidsram|\btidplan|relaterad|"
+    r"länkar|så gick det|genomför(?:t|da)\b|redovisning|prioriterade områden|statistik|"
+    r"\bom medborgarlöft|vad är (?:ett )?medborgarlöfte|frågor och svar|\bnyheter|"
+    r"\bså (?:tas|går det)|\bhur (?:tas|går|fungerar)|\btas fram|\bprocess|"
+    r"\bexempel\b|\bexempel på|\bparterna\b|\bdialog(?:er|erna)?\b.{0,20}(?:visade|visar)|identifiera|"
+    r"\bvisade\b|\bvisar att|\bunderlag|\borsak|\butmaning|\bönskemål|\bsynpunkter|\benkät|"
+    # addressed to the reader ("Du kan hjälpa till genom att:"), or reporting what was done
+    r"\bdu\b|\bdig\b|\bdin\b|\bgjorts\b|\butförts\b|\bgenomfördes\b|\bhar gjort|"
+    r"\bfölj(?:er|s|a) (?:vi )?upp\b",
+    re.I)
+# "Lovar" in a lead-in outranks a trap word in it ("Polisen lovar att i syfte att…:").
+PROMISE_VERB = re.compile(r"\blov(?:ar|at|ade)\b|\båtar sig\b|\båtagande|\blöfte|\blöften", re.I)
+STRONG_LEAD = re.compile(r"\blov(?:ar|at)\b|\båtar sig\b", re.I)
+# Headings/lead-ins under which the promises (or their activities) are listed.
+LEAD = re.compile(
+    r"\blov(?:ar|at)\b|\båtar sig|\båtagande|genom att|\binnehåll|aktivitet|\bvi ska\b|"
+    r"\bska vi\b|\bgör vi\b|\bvi gör\b|\bvi kommer\b|\bkommer vi\b|\båtgärd|\binsatser|"
+    r"\bkonkret|för att uppnå|\buppnås\b|\bska (?:göras|genomföras)\b|\bvad görs\b|"
+    r"(?:polisen|kommunen|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
+    r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
+    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+))?\s*:?$|"
+    r"löftet (?:är|lyder|innebär|innehåller)|löftena (?:är|lyder)|följande (?:löften|åtaganden)",
+    re.I)
+ACTIVITY_LEAD = re.compile(r"aktivitet|\båtgärd|\binsatser|för att uppnå|uppnås genom|"
+                           r"\bgör vi\b|\bgenom att\b|\bvi gör\b|så här", re.I)
+# A heading that only names a party: "Polisen", "Kommunen ska", "Polisens åtaganden".
+PARTY_LABEL = re.compile(
+    r"^(?:(?:lokal)?polis(?:en|ens|myndigheten|myndighetens)?|kommun(?:en|ens)?|"
+    r"[A-ZÅÄÖ][\wåäö-]+s (?:kommun|stad)|[A-ZÅÄÖ][\wåäö-]+ (?:kommun|stad)|region gotland|"
+    r"gemensam(?:t|ma)?|tillsammans|båda parter(?:na)?|vi gemensamt)"
+    r"(?:\s+(?:och|&)\s+(?:polisen|kommunen|[A-ZÅÄÖ][\wåäö-]+s? (?:kommun|stad)))?"
+    r"(?:\s+(?:lovar|åtar sig|ska|skall|kommer|gör|åtaganden|åtagande|löften|löfte|del|ansvar|"
+    r"aktiviteter|insatser|bidrar med))?(?:\s+att)?\s*:?$", re.I)
+# "Löfte 1: Ökad trygghet", "Medborgarlöfte 2 – Trafik", "Löfte: …", "Aktivitet 3: …".
+NUMBERED_PROMISE = re.compile(r"^(?:(?:medborgar)?löfte\s*(?:nr\.?|nummer)?\s*(?P<n>\d{1,2})\s*[:.–—-]|"
+                              r"löfte\s*:)\s*(?P<text>\S.+)", re.I)
+BARE_PROMISE_NUMBER = re.compile(r"^(?:medborgar)?löfte\s*(?:nr\.?|nummer)?\s*\d{1,2}\s*:?$", re.I)
+LABELLED_ACTIVITY = re.compile(r"^(?:aktivitet|åtgärd|insats)\s*\d{0,2}\s*[:.–—-]\s*(?P<text>\S.+)",
+                               re.I)
+# Section names of the site, not a promise's title ("Medborgarlöften och lokal samverkan").
+NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan)?$", re.I)
+PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
+FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
+                       r"återrapport|genomfört", re.I)
+SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|^[”\"“].*[”\"“]\W{0,2}$")
+DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
+                      r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
+CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon\b|\be-post\b", re.I)
+QUESTION = re.compile(r"\?\s*$")
+# Prose promise: a sentence whose subject is a party (or "vi") and whose verb is "lovar".
+PROSE_PROMISE = re.compile(
+    r"^(?:(?:I|Genom|Under)\s+(?:\S+\s+){0,3}?)?(?:(?:lokal)?polis\w*|kommun\w*|"
+    r"[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland|vi|tillsammans)"
+    r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
+    r"(?:\s+\w+){0,2}?\s+(?:lovar|åtar\s+sig):?\s+(?:\w+\s+){0,2}?att\s+\S", re.I)
+# Weaker: "Polisen ska genomföra …" in running text (used only when nothing else is found).
+PROSE_UNDERTAKING = re.compile(
+    r"^(?:(?:lokal)?polis\w*|kommun\w*|[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland)"
+    r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
+    r"\s+(?:ska|skall|kommer att)\s+(?:\w+\s+){0,3}?(?!arbeta för|verka för|jobba för)\w+", re.I)
+# Explanations of the concept ("Medborgarlöften innebär att polisen och kommunen lovar…").
+DEFINITION = re.compile(r"\bett medborgarlöfte\b|\bmedborgarlöften (?:är|innebär)|"
+                        r"\bär (?:ett|en del)\b|\binnebär att\b|\bbrukar\b|\bkan\b", re.I)
+# A commitment-like item: a party (or "vi") near a modal/promise verb, or an
+# item that opens with an action verb (infinitive or present tense).
+MODAL = re.compile(r"\b(?:ska|skall|lovar|kommer att|åtar sig|ansvarar för)\b", re.I)
+PARTY_OR_WE = re.compile(r"\b(?:polis\w*|kommun\w*|stad(?:en)?|vi|region\w*|skol\w*|"
+                         r"socialtjänst\w*|fältgrupp\w*|fältassistent\w*|förvaltning\w*)\b", re.I)
+ACTION_VERB = re.compile(
+    r"^(?:att\s+)?(?:genomför|öka|arbeta|erbjud|verka|skapa|minska|fortsätt|utveckla|informera|"
+    r"delta|besök|stärk|förbättra|starta|ta fram|träffa|anordna|bjud|sprid|tillsätt|bedriv|"
+    r"säkerställ|prioritera|motverka|förebygg|främja|håll|se över|kartlägg|samverka|initiera|"
+    r"uppmärksamma|medverka|synas|finnas|åtgärda|installera|rusta|utbilda|planera|patrullera|"
+    r"etablera|införa|inför|följa upp|verkställ|kontrollera|genomgå|ge |ha |vara |sätta|upprätta|"
+    r"stödja|stöd|hjälpa|möjliggöra|ordna|erbjuder|fortsätter|arbetar|ökar|skapar|utvecklar|"
+    r"bidra|bidrar|närvara|jobba|jobbar|agera|agerar|rikta|riktar|satsa|satsar|intensifiera|"
+    r"regelbundet|aktivt|tillsammans|gemensamt|fotpatrull|trygghetsvandring|insats|besök|"
+    r"kontroll|information|samverkan|dialog|möten?\b|utbildning|riktade)", re.I)
+
+
+# "Fokusområde 1: Trygghet i centrum", "Mål: Färre inbrott": a label naming the
+# section's topic, under which the promises or activities follow.
+TOPIC_LABEL = re.compile(r"^(?:fokusområde|prioriterat område|område|mål|problemområde|tema)"
+                         r"\s*\d{0,2}\s*[:.–—-]\s*\S", re.I)
+
+
+def is_trap(text: str) -> bool:
+    return bool(TRAP.search(text)) and not TOPIC_LABEL.match(text)
+
+
+def is_document_heading(text: str) -> bool:
+    """'Medborgarlöfte 2022-2023', 'Medborgarlöften 2015/2016 i X kommun'."""
+    return bool(PROMISE_WORD.search(text)) and bool(find_periods(text)) \
+        and not is_trap(text) and len(text) <= 140 and not DOC_LINK.search(text)
+
+
+# The cooperation agreement's wording: its undertakings are not promises to citizens.
+AGREEMENT = re.compile(r"överenskommelse|samverkansavtal|\bavtal\b|\bparterna\b", re.I)
+
+
+def is_lead(text: str) -> bool:
+    """A heading or a lead-in paragraph that introduces promises or activities."""
+    if STRONG_LEAD.search(text):
+        return not _explains(text) and not AGREEMENT.search(text)
+    return bool(LEAD.search(text)) and not is_trap(text)
+
+
+def _explains(text: str) -> bool:
+    return bool(re.search(r"vad (?:är|innebär)|\bså tas\b|\bhur\b|\bexempel\b|samverkansöverens",
+                          text, re.I))
+
+
+def is_activity_lead(text: str) -> bool:
+    return bool(ACTIVITY_LEAD.search(text))
+
+
+def is_commitment_like(text: str) -> bool:
+    """An item that reads like an undertaking rather than a fact or a goal."""
+    if ACTION_VERB.match(text):
+        return True
+    modal = MODAL.search(text)
+    return bool(modal) and bool(PARTY_OR_WE.search(text[:modal.start() + 60]))
+
+
+def is_noise_item(text: str) -> bool:
+    """Items that are never commitments whatever the section: quotes, links,
+    contact lines, questions, fragments."""
+    return bool(SPEECH.search(text) or DOC_LINK.search(text) or QUESTION.search(text)
+                or CONTACT.search(text) and len(text) < 150) or len(text.split()) < 2
+
+
+def prose_undertakings(text: str) -> list[str]:
+    """Sentences like 'Kommunen ska förbättra belysningen i parken.'"""
+    lowered = text.lower()
+    if not ("ska" in lowered or "kommer att" in lowered) or DEFINITION.search(text):
+        return []
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text.strip())
+            if PROSE_UNDERTAKING.match(s) and not SPEECH.search(s) and not s.endswith(":")]
+
+
+def prose_promises(text: str) -> list[str]:
+    """Sentences of a paragraph that promise: 'Polisen lovar att öka…'."""
+    lowered = text.lower()
+    if "lovar" not in lowered and "åtar" not in lowered:
+        return []
+    if DEFINITION.search(text) and not re.match(r"^\s*(?:polis|kommun|vi\b)", text, re.I):
+        return []
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text)
+    return [s.strip() for s in sentences if PROSE_PROMISE.match(s.strip())
+            and not SPEECH.search(s) and not s.rstrip().endswith(":")
+            and not DEFINITION.search(s)]

@@ -1,0 +1,329 @@
+"""Blocks → drafts: which blocks are commitments, of which kind, in which document.
+
+The page is read top to bottom keeping one piece of state, the *lead*: what
+the latest heading or lead-in says about the list that follows.
+
+- A heading that names a promise and a period ("Medborgarlöfte 2022-2023")
+  starts a document (a ``Draft``); text before any such heading is an
+  implicit document.
+- Lists under a promise lead ("Polisen och kommunen lovar att:", "Våra
+  löften", "Det gör vi genom att:", a party heading "Polisen") are
+  commitments. Lists under a trap (Syfte, Mål, Lägesbild, Uppföljning,
+  samverkansöverenskommelse, Kontakt, …) never are. A list under a neutral
+  heading counts only in a promise context and when most items read like
+  undertakings (a party with "ska"/"lovar", or an opening action verb).
+- "Löfte 1: …" headings/lines are promises; sentences and items under them
+  are its activities. Nested items under a promise are activities. An
+  activity lead ("Det gör vi genom att:") after a promise of the same
+  section gives activities; otherwise it introduces the promises themselves
+  (a "… lovar att arbeta för …" paragraph before it is the goal, not a promise).
+- Prose "X lovar att …" sentences count under a promise heading ("Löftet");
+  elsewhere they are kept aside for documents that list nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalize import cues
+from normalize.blocks import Block, looks_like_heading
+from normalize.periods import find_periods
+from normalize.responsibility import responsible, split_tags
+from normalize.themes import themes_of
+
+MIN_WORDS = 3
+
+
+@dataclass
+class Lead:
+    role: str                     # promise | activity | numbered | trap | neutral
+    text: str | None = None       # what responsibility may be read from
+    level: int = 0                # heading level that set it (0: a lead-in paragraph)
+    base_depth: int | None = None  # list depth of the first item under it
+
+
+@dataclass
+class Draft:
+    heading: str | None
+    explicit: bool = False        # started by a document heading
+    text: list[str] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
+    last_promise: int | None = None
+    lead_seen: bool = False
+    prose: list[str] = field(default_factory=list)        # "X lovar att …" sentences
+    weak_prose: list[str] = field(default_factory=list)   # "X ska …" sentences
+
+
+class Segmenter:
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.drafts = [Draft(heading=None)]
+        self.lead = Lead("neutral")
+        self.pending_promise = False         # a bare "Löfte 1" heading: next block is the promise
+        self.section_start = 0               # commitments before the current topic section
+        self.number = 0                      # the block being read
+        self.added_at = -2                   # the block that added the latest commitment
+        self.added_kind = ""                 # and its kind
+        self.runs = _list_runs(blocks)
+
+    @property
+    def draft(self) -> Draft:
+        return self.drafts[-1]
+
+    def run(self) -> list[Draft]:
+        for number, block in enumerate(self.blocks):
+            self.number = number
+            getattr(self, "_" + block.kind)(number, block)
+        return self.drafts
+
+    # -- headings -------------------------------------------------------------
+    def _heading(self, number: int, block: Block) -> None:
+        text = block.text
+        if cues.is_document_heading(text):
+            if not self._same_period(text):
+                self.drafts.append(Draft(heading=text, explicit=True))
+                self.section_start = 0
+            self.draft.text.append(text)
+            # A list right under "Medborgarlöfte 2024" counts only if it reads
+            # like undertakings (it may as well be the problem picture).
+            self.lead = Lead("neutral", None, block.level)
+            return
+        self.draft.text.append(text)
+        if self._labelled(text):
+            return
+        self.pending_promise = bool(cues.BARE_PROMISE_NUMBER.match(text))
+        if self.pending_promise:
+            self.lead = Lead("promise", None, block.level)
+        elif cues.is_trap(text) and not cues.is_lead(text):
+            self.lead = Lead("trap", text, block.level)
+        elif cues.is_lead(text):
+            self.lead = Lead(self._role(text), text, block.level)
+            self.draft.lead_seen = True
+        elif cues.PARTY_LABEL.match(text) and (self.draft.lead_seen or self.draft.explicit):
+            role = self.lead.role if self.lead.role in ("promise", "activity") else "promise"
+            self.lead = Lead(role, text, block.level)
+        elif self.lead.role in ("promise", "activity", "numbered") and \
+                0 < self.lead.level < block.level:
+            self.lead = Lead(self.lead.role, self.lead.text, self.lead.level)  # a sub-heading
+        else:
+            if cues.PROMISE_WORD.search(text) and not cues.NAVIGATION.match(text):
+                self.draft.lead_seen = True   # "Medborgarlöfte för X kommun": a promise page
+            # A topic heading ("Trygghet i centrum", "Mål: Färre inbrott") starts a
+            # section: an activity lead-in in it does not reach back to earlier promises.
+            self.lead = Lead("neutral", None, block.level)
+            self.section_start = len(self.draft.commitments)
+
+    def _same_period(self, heading: str) -> bool:
+        """'Medborgarlöfte 2024 – aktiviteter' under 'Medborgarlöfte 2024' continues it."""
+        if not self.draft.explicit:
+            return False
+        mine, theirs = find_periods(self.draft.heading or ""), find_periods(heading)
+        return bool(mine and theirs) and (mine[0].start, mine[0].end) == \
+            (theirs[0].start, theirs[0].end)
+
+    def _role(self, text: str) -> str:
+        """An activity lead after a promise gives activities; before any, promises."""
+        # A "… lovar att arbeta för …" paragraph before "Det gör vi genom att:" is
+        # the goal the list serves, not a promise: the listed items are (seed 004).
+        last = self.draft.last_promise
+        if cues.is_activity_lead(text) and not cues.STRONG_LEAD.search(text) \
+                and last is not None and last >= self.section_start:
+            return "activity"
+        return "promise"
+
+    def _labelled(self, text: str) -> bool:
+        """'Löfte 1: …' is a promise, 'Aktivitet: …' an activity (headings or lines)."""
+        numbered = cues.NUMBERED_PROMISE.match(text)
+        if numbered and not cues.is_trap(numbered.group("text")) \
+                and len(numbered.group("text").split()) >= 2:
+            self._add(numbered.group("text"), "promise", None)
+            self.lead = Lead("numbered", None, 0)
+            self.draft.lead_seen = True
+            return True
+        activity = cues.LABELLED_ACTIVITY.match(text)
+        if activity and (self.draft.explicit or self.draft.lead_seen) \
+                and len(activity.group("text").split()) >= MIN_WORDS:
+            kind = "activity" if self.draft.last_promise is not None else "promise"
+            self._add(activity.group("text"), kind, self.lead.text)
+            return True
+        return False
+
+    # -- paragraphs -----------------------------------------------------------
+    def _para(self, number: int, block: Block) -> None:
+        text = block.text
+        if block.level == 0 and looks_like_heading(text) and not block.link:
+            # <p>Medborgarlöfte 2024</p>, <p>Lägesbild</p>: a heading in all but markup.
+            self._heading(number, Block("heading", text, level=6))
+            return
+        self.draft.text.append(text)
+        if block.link or self._labelled(text):
+            return
+        if self.pending_promise and len(text.split()) >= MIN_WORDS:
+            self.pending_promise = False
+            self._add(text, "promise", None)
+            self.lead = Lead("numbered", None, 0)
+            return
+        if text.rstrip().endswith(":"):
+            self._lead_in(text)
+            return
+        if self.lead.role == "trap":
+            return
+        prose = cues.prose_promises(text)
+        previous = self.blocks[number - 1] if number else None
+        if self.added_at == number - 1 and not block.gap and self.draft.last_promise is not None \
+                and not prose and previous is not None and (
+                    previous.kind == "item" and self.added_kind == "promise"
+                    or previous.kind == "para" and self.added_kind == "activity") \
+                and all(_undertaking(s) for s in _sentences(text)):
+            # "1. Vi lovar att minska inbrotten." then "Polisen startar grannsamverkan …"
+            # written as plain lines under it: the promise's activities.
+            for sentence in _sentences(text):
+                self._add(sentence, "activity", self.lead.text)
+            return
+        if self.lead.role in ("numbered", "activity") and self.lead.level is not None \
+                and (self.lead.role == "numbered" or self.lead.level > 0):
+            # Sentences under "Löfte 1: …" or an "Aktiviteter" heading: activities.
+            for sentence in _sentences(text):
+                if _undertaking(sentence):
+                    self._add(sentence, "activity", self.lead.text)
+            return
+        if self.lead.role == "promise" and self.lead.level:
+            # "Löftet" / "Våra löften" followed by prose rather than a list.
+            found = prose or [s for s in _sentences(text) if _undertaking(s)]
+            for sentence in found:
+                self._add(sentence, "promise", self.lead.text)
+            if found:
+                return
+        self.draft.prose += prose
+        if not prose and (self.draft.explicit or self.draft.lead_seen):
+            self.draft.weak_prose += cues.prose_undertakings(text)
+
+    def _lead_in(self, text: str) -> None:
+        # Under a trap *heading* (Syfte, Mål, Uppföljning…) only a "lovar" lead-in
+        # opens a promise list; a trap lead-in paragraph covers just its own list.
+        section_trap = self.lead.role == "trap" and self.lead.level > 0
+        agreement = section_trap and cues.AGREEMENT.search(self.lead.text or "")
+        if cues.is_lead(text) and not agreement and \
+                (not section_trap or cues.STRONG_LEAD.search(text)):
+            self._drop_label_promise(text)
+            role = self._role(text)
+            if cues.PARTY_LABEL.match(text) and self.lead.role == "activity":
+                role = "activity"   # "Vad gör vi?" … "Polisen kommer att:" lists activities
+            self.lead = Lead(role, text, self.lead.level)
+            self.draft.lead_seen = True
+        elif cues.is_trap(text) or section_trap:
+            self.lead = Lead("trap", text, self.lead.level if section_trap else 0)
+        else:
+            self.lead = Lead("neutral", None, 0)
+
+    def _drop_label_promise(self, lead_in: str) -> None:
+        """"Löfte 1 – Trygghet i centrum" followed by "Vi lovar att:" is a title:
+        the list under the lead-in holds the promises."""
+        draft = self.draft
+        if self.lead.role == "numbered" and cues.STRONG_LEAD.search(lead_in) \
+                and draft.last_promise == len(draft.commitments) - 1 \
+                and not cues.is_commitment_like(draft.commitments[-1]["text"]) \
+                and len(draft.commitments[-1]["text"].split()) <= 6:
+            draft.commitments.pop()
+            draft.last_promise = next((i for i in range(len(draft.commitments) - 1, -1, -1)
+                                       if draft.commitments[i]["kind"] == "promise"), None)
+
+    # -- list items -----------------------------------------------------------
+    def _item(self, number: int, block: Block) -> None:
+        run = self.runs[number]
+        text, stated = split_tags(block.text)
+        text = re.sub(r"\s+", " ", text).strip()
+        if block.link or run.speech or cues.is_noise_item(text) or self._labelled(text):
+            return
+        lead = self.lead
+        # "Synas mer" under "Vi lovar att:" is a promise; a two-word item elsewhere is a menu.
+        if len(text.split()) < (2 if lead.role in ("promise", "activity", "numbered") else MIN_WORDS):
+            return
+        if self.pending_promise:
+            self.pending_promise = False
+            self._add(text, "promise", None, stated)
+            self.lead = Lead("numbered", None, 0)
+            return
+        if lead.role == "trap":
+            return
+        if lead.base_depth is None:
+            lead.base_depth = block.depth
+        nested = block.depth > lead.base_depth and self.draft.last_promise is not None
+        if lead.role == "numbered":
+            self._add(text, "activity", None, stated)
+        elif lead.role in ("promise", "activity"):
+            promises = cues.PROSE_PROMISE.match(text)
+            kind = "activity" if nested or lead.role == "activity" and not promises else "promise"
+            self._add(text, kind, lead.text, stated)
+        elif (self.draft.explicit or self.draft.lead_seen) and run.commitment_like \
+                or cues.PROSE_PROMISE.match(text):
+            self._add(text, "activity" if nested else "promise", None, stated)
+
+    # -- output ---------------------------------------------------------------
+    def _add(self, text: str, kind: str, lead_text: str | None, stated: str | None = None) -> None:
+        if stated is None:
+            text, stated = split_tags(text)
+        text = _strip_marker(text)
+        draft = self.draft
+        if kind == "activity" and draft.last_promise is None:
+            kind = "promise"
+        if any(c["text"] == text for c in draft.commitments):
+            return  # a page that repeats its promises (summary + detail) counts them once
+        parent = draft.last_promise if kind == "activity" else None
+        draft.commitments.append({
+            "text": text, "responsible": responsible(text, stated, lead_text, kind),
+            "kind": kind, "parent": parent, "themes": themes_of(text)})
+        self.added_at, self.added_kind = self.number, kind
+        if kind == "promise":
+            draft.last_promise = len(draft.commitments) - 1
+
+
+@dataclass
+class Run:
+    speech: bool
+    commitment_like: bool
+
+
+def _list_runs(blocks: list[Block]) -> dict[int, Run]:
+    """Consecutive items form a list; some decisions are made per list."""
+    runs: dict[int, Run] = {}
+    start = None
+    for number, block in enumerate(blocks + [Block("para", "")]):
+        if block.kind == "item":
+            start = number if start is None else start
+            continue
+        if start is not None:
+            items = [split_tags(b.text)[0] for b in blocks[start:number]]
+            like = sum(cues.is_commitment_like(t) for t in items)
+            # Quotes in news items are dash lines: a list with a quote and few
+            # undertakings is all quotes ("- När det handlar om … så har X …").
+            speech = any(cues.SPEECH.search(t) for t in items) and like * 2 <= len(items)
+            run = Run(speech=speech, commitment_like=like * 2 > len(items))
+            for k in range(start, number):
+                runs[k] = run
+            start = None
+    return runs
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text) if s.strip()]
+
+
+def _undertaking(sentence: str) -> bool:
+    """A sentence that says who does what: 'Polisen genomför…', 'Kommunen ska…'."""
+    if len(sentence) > 350 or cues.SPEECH.search(sentence):
+        return False
+    if re.match(r"^(?:\S+\s+){0,3}?\S+\s+(?:har|hade|var|blev|är)\b", sentence, re.I):
+        return False    # reports and descriptions, not undertakings
+    return cues.is_commitment_like(sentence) or _opens_with_party(sentence)
+
+
+def _opens_with_party(sentence: str) -> bool:
+    return bool(re.match(r"^(?:\S+\s+){0,3}?(?:polis\w*|kommun\w*|\w+s kommun|vi|stad\w*|"
+                         r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
+
+
+def _strip_marker(text: str) -> str:
+    text = re.sub(r"^\s*(?:\d{1,2}[.)]|[•\-–—*·▪●◦○■□➢►✓✔])\s+", "", text)
+    return re.sub(r"\s+", " ", text).strip(" \t\n;,")
