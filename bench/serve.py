@@ -19,6 +19,7 @@ import random
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -32,6 +33,11 @@ from crawler.derived_schema import ensure_derived_schema
 from crawler.registry import load_municipalities
 from crawler.search import build_search_index
 from crawler.serving import datasette_args, metadata_for
+
+try:  # multi-process serving (uvicorn workers), when crawler.serving offers it
+    from crawler.serving import worker_args
+except ImportError:
+    worker_args = None
 from normalize.themes import THEMES, themes_of
 
 SUBJECTS = ["Polisen ska", "Kommunen ska", "Polisen och kommunen ska", "Vi lovar att",
@@ -95,15 +101,29 @@ def build(path: Path, total: int, seed: int = 1) -> float:
     return elapsed
 
 
+def unique_queries(terms: list[str], count: int) -> list[str]:
+    """`count` different two- and three-word queries built from the bench words."""
+    extra = PLACES + ["polisen", "kommunen", "lovar", "unga", "öka", "närvaron"]
+    queries = [f"{t} {e}" for t in terms for e in extra]
+    queries += [f"{t} {e} {f}" for t in terms for e in extra for f in extra if e < f]
+    random.Random(4).shuffle(queries)
+    return queries[:count]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def load(port: int, paths: list[str], clients: int) -> list[float]:
-    """Each client keeps one connection and takes paths from a shared list."""
+def load(port: int, paths: list[str], clients: int) -> tuple[list[float], dict]:
+    """Each client keeps one connection and takes paths from a shared list.
+
+    Returns the latencies of answered requests (200) and the count of other
+    answers by status (e.g. 400/500 when a query hits the SQL time limit).
+    """
     timings: list[float] = []
+    errors: dict[str, int] = {}
     lock = threading.Lock()
     queue = list(paths)
 
@@ -119,10 +139,11 @@ def load(port: int, paths: list[str], clients: int) -> list[float]:
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
             with lock:
-                timings.append(elapsed)
+                if response.status == 200:
+                    timings.append(elapsed)
+                else:
+                    errors[str(response.status)] = errors.get(str(response.status), 0) + 1
         conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -130,14 +151,18 @@ def load(port: int, paths: list[str], clients: int) -> list[float]:
         thread.start()
     for thread in threads:
         thread.join()
-    return timings
+    return timings, errors
 
 
-def percentiles(timings: list[float]) -> dict:
-    ordered = sorted(timings)
-    return {"p50_ms": round(1000 * statistics.median(ordered), 1),
-            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
-            "requests": len(ordered)}
+def percentiles(result: tuple[list[float], dict]) -> dict:
+    timings, errors = result
+    ordered = sorted(timings) or [float("nan")]
+    figures = {"p50_ms": round(1000 * statistics.median(ordered), 1),
+               "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+               "requests": len(timings)}
+    if errors:
+        figures["errors_by_status"] = errors
+    return figures
 
 
 def main() -> None:
@@ -145,6 +170,8 @@ def main() -> None:
     parser.add_argument("--commitments", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes (serve --workers)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "archive.db"
@@ -154,8 +181,14 @@ def main() -> None:
         metadata = Path(tmp) / "metadata.json"
         metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), "utf-8")
         port = free_port()
-        server = subprocess.Popen(datasette_args(path, str(metadata), "127.0.0.1", port),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if args.workers > 1 and worker_args is None:
+            parser.error("--workers needs crawler.serving.worker_args")
+        if args.workers > 1:
+            command, env = worker_args(path, "127.0.0.1", port, args.workers)
+        else:
+            command, env = datasette_args(path, str(metadata), "127.0.0.1", port), None
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         try:
             for _ in range(200):
                 try:
@@ -182,7 +215,29 @@ def main() -> None:
                     f"{rng.choice(codes)}&ar={rng.randint(2016, 2025)}"
                     for _ in range(args.requests)],
                 "canned: senaste_andringar": ["/archive/senaste_andringar.json"] * args.requests,
+                "canned: liknande_ataganden": [
+                    f"/archive/liknande_ataganden.json?id={rng.randint(1, args.commitments)}"
+                    for _ in range(args.requests)],
+                "canned: kommunens_historik": [
+                    f"/archive/kommunens_historik.json?kod={rng.choice(codes)}"
+                    for _ in range(args.requests)],
+                "canned: karta (290 rows)": ["/archive/karta.json?_size=max&gallande="]
+                * max(1, args.requests // 4),
+                "search route /-/sok (facets)": [
+                    f"/-/sok?q={quote(rng.choice(terms))}" for _ in range(args.requests)],
+                # Every query different: nothing from the search page's result cache.
+                "search route /-/sok, unique queries (uncached)": [
+                    f"/-/sok?q={quote(term)}" for term in unique_queries(terms, args.requests)],
             }
+            for name in list(workloads):  # pages a version of the site may not have
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", workloads[name][0])
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status != 200:
+                    print(f"skipped {name}: HTTP {response.status}", file=sys.stderr)
+                    del workloads[name]
             load(port, workloads["search (sok)"][:20], args.clients)  # warm up
             results = {name: percentiles(load(port, paths, args.clients))
                        for name, paths in workloads.items()}
@@ -191,6 +246,7 @@ def main() -> None:
             server.wait(timeout=10)
         size_mb = path.stat().st_size / 1e6
     print(json.dumps({"commitments": args.commitments, "clients": args.clients,
+                      "workers": args.workers,
                       "build_seconds": round(build_seconds, 1),
                       "fts_build_seconds": round(fts_seconds, 2),
                       "database_mb": round(size_mb, 1), "latency": results},

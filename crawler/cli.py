@@ -101,11 +101,14 @@ def _report_runs(db: str, run_ids: list) -> int:
 @click.argument("db", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db, host, port):
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
+                   "More than one runs uvicorn workers: one per core for many readers.")
+def serve(db, host, port, workers):
     """Serve the archive with Datasette (read-only)."""
     from crawler.serving import serve_archive
 
-    serve_archive(db, host=host, port=port)
+    serve_archive(db, host=host, port=port, workers=workers)
 
 
 @cli.command()

@@ -1,15 +1,27 @@
-"""Serve the archive with Datasette: read-only, Swedish metadata, our plugin.
+"""Serve the archive with Datasette: read-only, Swedish metadata, our plugins.
 
-The database file is opened by Datasette in ``mode=ro`` (not ``immutable``),
-because a scheduled re-crawl may write to the archive while it is served
-(WAL lets readers and one writer work at once). Arbitrary SQL is off; the
-canned queries in ``site/metadata.yml`` are the interface. A time limit
-stops runaway queries.
+How it is configured (see docs/archive-ui.md):
+
+* The database file is opened by Datasette in ``mode=ro`` (its default for
+  a file given on the command line), not ``immutable``: a scheduled
+  re-crawl or ``normalize`` may write while the archive is served, and WAL
+  lets readers and one writer work at once. ``immutable`` would let SQLite
+  skip locking and could read a half-written page. Nothing Datasette or our
+  plugins do can write: there are no write plugins and the connection is
+  read-only.
+* Arbitrary SQL is off (``allow_sql: false`` in ``site/metadata.yml``); the
+  canned queries, the table views and the plugin pages are the interface.
+  ``sql_time_limit_ms`` stops runaway queries; downloads of the database
+  file are off.
+* ``site/plugins`` (passed with ``--plugins-dir``) holds the search page,
+  archived-version and diff views, the chart and the coloured map;
+  ``site/templates`` their templates.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -19,8 +31,11 @@ import yaml
 
 SITE = Path(__file__).resolve().parent / "site"
 PLUGINS_DIR = SITE / "plugins"
+TEMPLATES_DIR = SITE / "templates"
 SETTINGS = {"sql_time_limit_ms": 2000, "default_page_size": 50, "facet_time_limit_ms": 500,
-            "allow_download": False, "max_returned_rows": 2000, "suggest_facets": False}
+            "allow_download": False, "max_returned_rows": 2000, "suggest_facets": False,
+            "num_sql_threads": 4}
+SEARCH_TABLES = ("search_commitments", "search_documents", "search_pages")
 
 
 def metadata_for(db_path: str | Path) -> dict:
@@ -39,21 +54,90 @@ def datasette_instance(db_path: str | Path):
     from datasette.app import Datasette
 
     return Datasette([str(db_path)], metadata=metadata_for(db_path),
-                     plugins_dir=str(PLUGINS_DIR), settings=SETTINGS)
+                     plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+                     settings=SETTINGS)
 
 
-def datasette_args(db_path: str | Path, metadata_file: str, host: str, port: int) -> list[str]:
+def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int | str = 8001,
+                   *legacy_port, metadata_file: str | None = None) -> list[str]:
+    """The `datasette serve` command line `serve_archive` runs.
+
+    ``datasette_args(db, host, port)`` writes the metadata to a temporary file
+    (removed at exit); ``metadata_file=`` names one. The older positional form
+    ``datasette_args(db, metadata_file, host, port)`` still works.
+    """
+    if legacy_port:
+        metadata_file, host, port = host, port, legacy_port[0]
+    if metadata_file is None:
+        metadata_file = _metadata_file(db_path)
     args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host,
-            "--port", str(port), "--metadata", metadata_file, "--plugins-dir", str(PLUGINS_DIR)]
+            "--port", str(port), "--metadata", metadata_file,
+            "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, json.dumps(value) if isinstance(value, bool) else str(value)]
     return args
 
 
-def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001) -> None:
+def worker_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
+                workers: int = 2) -> tuple[list[str], dict]:
+    """Command line and environment for serving with several processes.
+
+    One Datasette process is bound by one core (Python); uvicorn workers
+    (``crawler.asgi``) each run a `datasette_instance` on the same read-only
+    file. Same settings, metadata and plugins as `datasette_args`.
+    """
+    import os
+
+    env = {**os.environ, "MEDBORGARLOFTEN_DB": str(Path(db_path).resolve())}
+    return ([sys.executable, "-m", "uvicorn", "--factory", "crawler.asgi:app", "--host", host,
+             "--port", str(port), "--workers", str(workers), "--no-access-log",
+             "--log-level", "warning"], env)
+
+
+def _metadata_file(db_path: str | Path) -> str:
+    """metadata_for(db_path) as JSON in a temporary file removed at exit."""
+    import atexit
+    import shutil
+
+    folder = tempfile.mkdtemp(prefix="medborgarloften-site-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = Path(folder) / "metadata.json"
+    path.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+def missing_search_tables(db_path: str | Path) -> list[str]:
+    """Search tables the archive lacks (an archive never normalized)."""
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("select name from sqlite_master")}
+    finally:
+        conn.close()
+    return [t for t in SEARCH_TABLES if t not in names]
+
+
+def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
+                  workers: int | None = None) -> None:
+    """Serve until Ctrl-C. ``workers`` > 1 (or MEDBORGARLOFTEN_SERVE_WORKERS)
+    runs that many processes through uvicorn instead of `datasette serve`."""
+    import os
+
+    if workers is None:
+        workers = int(os.environ.get("MEDBORGARLOFTEN_SERVE_WORKERS", "1") or 1)
+    missing = missing_search_tables(db)
+    if missing:
+        print(f"Varning: sökindex saknas ({', '.join(missing)}); kör "
+              f"`medborgarloften normalize` på {db} först.", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         metadata_file = Path(tmp) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata_for(db), ensure_ascii=False), "utf-8")
         print(f"Arkivet serveras på http://{host}:{port}/  (Ctrl-C avslutar)", file=sys.stderr,
               flush=True)
-        subprocess.call(datasette_args(db, str(metadata_file), host, port))
+        try:
+            if workers > 1:
+                command, env = worker_args(db, host, port, workers)
+                subprocess.call(command, env=env)
+            else:
+                subprocess.call(datasette_args(db, str(metadata_file), host, port))
+        except KeyboardInterrupt:
+            pass

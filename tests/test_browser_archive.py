@@ -1,9 +1,15 @@
-"""A real browser (headless Chromium) uses the served demo archive."""
+"""A real browser (headless Chromium) uses the served demo archive.
+
+The archive is the one `medborgarloften demo` builds: the fixture web crawled
+twice over loopback and normalized. The researcher starts on the front page,
+uses its search form, opens a commitment, follows it to the archived version
+it came from, opens the map and the change feed. Screenshots (prefix
+``demo-``) go to test-output/browser/.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import time
@@ -48,8 +54,9 @@ def server(demo_archive, tmp_path_factory):
 def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(server):
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("demo-*.png"):  # only ours: test_browser.py shares the folder
+        old.unlink()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -57,35 +64,34 @@ def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(s
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server + "/")
         assert "Medborgarlöften – arkiv" in page.content()
-        page.click("text=sök åtaganden")
-        page.fill("input[name=q]", "trygghetsvandring")
+        page.fill("form[role=search] input[name=q]", "trygghetsvandring")
         page.keyboard.press("Enter")
-        page.wait_for_load_state()
-        page.screenshot(path=str(OUT / "1-sok.png"), full_page=True)
-        table = page.inner_text("table.rows-and-columns")
-        assert "trygghetsvandringar" in table.lower() and "Sandvikens kommun" in table
+        page.wait_for_selector(".sok-hits")
+        page.screenshot(path=str(OUT / "demo-1-sok.png"), full_page=True)
+        hits = page.inner_text(".sok-hits")
+        assert "trygghetsvandringar" in hits.lower() and "Sandvikens kommun" in hits
 
-        page.click("table.rows-and-columns tbody tr:first-child a[href^='/archive/commitments/']")
+        page.click(".sok-hits a[href^='/archive/commitments/']")
         page.wait_for_load_state()
-        page.screenshot(path=str(OUT / "2-ataganden.png"), full_page=True)
+        page.screenshot(path=str(OUT / "demo-2-atagande.png"), full_page=True)
         assert "trygghetsvandring" in page.inner_text("body").lower()
 
         page.click("a[href^='/-/snapshot/']")
         page.wait_for_load_state()
-        page.screenshot(path=str(OUT / "3-arkiverad-version.png"), full_page=True)
+        page.screenshot(path=str(OUT / "demo-3-arkiverad-version.png"), full_page=True)
         body = page.inner_text("body")
         assert "Arkiverad version" in body and "Hämtad" in body
 
         page.goto(server + "/archive/karta")
         page.wait_for_selector(".leaflet-container", timeout=15000)
-        page.screenshot(path=str(OUT / "4-karta.png"))
+        page.screenshot(path=str(OUT / "demo-4-karta.png"))
         assert page.locator(".leaflet-container").count() == 1
 
         feed = page.goto(server + "/archive/andringsflode.atom")
         assert feed.status == 200
         assert "Åtagande omformulerat" in feed.text()
         page.goto(server + "/archive/senaste_andringar")
-        page.screenshot(path=str(OUT / "5-andringar.png"), full_page=True)
+        page.screenshot(path=str(OUT / "demo-5-andringar.png"), full_page=True)
         assert "Sidan borttagen" in page.inner_text("body")
         browser.close()
-    assert len(list(OUT.glob("*.png"))) == 5
+    assert len(list(OUT.glob("demo-*.png"))) == 5

@@ -1,37 +1,51 @@
-"""Datasette plugin: archived versions, version diffs, a theme chart, SQL helpers.
+"""Datasette plugin: archived versions as stored, version diffs, SQL helpers, headers.
 
-Everything user-supplied or archived is HTML-escaped; raw archived HTML is
-only ever served as text/plain with a sandbox CSP, never rendered in the
-archive's origin.
+Routes
+  /-/snapshot/ID        one archived version: metadata, its text, the
+                        commitments taken from it, the page's other versions
+  /-/snapshot/ID/raw    the raw body as text/plain (CSP sandbox, nosniff)
+  /-/snapshot/ID/html   the raw HTML for a sandboxed iframe: CSP ``sandbox``
+                        gives it an opaque origin and no scripts run
+  /-/diff?a=ID&b=ID     side-by-side HTML diff of two versions' text
+  /-/om                 about the archive: how the data was collected
+
+Everything user-supplied or archived is HTML-escaped; archived HTML is never
+rendered in the archive's own origin.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
+from functools import lru_cache
 import zlib
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-PAGE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
-<title>{title}</title><link rel="stylesheet" href="/-/static/app.css">
-<style>pre{{white-space:pre-wrap}} table.diff{{font-family:monospace;font-size:0.85em}}
-.diff_add{{background:#cfc}} .diff_sub{{background:#fcc}} .diff_chg{{background:#ffc}}</style>
-</head><body><section class="content"><p><a href="/">Medborgarlöften – arkiv</a></p>
-{body}</section></body></html>"""
-SAFE_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox",
-                "X-Content-Type-Options": "nosniff"}
+# For archived bodies: no scripts, no network, own opaque origin.
+SANDBOX_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; "
+                               "img-src data:",
+    "X-Content-Type-Options": "nosniff",
+}
+# For every other response.
+SITE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "object-src 'none'; base-uri 'self'; form-action 'self'; "
+                               "frame-ancestors 'self'",
+}
 _WORD = re.compile(r"[a-zåäöéü]{4,}")
 
 
-def _trigrams(text: str | None) -> set[str]:
+@lru_cache(maxsize=4096)
+def _trigrams(text: str | None) -> frozenset[str]:
     grams = set()
     for word in _WORD.findall((text or "").lower()):
         grams.update(word[i:i + 3] for i in range(len(word) - 2))
-    return grams
+    return frozenset(grams)
 
 
 def trigram_similarity(a: str | None, b: str | None) -> float:
@@ -53,12 +67,36 @@ def text_diff(a: str | None, b: str | None) -> str:
 
 @hookimpl
 def prepare_connection(conn):
+    from crawler.search import fts_query, similarity_query
+
     conn.create_function("ordlikhet", 2, trigram_similarity, deterministic=True)
     conn.create_function("textdiff", 2, text_diff, deterministic=True)
+    conn.create_function("sokfraga", 1, fts_query, deterministic=True)
+    conn.create_function("likhetsfraga", 1, similarity_query, deterministic=True)
 
 
-def _page(title: str, body: str, status: int = 200) -> Response:
-    return Response.html(PAGE.format(title=str(escape(title)), body=str(body)), status=status)
+@hookimpl
+def asgi_wrapper():
+    """Safety headers on every response (archived bodies bring their own)."""
+    def wrap(app):
+        async def with_headers(scope, receive, send):
+            async def send_with_headers(event):
+                if event["type"] == "http.response.start":
+                    present = {k.lower() for k, _ in event.get("headers", [])}
+                    extra = [(k.lower().encode(), v.encode()) for k, v in SITE_HEADERS.items()
+                             if k.lower().encode() not in present]
+                    event = {**event, "headers": list(event.get("headers", [])) + extra}
+                await send(event)
+            await app(scope, receive, send_with_headers)
+        return with_headers
+    return wrap
+
+
+async def page(datasette, request, title: str, body: str, status: int = 200) -> Response:
+    html = await datasette.render_template(
+        "arkiv.html", {"title": title, "body": Markup(body), "head": Markup("")},
+        request=request)
+    return Response.html(html, status=status)
 
 
 async def _snapshot(datasette, snapshot_id: int) -> dict | None:
@@ -66,109 +104,144 @@ async def _snapshot(datasette, snapshot_id: int) -> dict | None:
     result = await db.execute(
         "select s.*, b.body, b.compression from snapshots s left join bodies b "
         "on b.sha256 = s.body_sha256 where s.id = ?", [snapshot_id])
-    rows = result.rows
-    return dict(rows[0]) if rows else None
+    return dict(result.rows[0]) if result.rows else None
+
+
+def _body_text(snapshot: dict) -> str | None:
+    """The stored body decoded as text (PDFs: their extracted text)."""
+    raw = snapshot["body"]
+    if raw is None:
+        return None
+    if snapshot["compression"] == "zlib":
+        raw = zlib.decompress(raw)
+    if raw.startswith(b"%PDF"):
+        return snapshot["text"] or ""
+    return raw.decode(snapshot["detected_encoding"] or "utf-8", errors="replace")
+
+
+def _link(url: str | None) -> str:
+    """An external link only for http(s) URLs; otherwise escaped text."""
+    if url and url.startswith(("http://", "https://")):
+        return f'<a href="{escape(url)}" rel="nofollow noopener">{escape(url)}</a>'
+    return str(escape(url or ""))
 
 
 async def snapshot_view(datasette, request):
-    snapshot = await _snapshot(datasette, int(request.url_vars["id"]))
+    snapshot_id = int(request.url_vars["id"])
+    snapshot = await _snapshot(datasette, snapshot_id)
     if snapshot is None:
-        return _page("Saknas", "<h1>Versionen finns inte</h1>", 404)
-    body = (
-        f"<h1>Arkiverad version {snapshot['id']}</h1>"
-        f"<p>Adress: <a href=\"{escape(snapshot['url'])}\" rel=\"nofollow noopener\">"
-        f"{escape(snapshot['url'])}</a><br>Hämtad: {escape(snapshot['fetched_at'])} · "
-        f"HTTP {escape(snapshot['status'])} · {escape(snapshot['content_type'] or '')}</p>"
-        f"<p><a href=\"/-/snapshot/{snapshot['id']}/raw\">Rå fil som text</a> · "
-        f"<a href=\"/{escape(datasette.get_database().name)}/snapshots/{snapshot['id']}\">"
-        "Alla fält</a></p><h2>Sidans text</h2>"
-        f"<pre>{escape(snapshot['text'] or snapshot['text_error'] or '')}</pre>")
-    return _page(f"Version {snapshot['id']}", body)
+        return await page(datasette, request, "Saknas", "<h1>Versionen finns inte</h1>", 404)
+    db = datasette.get_database()
+    versions = (await db.execute(
+        "select id, fetched_at, text_changed from snapshots where url = ? order by id",
+        [snapshot["url"]])).rows
+    commitments = (await db.execute(
+        "select id, text from commitments where snapshot_id = ? order by document_id, position",
+        [snapshot_id])).rows
+    html_kind = "html" in (snapshot["content_type"] or "") and snapshot["body"] is not None
+    parts = [
+        f"<h1>Arkiverad version {snapshot_id}</h1>",
+        f"<p>Adress: {_link(snapshot['url'])}<br>Hämtad: {escape(snapshot['fetched_at'])} · "
+        f"HTTP {escape(snapshot['status'])} · {escape(snapshot['content_type'] or '')} · "
+        f"{escape(snapshot['size'])} byte</p>",
+        f'<p><a href="/-/snapshot/{snapshot_id}/raw">Rå fil som text</a>'
+        + (f' · <a href="#som-sidan">Sidan som den såg ut (utan skript)</a>' if html_kind else "")
+        + f' · <a href="/{escape(db.name)}/snapshots/{snapshot_id}">Alla fält</a></p>',
+    ]
+    if len(versions) > 1:
+        items = []
+        previous = None
+        for v in versions:
+            label = f"version {v['id']} ({escape(v['fetched_at'])})"
+            item = label if v["id"] == snapshot_id else \
+                f'<a href="/-/snapshot/{v["id"]}">{label}</a>'
+            if previous is not None:
+                item += f' – <a href="/-/diff?a={previous}&amp;b={v["id"]}">jämför med föregående</a>'
+            items.append(f"<li>{item}</li>")
+            previous = v["id"]
+        parts.append(f"<h2>Alla versioner av sidan</h2><ul>{''.join(items)}</ul>")
+    if commitments:
+        items = "".join(f'<li><a href="/{escape(db.name)}/commitments/{c["id"]}">'
+                        f'{escape(c["text"])}</a></li>' for c in commitments)
+        parts.append(f"<h2>Åtaganden hämtade ur versionen</h2><ol>{items}</ol>")
+    parts.append('<h2>Sidans text</h2><pre class="arkiv-text">'
+                 f"{escape(snapshot['text'] or snapshot['text_error'] or '')}</pre>")
+    if html_kind:
+        parts.append(
+            '<h2 id="som-sidan">Sidan som den arkiverades</h2><p>Visas i en sandlåda: inga '
+            "skript körs och inga bilder eller stilmallar hämtas från webben.</p>"
+            f'<iframe class="arkiv-html" sandbox="" referrerpolicy="no-referrer" '
+            f'src="/-/snapshot/{snapshot_id}/html" title="Arkiverad sida"></iframe>')
+    return await page(datasette, request, f"Version {snapshot_id}", "".join(parts))
 
 
 async def snapshot_raw(datasette, request):
     snapshot = await _snapshot(datasette, int(request.url_vars["id"]))
-    if snapshot is None or snapshot["body"] is None:
+    text = _body_text(snapshot) if snapshot else None
+    if text is None:
         return Response.text("Versionen finns inte", status=404)
-    raw = snapshot["body"]
-    if snapshot["compression"] == "zlib":
-        raw = zlib.decompress(raw)
-    text = raw.decode(snapshot["detected_encoding"] or "utf-8", errors="replace") \
-        if not raw.startswith(b"%PDF") else (snapshot["text"] or "")
-    return Response.text(text, headers=SAFE_HEADERS)
+    return Response.text(text, headers=SANDBOX_HEADERS)
+
+
+async def snapshot_html(datasette, request):
+    snapshot = await _snapshot(datasette, int(request.url_vars["id"]))
+    text = _body_text(snapshot) if snapshot else None
+    if text is None:
+        return Response.text("Versionen finns inte", status=404)
+    if "html" not in (snapshot["content_type"] or ""):
+        return Response.text(text, headers=SANDBOX_HEADERS)
+    return Response.html(text, headers=SANDBOX_HEADERS)
 
 
 async def diff_view(datasette, request):
     try:
         a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
     except ValueError:
-        return _page("Jämför", "<h1>Ange två versioner: /-/diff?a=ID&amp;b=ID</h1>", 400)
+        return await page(datasette, request, "Jämför",
+                          "<h1>Ange två versioner: /-/diff?a=ID&amp;b=ID</h1>", 400)
     first, second = await _snapshot(datasette, a), await _snapshot(datasette, b)
     if first is None or second is None:
-        return _page("Saknas", "<h1>En av versionerna finns inte</h1>", 404)
+        return await page(datasette, request, "Saknas",
+                          "<h1>En av versionerna finns inte</h1>", 404)
+    # HtmlDiff escapes the lines it shows (&, <, >).
     table = difflib.HtmlDiff(wrapcolumn=80).make_table(
         (first["text"] or "").splitlines(), (second["text"] or "").splitlines(),
         f"Version {a} ({first['fetched_at']})", f"Version {b} ({second['fetched_at']})",
         context=True, numlines=2)
-    body = f"<h1>Jämförelse av versioner</h1><p>{escape(first['url'])}</p>{table}"
-    return _page("Jämförelse", body)
+    same = first["text"] == second["text"]
+    body = (f"<h1>Jämförelse av versioner</h1><p>{_link(first['url'])}"
+            + (f"<br>jämförd med {_link(second['url'])}" if second["url"] != first["url"] else "")
+            + f'</p><p><a href="/-/snapshot/{a}">version {a}</a> · '
+            f'<a href="/-/snapshot/{b}">version {b}</a></p>'
+            + ("<p>Texterna är lika.</p>" if same else table))
+    return await page(datasette, request, "Jämförelse", body)
 
 
-async def theme_chart(datasette, request):
-    db = datasette.get_database()
-    result = await db.execute("""
-        select t.label, c.start_year as year, count(distinct c.municipality_code) as n
-        from commitment_themes ct join commitments c on c.id = ct.commitment_id
-        join themes t on t.theme = ct.theme where c.start_year is not null
-        group by t.label, c.start_year order by t.label, c.start_year""")
-    rows = [dict(r) for r in result.rows]
-    if not rows:
-        return _page("Teman per år", "<h1>Teman per år</h1><p>Inga data ännu.</p>")
-    years = sorted({r["year"] for r in rows})
-    themes = sorted({r["label"] for r in rows})
-    peak = max(r["n"] for r in rows)
-    counts = {(r["label"], r["year"]): r["n"] for r in rows}
-    cell, bar_w = 46, 40
-    height = 22 * len(themes) + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{220 + cell * len(years)}" '
-             f'height="{height}" role="img" aria-label="Teman per år">']
-    for j, year in enumerate(years):
-        parts.append(f'<text x="{220 + cell * j}" y="14" font-size="12">{year}</text>')
-    for i, theme in enumerate(themes):
-        y = 30 + 22 * i
-        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(theme)}</text>')
-        for j, year in enumerate(years):
-            n = counts.get((theme, year), 0)
-            width = 0 if not n else max(2, round(bar_w * n / peak))
-            parts.append(f'<rect x="{220 + cell * j}" y="{y}" width="{width}" height="16" '
-                         f'fill="#3b6ea5"><title>{html.escape(theme)} {year}: {n} kommuner'
-                         f"</title></rect>")
-    parts.append("</svg>")
-    body = ("<h1>Teman per år</h1><p>Antal kommuner med åtaganden inom varje tema, per "
-            "startår. Data: <a href=\"/" + str(escape(db.name)) + "/teman_per_ar\">teman_per_ar</a>."
-            "</p>" + "".join(parts))
-    return _page("Teman per år", body)
+async def about_view(datasette, request):
+    context = {"database": datasette.get_database().name}
+    return Response.html(await datasette.render_template("om.html", context, request=request))
 
 
 @hookimpl
 def register_routes():
     return [
+        (r"^/-/om$", about_view),
         (r"^/-/snapshot/(?P<id>\d+)$", snapshot_view),
         (r"^/-/snapshot/(?P<id>\d+)/raw$", snapshot_raw),
+        (r"^/-/snapshot/(?P<id>\d+)/html$", snapshot_html),
         (r"^/-/diff$", diff_view),
-        (r"^/-/diagram/teman$", theme_chart),
     ]
 
 
 @hookimpl
-def render_cell(value, column, database):
+def render_cell(value, column, table, database):
     """Snapshot ids link to the archived version, commitment numbers to the
     commitment, diff links become links."""
     if column == "åtagande_nr" and isinstance(value, int):
         return Markup(f'<a href="/{escape(database)}/commitments/{value}">{value}</a>')
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
-        return Markup(f'<a href="/-/snapshot/{value}">version {value}</a>')
+        return Markup(f'<a href="/-/snapshot/{value}">arkiverad version {value}</a>')
     if column == "jämförelse" and isinstance(value, str) and value.startswith("/-/diff?"):
         return Markup(f'<a href="{escape(value)}">jämför versionerna</a>')
     return None

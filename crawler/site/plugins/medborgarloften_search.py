@@ -1,0 +1,274 @@
+"""Datasette plugin: the Swedish search page ``/-/sok`` (and ``/-/sok.json``).
+
+Commitments ranked by relevance (FTS5 bm25 over the trigram index, query
+words stemmed by ``crawler.search.fts_query``), with municipality, period and
+responsible party beside each hit, and facets on county, police region,
+start year, theme, responsible party, kind and version (still on the page, or
+only in older versions). Each text is shown once per page: the newest archived
+copy (``search_facets.newest``). Facets are counted by SQLite in one statement
+over the narrow ``search_facets`` table; only the page of hits shown is read
+from ``commitments``. Results are cached (LRU) until the archive file changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import OrderedDict
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from crawler.search import fts_query, query_terms
+
+PAGE_SIZE = 50
+# (query parameter, column in the match rows, Swedish heading)
+FACETS = (("lan", "county", "Län"), ("polisregion", "police_region", "Polisregion"),
+          ("ar", "start_year", "Startår"), ("tema", "themes", "Tema"),
+          ("ansvarig", "responsible", "Ansvarig"), ("typ", "kind", "Typ"),
+          ("version", "version", "Version"))
+VERSION = {"senaste": "Finns på sidan i dag", "aldre": "Bara i äldre versioner"}
+RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemensamt",
+               "annan": "Annan aktör", None: "Okänd"}
+KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
+NONE = "(saknas)"   # facet value for a missing county/year/party
+
+# The matching rows (newest copy of each text per page), filtered, once.
+MATCHES = """
+select f.* from search_commitments s join search_facets f on f.id = s.rowid
+where search_commitments match :fts and f.newest = 1{filters}"""
+
+# All facet counts in one statement, counted in SQLite (no Python loop).
+FACET_SQL = """
+with f as materialized ({matches})
+select 'lan', county, count(*) from f group by 2
+union all select 'polisregion', police_region, count(*) from f group by 2
+union all select 'ar', start_year, count(*) from f group by 2
+union all select 'ansvarig', responsible, count(*) from f group by 2
+union all select 'typ', kind, count(*) from f group by 2
+union all select 'version', case current when 1 then 'senaste' else 'aldre' end, count(*)
+          from f group by 2
+union all select 'tema', j.value, count(*) from f, json_each(f.themes) j group by 2"""
+
+HITS_SQL = """
+select c.id, c.text, highlight(search_commitments, 0, char(1), char(2)) as marked,
+       c.municipality_code, m.name as municipality, m.county, m.police_region,
+       c.period_label, c.start_year, c.end_year, c.responsible, c.kind, c.themes, c.url,
+       c.snapshot_id, c.document_id, c.parent_id, f.current
+from search_commitments s
+join search_facets f on f.id = s.rowid
+join commitments c on c.id = s.rowid
+left join municipalities m on m.code = c.municipality_code
+where search_commitments match :fts and f.newest = 1{filters}
+order by s.rank limit :limit offset :offset"""
+
+COUNT_SQL = "select count(*) from {table} where {table} match :fts"
+
+# query parameter -> SQL condition on search_facets f
+FILTERS = {
+    "lan": "f.county is :lan", "polisregion": "f.police_region is :polisregion",
+    "ar": "f.start_year is cast(:ar as integer)", "ansvarig": "f.responsible is :ansvarig",
+    "typ": "f.kind is :typ", "tema": ":tema in (select value from json_each(f.themes))",
+    "version": "f.current = (:version = 'senaste')",
+}
+
+
+def filter_sql(chosen: dict[str, str]) -> tuple[str, dict]:
+    """SQL conditions and parameters for the chosen facet values."""
+    conditions, params = [], {}
+    for param, value in chosen.items():
+        if param in FILTERS:
+            conditions.append(FILTERS[param])
+            params[param] = None if value == NONE else value
+    return "".join(f" and {c}" for c in conditions), params
+
+
+def _label(column: str, value: str, theme_labels: dict) -> str:
+    if column == "themes":
+        return theme_labels.get(value, value)
+    if column == "responsible":
+        return RESPONSIBLE.get(None if value == NONE else value, value)
+    if column == "kind":
+        return KIND.get(None if value == NONE else value, value)
+    if column == "version":
+        return VERSION.get(value, value)
+    return value
+
+
+def marked_html(marked: str | None, text: str | None) -> Markup:
+    """Escape a highlighted text, then turn the \\x01…\\x02 marks into <mark>."""
+    source = marked if marked and "\x01" in marked else (text or "")
+    return Markup(str(escape(source)).replace("\x01", "<mark>").replace("\x02", "</mark>"))
+
+
+def facets_from_counts(rows, chosen: dict[str, str], theme_labels: dict) -> tuple[int, dict]:
+    """The FACET_SQL rows as facets (years newest first, the rest by count)."""
+    counts: dict[str, dict[str, int]] = {param: {} for param, _, _ in FACETS}
+    for param, value, n in rows:
+        counts[param][NONE if value is None else str(value)] = n
+    total = sum(counts["version"].values())
+    facets = {}
+    for param, column, heading in FACETS:
+        if column == "start_year":
+            order = sorted(counts[param].items(), key=lambda kv: kv[0], reverse=True)
+        else:
+            order = sorted(counts[param].items(), key=lambda kv: (-kv[1], kv[0]))
+        facets[param] = {"heading": heading, "chosen": chosen.get(param),
+                         "values": [{"value": v, "label": _label(column, v, theme_labels),
+                                     "count": n} for v, n in order]}
+    return total, facets
+
+
+def database_state(path: str | None) -> tuple:
+    """Changes whenever the archive file (or its WAL) is written."""
+    state = []
+    for suffix in ("", "-wal"):
+        try:
+            stat = os.stat(f"{path}{suffix}")
+            state.append((stat.st_mtime_ns, stat.st_size))
+        except (OSError, TypeError):
+            state.append(None)
+    return tuple(state)
+
+
+class ResultCache:
+    """A small LRU of search results, dropped whenever the archive changes.
+
+    Paging through a search or toggling a facet repeats the same FTS work;
+    the archive only changes when a crawl/normalize writes, which changes
+    the file's mtime/size, and then everything cached is dropped.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size, self.state, self.items = size, None, OrderedDict()
+
+    def get(self, state, key):
+        if state != self.state:
+            self.state, self.items = state, OrderedDict()
+            return None
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        return None
+
+    def put(self, key, value) -> None:
+        self.items[key] = value
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+CACHE = ResultCache()
+
+
+async def run_search(db, q: str, chosen: dict[str, str], page: int) -> dict:
+    """Facet counts, total, one page of hits, and document/page hit counts."""
+    fts = fts_query(q)
+    filters, params = filter_sql(chosen)
+    params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    facet_rows = (await db.execute(
+        FACET_SQL.format(matches=MATCHES.format(filters=filters)), params)).rows
+    hits = [dict(r) for r in (await db.execute(HITS_SQL.format(filters=filters), params)).rows]
+    others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
+              for table in ("search_documents", "search_pages")}
+    return {"fts": fts, "facet_rows": [tuple(r) for r in facet_rows], "hits": hits,
+            "others": others}
+
+
+async def message(datasette, request, q: str, status: int, text: str) -> Response:
+    if request.url_vars.get("format") == "json":
+        return Response.json({"q": q, "error": text}, status=status)
+    context = {"q": q, "terms": query_terms(q), "error": text, "examples": [],
+               "database": datasette.get_database().name}
+    return Response.html(await datasette.render_template("sok.html", context, request=request),
+                         status=status)
+
+
+async def search_view(datasette, request):
+    db = datasette.get_database()
+    q = (request.args.get("q") or "").strip()
+    chosen = {param: request.args.get(param) for param, _, _ in FACETS
+              if request.args.get(param)}
+    try:
+        page = max(1, int(request.args.get("sida", "1")))
+    except ValueError:
+        page = 1
+    theme_labels = {r["theme"]: r["label"] for r in
+                    (await db.execute("select theme, label from themes")).rows}
+    result = {"fts": fts_query(q), "facet_rows": [], "hits": [], "others": {}}
+    if q:
+        key = (fts_query(q), tuple(sorted(chosen.items())), page)
+        state = database_state(db.path)
+        result = CACHE.get(state, key)
+        if result is None:
+            try:
+                result = await run_search(db, q, chosen, page)
+            except QueryInterrupted:
+                return await message(datasette, request, q, 503,
+                                     "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                return await message(datasette, request, q, 503,
+                                     "Sökindexet saknas eller är från en äldre version. Kör "
+                                     "`medborgarloften normalize` på arkivet.")
+            CACHE.put(key, result)
+    total, facets = facets_from_counts(result["facet_rows"], chosen, theme_labels) \
+        if q else (0, {})
+    hits = []
+    for row in result["hits"]:
+        hit = dict(row)
+        hit["version"] = "senaste" if hit.pop("current") else "aldre"
+        hit["responsible_label"] = RESPONSIBLE.get(hit["responsible"], hit["responsible"])
+        hit["kind_label"] = KIND.get(hit["kind"], hit["kind"])
+        hit["theme_labels"] = [theme_labels.get(t, t) for t in json.loads(hit["themes"] or "[]")]
+        hit["html"] = marked_html(hit.pop("marked"), hit["text"])
+        hits.append(hit)
+    others = result["others"]
+    if request.url_vars.get("format") == "json":
+        for hit in hits:
+            hit["html"] = str(hit["html"])
+        return Response.json({"q": q, "terms": query_terms(q), "fts": result["fts"],
+                              "total": total, "page": page, "hits": hits, "facets": facets,
+                              "documents": others.get("search_documents", 0),
+                              "pages": others.get("search_pages", 0)},
+                             default=str)
+
+    def link(**changes) -> str:
+        args = {"q": q, **chosen, **changes}
+        return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
+
+    for param, facet in facets.items():
+        for value in facet["values"]:
+            value["href"] = link(**{param: None if facet["chosen"] == value["value"]
+                                    else value["value"], "sida": None})
+    columns = {param: column for param, column, _ in FACETS}
+    context = {
+        "q": q, "terms": query_terms(q), "hits": hits, "facets": facets, "total": total,
+        "page": page, "page_size": PAGE_SIZE, "database": db.name,
+        "documents": others.get("search_documents", 0), "pages": others.get("search_pages", 0),
+        "chosen": [{"heading": facets.get(p, {}).get("heading", p),
+                    "value": _label(columns[p], value, theme_labels),
+                    "href": link(**{p: None, "sida": None})}
+                   for p, value in chosen.items()],
+        "next_href": link(sida=page + 1) if page * PAGE_SIZE < total else None,
+        "prev_href": link(sida=page - 1) if page > 1 else None,
+        "examples": ["trygghetsvandring", "narkotika", "grannsamverkan", "belysning",
+                     "fotpatrullering"],
+    }
+    return Response.html(await datasette.render_template("sok.html", context, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/sok(\.(?P<format>json))?$", search_view)]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": "/-/sok", "label": "Sök åtaganden"},
+            {"href": "/-/karta", "label": "Karta"},
+            {"href": "/-/diagram/teman", "label": "Teman per år"}]
