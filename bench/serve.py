@@ -15,6 +15,7 @@ import _path  # noqa: F401  (must come first: see bench/_path.py)
 import argparse
 import http.client
 import json
+import os
 import random
 import socket
 import statistics
@@ -32,12 +33,8 @@ from crawler.archive import ensure_schema
 from crawler.derived_schema import ensure_derived_schema
 from crawler.registry import load_municipalities
 from crawler.search import build_search_index
-from crawler.serving import datasette_args, metadata_for
+from crawler.serving import datasette_args, metadata_for, worker_args
 
-try:  # multi-process serving (uvicorn workers), when crawler.serving offers it
-    from crawler.serving import worker_args
-except ImportError:
-    worker_args = None
 from normalize.themes import THEMES, themes_of
 
 SUBJECTS = ["Polisen ska", "Kommunen ska", "Polisen och kommunen ska", "Vi lovar att",
@@ -170,8 +167,8 @@ def main() -> None:
     parser.add_argument("--commitments", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="uvicorn worker processes (serve --workers)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes, as `serve --workers N` (default: one per core)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "archive.db"
@@ -181,8 +178,6 @@ def main() -> None:
         metadata = Path(tmp) / "metadata.json"
         metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), "utf-8")
         port = free_port()
-        if args.workers > 1 and worker_args is None:
-            parser.error("--workers needs crawler.serving.worker_args")
         if args.workers > 1:
             command, env = worker_args(path, "127.0.0.1", port, args.workers)
         else:

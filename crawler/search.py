@@ -1,23 +1,30 @@
-"""Swedish full-text search: SQLite FTS5 trigram index plus a light stemmer.
+"""Swedish full-text search: SQLite FTS5 word indexes, a trigram vocabulary, a stemmer.
 
-The approach (measured in docs/archive-ui.md and ``bench/serve.py --search``):
+The approach (measured in docs/archive-ui.md and ``bench/serve.py``):
 
-* The index is FTS5 with the ``trigram`` tokenizer: every term matches as a
-  case-insensitive *substring* of three characters or more, with å/ä/ö kept
-  as the distinct letters they are in Swedish. So a word inside a compound is
-  found: "vandring" finds "trygghetsvandringar", "narkotika" finds
-  "narkotikabrott", "grannsamverkan" finds "Grannsamverkansområden". A word
-  tokenizer (unicode61, even with prefix queries) finds none of these, and no
-  well-kept Swedish stemmer/decompounder ships with SQLite.
-* Substrings handle compounds and *longer* inflected forms, but not a query
-  that is itself inflected: "trygghetsvandringarna" does not occur in
-  "trygghetsvandring". :func:`fts_query` therefore strips Swedish inflection
-  suffixes from each query word (-arna, -erna, -orna, -ar, -er, -or, -en,
-  -et, -na, -s …), keeping at least four letters, and searches the stem as a
-  substring. Stripping only ever shortens a term, so it can only add hits.
-* All words must occur (AND); a "quoted phrase" is searched as written.
-  Ranking is FTS5's bm25 with the commitment text weighted above its
-  municipality, county and theme columns.
+* Commitments, documents and page texts are indexed by words (FTS5
+  ``unicode61`` with ``remove_diacritics 0``, so å/ä/ö stay the distinct
+  letters they are in Swedish). Ranking is FTS5's bm25, the commitment text
+  weighted above its municipality, county and theme columns.
+* Swedish compounds and inflections defeat a word index on its own, so every
+  distinct indexed word also goes into ``search_vocabulary``, an FTS5 table
+  with the ``trigram`` tokenizer. A query word is looked up there as a
+  *substring* of the vocabulary and replaced by every word that contains it:
+  "vandring" → (trygghetsvandring OR trygghetsvandringar …), "narkotika" →
+  (narkotikabrott …), "grannsamverkan" → (grannsamverkansområden …).
+* Before that, :func:`stem` strips one Swedish inflection suffix (-arna,
+  -erna, -ar, -en, -s …; at least four letters kept), so an inflected query
+  ("trygghetsvandringarna") also finds the base form. Stripping only ever
+  shortens a term, so it can only add hits.
+* All words must occur (AND); a "quoted phrase" must occur as written, as
+  whole words.
+
+Why not the trigram tokenizer for the texts themselves (the first version):
+it finds the same substrings, but ranking 10,000 hits costs twice as much
+(each query word is a phrase of trigrams), and the index is four times the
+size. ``search_commitments`` keeps a trigram index of the commitments for
+Datasette's own ``?_search=`` box on the ``commitments_overview`` table and
+for the "similar commitments" query.
 
 The index tables are rebuilt from the derived tables by ``normalize`` (inside
 its transaction), so serving stays read-only.
@@ -26,48 +33,53 @@ its transaction), so serving stays read-only.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import sqlite_utils
 
-# Columns of the commitment index, and their bm25 weights (text counts most).
+# Columns of the commitment indexes, and their bm25 weights (text counts most).
 COMMITMENT_COLUMNS = {"text": 10.0, "municipality": 2.0, "county": 1.0, "police_region": 1.0,
                       "period": 1.0, "responsible": 1.0, "themes": 2.0}
 DOCUMENT_COLUMNS = {"title": 5.0, "municipalities": 2.0, "period": 1.0, "text": 3.0}
 PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
-SEARCH_TABLES = ("search_commitments", "search_facets", "search_documents", "search_pages")
+WORDS = "unicode61 remove_diacritics 0"
+TRIGRAMS = "trigram"
+WORD_TABLES = ("search_words", "search_documents", "search_pages")
+SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary")
 
 # Swedish inflection (and compound-linking -s) suffixes, longest first.
 SUFFIXES = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende", "ens", "ets",
             "ar", "er", "or", "en", "et", "na", "an", "as", "es", "s", "a", "e")
 MIN_STEM = 4     # never strip a word below four letters
-MIN_TERM = 3     # the trigram tokenizer cannot match shorter terms
+MIN_TERM = 3     # the trigram vocabulary cannot match shorter terms
+# A query word stands for at most this many indexed words (the most common
+# ones); only very short, very common fragments ("för", "ing") reach it.
+MAX_EXPANSION = 400
 _TOKEN = re.compile(r'"([^"]*)"|([^\s"]+)')
-_WORD_EDGE = re.compile(r"^[^\wåäöÅÄÖ]+|[^\wåäöÅÄÖ]+$")
+_WORD = re.compile(r"\w+")
 
 
 def build_search_index(db: sqlite_utils.Database) -> None:
-    """(Re)build the FTS5 trigram tables for commitments, documents and pages.
+    """(Re)build the search tables from the derived tables.
 
-    Also ``search_facets``: one narrow row per commitment with the columns the
-    search page counts (county, police region, year, responsible, kind,
-    themes, newest/current version), so facets need no join to the wide
-    commitments table.
+    * ``search_words``: word index of the newest archived copy of each
+      commitment text (search shows each text once; see ``search_facets``).
+    * ``search_commitments``: trigram index of every commitment (Datasette's
+      ``?_search=`` on ``commitments_overview``; "similar commitments").
+    * ``search_facets``: one narrow row per commitment with the columns the
+      search page counts (county, police region, year, responsible, kind,
+      themes, newest/current version), so facets need no join to the wide
+      commitments table.
+    * ``search_documents``, ``search_pages``: word indexes of the documents
+      and of the latest version of every page.
+    * ``search_vocabulary``: every word of the word indexes and the number of
+      rows it occurs in, trigram-indexed for substring lookups.
 
-    Idempotent: the tables are dropped and filled again from the derived
-    tables. Call it inside the caller's transaction (``normalize`` does).
+    Idempotent: the tables are dropped and filled again. Call it inside the
+    caller's transaction (``normalize`` does).
     """
     for table in SEARCH_TABLES:
         db.execute(f"drop table if exists {table}")
-    _create(db, "search_commitments", COMMITMENT_COLUMNS)
-    db.execute("""
-        insert into search_commitments (rowid, text, municipality, county, police_region,
-                                        period, responsible, themes)
-        select c.id, c.text, coalesce(m.name, ''), coalesce(m.county, ''),
-               coalesce(m.police_region, ''), coalesce(c.period_label, ''),
-               coalesce(c.responsible, ''),
-               coalesce((select group_concat(t.label, ', ') from commitment_themes ct
-                         join themes t on t.theme = ct.theme where ct.commitment_id = c.id), '')
-        from commitments c left join municipalities m on m.code = c.municipality_code""")
     db.execute("""
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
@@ -84,7 +96,20 @@ def build_search_index(db: sqlite_utils.Database) -> None:
                coalesce(c.snapshot_id in (select current_snapshot_id from pages
                                           where gone_since is null), 0)
         from commitments c left join municipalities m on m.code = c.municipality_code""")
-    _create(db, "search_documents", DOCUMENT_COLUMNS)
+    commitment_rows = """
+        select c.id, c.text, coalesce(m.name, ''), coalesce(m.county, ''),
+               coalesce(m.police_region, ''), coalesce(c.period_label, ''),
+               coalesce(c.responsible, ''),
+               coalesce((select group_concat(t.label, ', ') from commitment_themes ct
+                         join themes t on t.theme = ct.theme where ct.commitment_id = c.id), '')
+        from commitments c left join municipalities m on m.code = c.municipality_code"""
+    columns = ", ".join(COMMITMENT_COLUMNS)
+    _create(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)
+    db.execute(f"insert into search_commitments (rowid, {columns}) {commitment_rows}")
+    _create(db, "search_words", COMMITMENT_COLUMNS, WORDS)
+    db.execute(f"""insert into search_words (rowid, {columns}) {commitment_rows}
+                   where c.id in (select id from search_facets where newest = 1)""")
+    _create(db, "search_documents", DOCUMENT_COLUMNS, WORDS)
     db.execute("""
         insert into search_documents (rowid, title, municipalities, period, text)
         select d.id, coalesce(d.title, ''),
@@ -95,18 +120,35 @@ def build_search_index(db: sqlite_utils.Database) -> None:
                coalesce((select group_concat(c.text, char(10)) from commitments c
                          where c.document_id = d.id), '')
         from documents d""")
-    _create(db, "search_pages", PAGE_COLUMNS)
+    _create(db, "search_pages", PAGE_COLUMNS, WORDS)
     db.execute("""
         insert into search_pages (rowid, url, text)
         select s.id, s.url, coalesce(s.text, '') from snapshots s
         join pages p on p.current_snapshot_id = s.id""")
+    _build_vocabulary(db)
 
 
-def _create(db: sqlite_utils.Database, table: str, columns: dict[str, float]) -> None:
+def _create(db: sqlite_utils.Database, table: str, columns: dict[str, float],
+            tokenizer: str) -> None:
     db.execute(f"create virtual table {table} using fts5({', '.join(columns)}, "
-               "tokenize = 'trigram')")
+               f"tokenize = '{tokenizer}')")
     weights = ", ".join(str(w) for w in columns.values())
     db.execute(f"insert into {table} ({table}, rank) values ('rank', 'bm25({weights})')")
+
+
+def _build_vocabulary(db: sqlite_utils.Database) -> None:
+    """``search_vocabulary``: the words of the word indexes, trigram-indexed."""
+    counts = []
+    for table in WORD_TABLES:
+        db.execute(f"drop table if exists temp.{table}_terms")
+        db.execute(f"create virtual table temp.{table}_terms using fts5vocab(main, {table}, row)")
+        counts.append(f"select term, doc from temp.{table}_terms")
+    db.execute("create virtual table search_vocabulary using fts5("
+               f"term, rows unindexed, tokenize = '{TRIGRAMS}')")
+    db.execute(f"""insert into search_vocabulary (term, rows)
+                   select term, sum(doc) from ({" union all ".join(counts)}) group by term""")
+    for table in WORD_TABLES:
+        db.execute(f"drop table temp.{table}_terms")
 
 
 def stem(word: str) -> str:
@@ -123,28 +165,51 @@ def stem(word: str) -> str:
 
 
 def query_terms(q: str | None) -> list[str]:
-    """The substrings a query searches for: stemmed words and quoted phrases."""
+    """What a query searches for: stemmed words, and "quoted phrases" as written.
+
+    Words are split where the index splits them (``e-post`` → ``post``);
+    words shorter than three letters are left out.
+    """
     terms = []
-    for phrase, word in _TOKEN.findall(q or ""):
-        term = phrase.strip().lower() if phrase else stem(_WORD_EDGE.sub("", word))
-        if len(term) >= MIN_TERM and term not in terms:
-            terms.append(term)
+    for phrase, chunk in _TOKEN.findall(q or ""):
+        if phrase:
+            candidates = [" ".join(_WORD.findall(phrase.lower()))]
+        else:
+            candidates = [stem(word) for word in _WORD.findall(chunk)]
+        for term in candidates:
+            if len(term) >= MIN_TERM and term not in terms:
+                terms.append(term)
     return terms
 
 
-def fts_query(q: str | None) -> str:
-    """An FTS5 MATCH expression for a user's query: every term, as a substring.
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', "") + '"'
 
-    Returns '""' (matches nothing) when no term is three characters or more.
-    Registered as the SQL function ``sokfraga`` for the canned queries.
 
-    >>> fts_query('Trygghetsvandringarna i "Gamla stan"')
-    '"trygghetsvandring" "gamla stan"'
+def expansions(conn: sqlite3.Connection, term: str, limit: int = MAX_EXPANSION) -> list[str]:
+    """The indexed words that contain ``term``, most common first."""
+    return [row[0] for row in conn.execute(
+        "select term from search_vocabulary where search_vocabulary match ? "
+        "order by rows desc limit ?", [_quoted(term), limit])]
+
+
+def word_query(conn: sqlite3.Connection, q: str | None) -> str:
+    """An FTS5 MATCH expression for the word indexes: every query term, each
+    as the OR of the indexed words containing it; phrases as phrases.
+
+    Returns '""' (matches nothing) when there is no term, or when a term is
+    in no indexed word. Registered as the SQL function ``sokfraga``.
     """
-    terms = query_terms(q)
-    if not terms:
-        return '""'
-    return " ".join('"' + term.replace('"', '') + '"' for term in terms)
+    groups = []
+    for term in query_terms(q):
+        if " " in term:
+            groups.append(_quoted(term))
+            continue
+        words = expansions(conn, term)
+        if not words:
+            return '""'
+        groups.append("(" + " OR ".join(_quoted(w) for w in words) + ")")
+    return " AND ".join(groups) or '""'
 
 
 # Words too common in promises to say what a commitment is about.

@@ -29,13 +29,14 @@ from pathlib import Path
 
 import yaml
 
+from crawler.search import SEARCH_TABLES
+
 SITE = Path(__file__).resolve().parent / "site"
 PLUGINS_DIR = SITE / "plugins"
 TEMPLATES_DIR = SITE / "templates"
 SETTINGS = {"sql_time_limit_ms": 2000, "default_page_size": 50, "facet_time_limit_ms": 500,
             "allow_download": False, "max_returned_rows": 2000, "suggest_facets": False,
             "num_sql_threads": 4}
-SEARCH_TABLES = ("search_commitments", "search_documents", "search_pages")
 
 
 def metadata_for(db_path: str | Path) -> dict:
@@ -82,16 +83,14 @@ def worker_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
                 workers: int = 2) -> tuple[list[str], dict]:
     """Command line and environment for serving with several processes.
 
-    One Datasette process is bound by one core (Python); uvicorn workers
-    (``crawler.asgi``) each run a `datasette_instance` on the same read-only
-    file. Same settings, metadata and plugins as `datasette_args`.
+    One Datasette process is bound by one core (Python); ``crawler.asgi``
+    runs ``workers`` processes, each a `datasette_instance` (same settings,
+    metadata and plugins as `datasette_args`) on the same read-only file.
     """
     import os
 
-    env = {**os.environ, "MEDBORGARLOFTEN_DB": str(Path(db_path).resolve())}
-    return ([sys.executable, "-m", "uvicorn", "--factory", "crawler.asgi:app", "--host", host,
-             "--port", str(port), "--workers", str(workers), "--no-access-log",
-             "--log-level", "warning"], env)
+    return ([sys.executable, "-m", "crawler.asgi", str(Path(db_path).resolve()), "--host", host,
+             "--port", str(port), "--workers", str(workers)], dict(os.environ))
 
 
 def _metadata_file(db_path: str | Path) -> str:
@@ -133,11 +132,25 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
         metadata_file.write_text(json.dumps(metadata_for(db), ensure_ascii=False), "utf-8")
         print(f"Arkivet serveras på http://{host}:{port}/  (Ctrl-C avslutar)", file=sys.stderr,
               flush=True)
-        try:
-            if workers > 1:
-                command, env = worker_args(db, host, port, workers)
-                subprocess.call(command, env=env)
-            else:
-                subprocess.call(datasette_args(db, str(metadata_file), host, port))
-        except KeyboardInterrupt:
-            pass
+        if workers > 1:
+            command, env = worker_args(db, host, port, workers)
+        else:
+            command, env = datasette_args(db, str(metadata_file), host, port), None
+        run_until_stopped(command, env)
+
+
+def run_until_stopped(command: list[str], env: dict | None = None) -> int:
+    """Run the server; pass Ctrl-C and SIGTERM (systemd, docker stop) on to it
+    and wait for it to finish, so no worker is left behind."""
+    import signal
+
+    child = subprocess.Popen(command, env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signum))
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                child.send_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -382,8 +382,9 @@ def demo_get(demo_archive):
     ("grannsamverkan", "Grannsamverkansområden"),
 ])
 def test_demo_search_on_normalized_text(demo_get, query, expected):
-    hits = rows(demo_get, f"/archive/sok.json?q={query}")
-    assert hits and expected.lower() in hits[0]["åtagande"].lower()
+    hits = [h["åtagande"].lower() for h in rows(demo_get, f"/archive/sok.json?q={query}")]
+    assert hits and query in hits[0].replace("-", "")  # Kristinehamn writes "trygghets-vandringar"
+    assert any(expected.lower() in h for h in hits)
 
 
 def test_demo_compare_counts_a_promise_from_two_sources_once(demo_get):

@@ -1,4 +1,4 @@
-"""The Swedish search helpers: query stemming, FTS5 query building, the index."""
+"""The Swedish search helpers: query stemming, vocabulary expansion, the word index."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from crawler.search import fts_query, query_terms, similarity_query, stem
+from crawler.search import build_search_index, expansions, query_terms, similarity_query, stem, word_query
+from serve_fixtures import build_serve_archive
 
 
 @pytest.mark.parametrize("word,expected", [
@@ -28,39 +29,71 @@ def test_stem_strips_one_swedish_inflection_suffix(word, expected):
 def test_query_words_are_stemmed_and_phrases_kept():
     assert query_terms('Trygghetsvandringarna i "Gamla stan"') == ["trygghetsvandring",
                                                                   "gamla stan"]
+    assert query_terms("e-post, (narkotika)") == ["post", "narkotik"]  # split like the index
 
 
-def test_short_and_empty_queries_match_nothing():
-    assert fts_query("i på") == '""'
-    assert fts_query("") == '""'
-    assert fts_query(None) == '""'
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    """The fixture archive's search tables, read-only, as `serve` opens them."""
+    path = build_serve_archive(tmp_path_factory.mktemp("search") / "archive.db")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    yield connection
+    connection.close()
 
 
-@pytest.mark.parametrize("q", ['"Trygghet" OR (', "NEAR(a b)", "*", "a:b", "^x", "'; drop"])
-def test_any_user_input_is_a_valid_fts5_query(q):
-    conn = sqlite3.connect(":memory:")
-    conn.execute("create virtual table t using fts5(text, tokenize='trigram')")
-    conn.execute("insert into t values ('Trygghetsvandringar i centrum')")
-    conn.execute("select * from t where t match ?", [fts_query(q)]).fetchall()
+def hits(conn, q):
+    return [r[0] for r in conn.execute(
+        "select c.text from search_words s join commitments c on c.id = s.rowid "
+        "where search_words match ? order by s.rank", [word_query(conn, q)])]
 
 
-def test_inflected_query_finds_base_form_and_compounds():
-    conn = sqlite3.connect(":memory:")
-    conn.execute("create virtual table t using fts5(text, tokenize='trigram')")
-    conn.executemany("insert into t(rowid, text) values (?, ?)", [
-        (1, "Testlöfte: genomföra en trygghetsvandring"),
-        (2, "Testlöfte: Grannsamverkansområden i norr"),
-        (3, "Testlöfte: förebygga narkotikabrott"),
-    ])
+def test_short_and_empty_queries_match_nothing(conn):
+    for q in ("i på", "", None, "a b"):
+        assert word_query(conn, q) == '""'
+        assert hits(conn, q) == []
 
-    def hits(q):
-        return [r[0] for r in conn.execute(
-            "select rowid from t where t match ? order by rank", [fts_query(q)])]
-    assert hits("trygghetsvandringarna") == [1]
-    assert hits("vandringar") == [1]
-    assert hits("grannsamverkan") == [2]
-    assert hits("narkotika") == [3]
-    assert hits("narkotika vandring") == []   # all words must occur
+
+@pytest.mark.parametrize("q", ['"Trygghet" OR (', "NEAR(a b)", "*", "a:b", "^x", "'; drop",
+                               '"""', "trygghet*", "-narkotika"])
+def test_any_user_input_is_a_valid_fts5_query(conn, q):
+    hits(conn, q)  # raises sqlite3.OperationalError on a malformed MATCH expression
+
+
+def test_a_query_word_stands_for_the_indexed_words_containing_it(conn):
+    assert "trygghetsvandringar" in expansions(conn, "vandring")
+    assert "grannsamverkansområden" in expansions(conn, "grannsamverkan")
+    assert all("vandring" in word for word in expansions(conn, "vandring"))
+    assert expansions(conn, "finnsintealls") == []
+
+
+def test_inflected_query_finds_base_form_and_compounds(conn):
+    assert any("trygghetsvandringar" in t for t in hits(conn, "trygghetsvandringarna"))
+    assert any("Trygghetsvandringarna" in t for t in hits(conn, "vandring"))
+    assert any("Grannsamverkansområden" in t for t in hits(conn, "grannsamverkan"))
+    assert any("narkotikabrott" in t for t in hits(conn, "narkotika"))
+    assert hits(conn, "narkotika vandring") == []   # all words must occur
+    assert hits(conn, "narkotika finnsintealls") == []
+
+
+def test_a_quoted_phrase_must_occur_as_written(conn):
+    assert any("resecentrum på kvällar" in t for t in hits(conn, '"resecentrum på kvällar"'))
+    assert hits(conn, '"kvällar på resecentrum"') == []
+
+
+def test_swedish_letters_are_not_folded(conn):
+    # "äldre" must not match "aldre", nor "bedrägerier" "bedragerier".
+    assert any("äldre" in t for t in hits(conn, "äldre"))
+    assert hits(conn, "aldre") == []
+
+
+def test_the_word_index_holds_each_text_once_and_the_vocabulary_all_its_words(conn):
+    texts = [r[0] for r in conn.execute(
+        "select c.text from search_words s join commitments c on c.id = s.rowid")]
+    assert len(texts) == len(set(texts))
+    newest = conn.execute("select count(*) from search_facets where newest = 1").fetchone()[0]
+    assert len(texts) == newest
+    assert conn.execute("select rows from search_vocabulary where term = 'testlöfte'"
+                        ).fetchone()[0] >= len(texts)
 
 
 def test_similarity_query_uses_longest_uncommon_words_on_the_text_column():

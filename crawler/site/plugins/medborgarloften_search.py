@@ -1,17 +1,19 @@
 """Datasette plugin: the Swedish search page ``/-/sok`` (and ``/-/sok.json``).
 
-Commitments ranked by relevance (FTS5 bm25 over the trigram index, query
-words stemmed by ``crawler.search.fts_query``), with municipality, period and
-responsible party beside each hit, and facets on county, police region,
+Commitments ranked by relevance (FTS5 bm25 over the word index
+``search_words``; query words stemmed and widened to every indexed word that
+contains them by ``crawler.search.word_query``, SQL function ``sokfraga``),
+with municipality, period and responsible party beside each hit, and facets on county, police region,
 start year, theme, responsible party, kind and version (still on the page, or
 only in older versions). Each text is shown once per page: the newest archived
-copy (``search_facets.newest``). Facets are counted by SQLite in one statement
-over the narrow ``search_facets`` table; only the page of hits shown is read
+copy (``search_facets.newest``). Facets are counted over an in-memory copy of
+``search_facets`` (``crawler.facets``); only the page of hits shown is read
 from ``commitments``. Results are cached (LRU) until the archive file changes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -23,7 +25,8 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.search import fts_query, query_terms
+from crawler.facets import FacetIndex
+from crawler.search import query_terms
 
 PAGE_SIZE = 50
 # (query parameter, column in the match rows, Swedish heading)
@@ -37,33 +40,19 @@ RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemen
 KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
 NONE = "(saknas)"   # facet value for a missing county/year/party
 
-# The matching rows (newest copy of each text per page), filtered, once.
-MATCHES = """
-select f.* from search_commitments s join search_facets f on f.id = s.rowid
-where search_commitments match :fts and f.newest = 1{filters}"""
-
-# All facet counts in one statement, counted in SQLite (no Python loop).
-FACET_SQL = """
-with f as materialized ({matches})
-select 'lan', county, count(*) from f group by 2
-union all select 'polisregion', police_region, count(*) from f group by 2
-union all select 'ar', start_year, count(*) from f group by 2
-union all select 'ansvarig', responsible, count(*) from f group by 2
-union all select 'typ', kind, count(*) from f group by 2
-union all select 'version', case current when 1 then 'senaste' else 'aldre' end, count(*)
-          from f group by 2
-union all select 'tema', j.value, count(*) from f, json_each(f.themes) j group by 2"""
+# The matching rows' ids; their facets are counted by crawler.facets.FacetIndex.
+MATCHING_IDS = "select rowid from search_words where search_words match :fts"
 
 HITS_SQL = """
-select c.id, c.text, highlight(search_commitments, 0, char(1), char(2)) as marked,
+select c.id, c.text, highlight(search_words, 0, char(1), char(2)) as marked,
        c.municipality_code, m.name as municipality, m.county, m.police_region,
        c.period_label, c.start_year, c.end_year, c.responsible, c.kind, c.themes, c.url,
        c.snapshot_id, c.document_id, c.parent_id, f.current
-from search_commitments s
+from search_words s
 join search_facets f on f.id = s.rowid
 join commitments c on c.id = s.rowid
 left join municipalities m on m.code = c.municipality_code
-where search_commitments match :fts and f.newest = 1{filters}
+where search_words match :fts and f.newest = 1{filters}
 order by s.rank limit :limit offset :offset"""
 
 COUNT_SQL = "select count(*) from {table} where {table} match :fts"
@@ -106,7 +95,7 @@ def marked_html(marked: str | None, text: str | None) -> Markup:
 
 
 def facets_from_counts(rows, chosen: dict[str, str], theme_labels: dict) -> tuple[int, dict]:
-    """The FACET_SQL rows as facets (years newest first, the rest by count)."""
+    """The facet counts as facets (years newest first, the rest by count)."""
     counts: dict[str, dict[str, int]] = {param: {} for param, _, _ in FACETS}
     for param, value, n in rows:
         counts[param][NONE if value is None else str(value)] = n
@@ -162,20 +151,35 @@ class ResultCache:
 
 
 CACHE = ResultCache()
+RUNNING: dict[tuple, asyncio.Future] = {}  # searches being run, by cache key
+FACET_INDEX: tuple = (None, None)  # (archive state, FacetIndex) of this process
+
+
+async def facet_rows(db, fts: str, chosen: dict[str, str]) -> list[tuple]:
+    """(parameter, value, count) for every facet, over the matching rows."""
+    state = database_state(db.path)
+
+    def count(conn):
+        global FACET_INDEX
+        if FACET_INDEX[0] != state:
+            FACET_INDEX = (state, FacetIndex.load(conn))
+        ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
+        values = {param: None if value == NONE else value for param, value in chosen.items()}
+        return FACET_INDEX[1].counts(ids, values)[0]
+
+    return await db.execute_fn(count)
 
 
 async def run_search(db, q: str, chosen: dict[str, str], page: int) -> dict:
     """Facet counts, total, one page of hits, and document/page hit counts."""
-    fts = fts_query(q)
+    fts = (await db.execute("select sokfraga(:q)", {"q": q})).rows[0][0]
     filters, params = filter_sql(chosen)
     params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
-    facet_rows = (await db.execute(
-        FACET_SQL.format(matches=MATCHES.format(filters=filters)), params)).rows
+    counts = await facet_rows(db, fts, chosen)
     hits = [dict(r) for r in (await db.execute(HITS_SQL.format(filters=filters), params)).rows]
     others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
               for table in ("search_documents", "search_pages")}
-    return {"fts": fts, "facet_rows": [tuple(r) for r in facet_rows], "hits": hits,
-            "others": others}
+    return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others}
 
 
 async def message(datasette, request, q: str, status: int, text: str) -> Response:
@@ -198,12 +202,17 @@ async def search_view(datasette, request):
         page = 1
     theme_labels = {r["theme"]: r["label"] for r in
                     (await db.execute("select theme, label from themes")).rows}
-    result = {"fts": fts_query(q), "facet_rows": [], "hits": [], "others": {}}
+    result = {"fts": '""', "facet_rows": [], "hits": [], "others": {}}
     if q:
-        key = (fts_query(q), tuple(sorted(chosen.items())), page)
+        key = (tuple(query_terms(q)), tuple(sorted(chosen.items())), page)
         state = database_state(db.path)
         result = CACHE.get(state, key)
+        if result is None and key in RUNNING:
+            # The same search is being run for another request: share its result
+            # (a popular query arriving many times at once is computed once).
+            result = await asyncio.shield(RUNNING[key])
         if result is None:
+            pending = RUNNING[key] = asyncio.get_running_loop().create_future()
             try:
                 result = await run_search(db, q, chosen, page)
             except QueryInterrupted:
@@ -215,6 +224,10 @@ async def search_view(datasette, request):
                 return await message(datasette, request, q, 503,
                                      "Sökindexet saknas eller är från en äldre version. Kör "
                                      "`medborgarloften normalize` på arkivet.")
+            finally:
+                if RUNNING.get(key) is pending:
+                    del RUNNING[key]
+                pending.set_result(result)  # None on failure: the waiters run it themselves
             CACHE.put(key, result)
     total, facets = facets_from_counts(result["facet_rows"], chosen, theme_labels) \
         if q else (0, {})

@@ -67,11 +67,12 @@ def text_diff(a: str | None, b: str | None) -> str:
 
 @hookimpl
 def prepare_connection(conn):
-    from crawler.search import fts_query, similarity_query
+    from crawler.search import similarity_query, word_query
 
     conn.create_function("ordlikhet", 2, trigram_similarity, deterministic=True)
     conn.create_function("textdiff", 2, text_diff, deterministic=True)
-    conn.create_function("sokfraga", 1, fts_query, deterministic=True)
+    # Reads search_vocabulary on the same connection, so not deterministic.
+    conn.create_function("sokfraga", 1, lambda q: word_query(conn, q))
     conn.create_function("likhetsfraga", 1, similarity_query, deterministic=True)
 
 
