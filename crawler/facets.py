@@ -5,8 +5,9 @@ and grouping seven times: 27 ms for a query matching 10,000 of 100,000
 commitments, more than ranking them (``bench/serve.py``). Here each facet
 column is held once per server process as a numpy array of small integer
 codes, and a search's counts are one ``bincount`` per facet over the
-positions of its matching rows: under 1 ms for the same query. The copy is
-rebuilt when the archive changes (the caller passes the file's state).
+positions of its matching rows: 1.4 ms for the same query, plus 3 ms to
+read the matching ids. The copy (0.4 s to load at 100,000 rows) is rebuilt
+when the archive changes (the caller passes the file's state).
 """
 
 from __future__ import annotations
