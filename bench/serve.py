@@ -151,6 +151,28 @@ def load(port: int, paths: list[str], clients: int) -> tuple[list[float], dict]:
     return timings, errors
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return round(total / 1024, 1)
+
+
 def percentiles(result: tuple[list[float], dict]) -> dict:
     timings, errors = result
     ordered = sorted(timings) or [float("nan")]
@@ -198,7 +220,7 @@ def main() -> None:
             workloads = {
                 "search (sok)": [f"/archive/sok.json?q={quote(rng.choice(terms))}"
                                  for _ in range(args.requests)],
-                "search page with facets": [
+                "table view commitments_overview?_search= (Datasette facets)": [
                     f"/archive/commitments_overview?_search={quote(rng.choice(terms))}"
                     "&_facet=county&_facet=responsible" for _ in range(args.requests)],
                 "facet (year filter)": [
@@ -236,6 +258,7 @@ def main() -> None:
             load(port, workloads["search (sok)"][:20], args.clients)  # warm up
             results = {name: percentiles(load(port, paths, args.clients))
                        for name, paths in workloads.items()}
+            server_rss = tree_rss_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -244,7 +267,8 @@ def main() -> None:
                       "workers": args.workers,
                       "build_seconds": round(build_seconds, 1),
                       "fts_build_seconds": round(fts_seconds, 2),
-                      "database_mb": round(size_mb, 1), "latency": results},
+                      "database_mb": round(size_mb, 1), "server_rss_mb": server_rss,
+                      "latency": results},
                      ensure_ascii=False, indent=2))
 
 

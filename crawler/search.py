@@ -193,6 +193,38 @@ def expansions(conn: sqlite3.Connection, term: str, limit: int = MAX_EXPANSION) 
         "order by rows desc limit ?", [_quoted(term), limit])]
 
 
+def query_groups(conn: sqlite3.Connection, q: str | None) -> list[tuple[str, list[str]]] | None:
+    """The query as groups that must all match: ("words", the indexed words
+    containing a query word) or ("phrase", its words in order).
+
+    None when some query word is in no indexed word (nothing can match);
+    [] when the query has no term of three letters or more.
+    """
+    groups = []
+    for term in query_terms(q):
+        if " " in term:
+            groups.append(("phrase", term.split()))
+            continue
+        words = expansions(conn, term)
+        if not words:
+            return None
+        groups.append(("words", words))
+    return groups
+
+
+def mark_matches(text: str, groups: list[tuple[str, list[str]]], start: str = "\x01",
+                 end: str = "\x02") -> str:
+    """``text`` with every word that a query group matched between ``start``
+    and ``end`` (FTS5's highlight(), without a second FTS5 query).
+
+    >>> mark_matches("Fler trygghetsvandringar.", [("words", ["trygghetsvandringar"])], "[", "]")
+    'Fler [trygghetsvandringar].'
+    """
+    words = {w for _, group in groups for w in group}
+    return _WORD.sub(lambda m: start + m.group(0) + end if m.group(0).lower() in words
+                     else m.group(0), text)
+
+
 def word_query(conn: sqlite3.Connection, q: str | None) -> str:
     """An FTS5 MATCH expression for the word indexes: every query term, each
     as the OR of the indexed words containing it; phrases as phrases.
@@ -200,16 +232,12 @@ def word_query(conn: sqlite3.Connection, q: str | None) -> str:
     Returns '""' (matches nothing) when there is no term, or when a term is
     in no indexed word. Registered as the SQL function ``sokfraga``.
     """
-    groups = []
-    for term in query_terms(q):
-        if " " in term:
-            groups.append(_quoted(term))
-            continue
-        words = expansions(conn, term)
-        if not words:
-            return '""'
-        groups.append("(" + " OR ".join(_quoted(w) for w in words) + ")")
-    return " AND ".join(groups) or '""'
+    groups = query_groups(conn, q)
+    if not groups:
+        return '""'
+    return " AND ".join(_quoted(" ".join(words)) if kind == "phrase"
+                        else "(" + " OR ".join(_quoted(w) for w in words) + ")"
+                        for kind, words in groups)
 
 
 # Words too common in promises to say what a commitment is about.

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from crawler.search import build_search_index, expansions, query_terms, similarity_query, stem, word_query
+from crawler.search import (build_search_index, expansions, mark_matches, query_terms,
+                            similarity_query, stem, word_query)
 from serve_fixtures import build_serve_archive
 
 
@@ -101,3 +102,10 @@ def test_similarity_query_uses_longest_uncommon_words_on_the_text_column():
                              "Stadsparken.")
     assert query == 'text : ("trygghetsvandring" OR "stadspark")'
     assert similarity_query("Polisen ska") == '""'
+
+
+def test_matched_words_are_marked_as_highlight_would():
+    groups = [("words", ["trygghetsvandringar", "trygghetsvandring"]), ("phrase", ["gamla", "stan"])]
+    assert mark_matches("Trygghetsvandringar i Gamla stan, trygghetsvandringens dag.", groups,
+                        "[", "]") == ("[Trygghetsvandringar] i [Gamla] [stan], "
+                                      "trygghetsvandringens dag.")

@@ -1,21 +1,20 @@
 """Datasette plugin: the Swedish search page ``/-/sok`` (and ``/-/sok.json``).
 
-Commitments ranked by relevance (FTS5 bm25 over the word index
-``search_words``; query words stemmed and widened to every indexed word that
-contains them by ``crawler.search.word_query``, SQL function ``sokfraga``),
-with municipality, period and responsible party beside each hit, and facets on county, police region,
-start year, theme, responsible party, kind and version (still on the page, or
-only in older versions). Each text is shown once per page: the newest archived
-copy (``search_facets.newest``). Facets are counted over an in-memory copy of
-``search_facets`` (``crawler.facets``); only the page of hits shown is read
-from ``commitments``. Results are cached (LRU) until the archive file changes.
-"""
+Commitments matching every query word (FTS5 word index ``search_words``;
+query words stemmed and widened to every indexed word that contains them by
+``crawler.search``, SQL function ``sokfraga``), the best first: picked by
+this process's in-memory tantivy index (``crawler.ranking``), or by FTS5
+bm25 while that is being built. Municipality, period and responsible party
+beside each hit, and facets on county, police region, start year, theme,
+responsible party, kind and version (still on the page, or only in older
+versions), counted over an in-memory copy of ``search_facets``
+(``crawler.facets``). Each text is shown once: the newest archived copy.
+Results are cached (LRU) until the archive file changes."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 from collections import OrderedDict
 from urllib.parse import urlencode
@@ -26,7 +25,8 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.facets import FacetIndex
-from crawler.search import query_terms
+from crawler.ranking import database_state, ranker_for
+from crawler.search import mark_matches, query_groups, query_terms
 
 PAGE_SIZE = 50
 # (query parameter, column in the match rows, Swedish heading)
@@ -112,18 +112,6 @@ def facets_from_counts(rows, chosen: dict[str, str], theme_labels: dict) -> tupl
     return total, facets
 
 
-def database_state(path: str | None) -> tuple:
-    """Changes whenever the archive file (or its WAL) is written."""
-    state = []
-    for suffix in ("", "-wal"):
-        try:
-            stat = os.stat(f"{path}{suffix}")
-            state.append((stat.st_mtime_ns, stat.st_size))
-        except (OSError, TypeError):
-            state.append(None)
-    return tuple(state)
-
-
 class ResultCache:
     """A small LRU of search results, dropped whenever the archive changes.
 
@@ -170,16 +158,51 @@ async def facet_rows(db, fts: str, chosen: dict[str, str]) -> list[tuple]:
     return await db.execute_fn(count)
 
 
+# One page of hits, by id (the ranking's order is restored in Python).
+HITS_BY_ID_SQL = """
+select c.id, c.text, c.municipality_code, m.name as municipality, m.county,
+       m.police_region, c.period_label, c.start_year, c.end_year, c.responsible, c.kind,
+       c.themes, c.url, c.snapshot_id, c.document_id, c.parent_id, f.current
+from commitments c
+join search_facets f on f.id = c.id
+left join municipalities m on m.code = c.municipality_code
+where c.id in ({ids})"""
+
+
+async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int):
+    """One page of hits: ranked by tantivy when this process has its index
+    for the archive as it is now (crawler.ranking), else by FTS5 bm25.
+    Returns (hits, ranking used)."""
+    index = ranker_for(db.path).get(database_state(db.path)) if db.path else None
+    offset = (page - 1) * PAGE_SIZE
+    if index is None:
+        filters, params = filter_sql(chosen)
+        params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": offset}
+        rows = (await db.execute(HITS_SQL.format(filters=filters), params)).rows
+        return [dict(r) for r in rows], "fts5"
+    groups = await db.execute_fn(lambda conn: query_groups(conn, q))
+    values = {param: None if value == NONE else value for param, value in chosen.items()}
+    ids = index.top(groups or [], values, PAGE_SIZE, offset)
+    if not ids:
+        return [], "tantivy"
+    rows = (await db.execute(HITS_BY_ID_SQL.format(
+        ids=", ".join(str(int(i)) for i in ids)))).rows
+    order = {i: n for n, i in enumerate(ids)}
+    hits = sorted((dict(r) for r in rows), key=lambda r: order[r["id"]])
+    for hit in hits:
+        hit["marked"] = mark_matches(hit["text"] or "", groups)
+    return hits, "tantivy"
+
+
 async def run_search(db, q: str, chosen: dict[str, str], page: int) -> dict:
     """Facet counts, total, one page of hits, and document/page hit counts."""
     fts = (await db.execute("select sokfraga(:q)", {"q": q})).rows[0][0]
-    filters, params = filter_sql(chosen)
-    params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
     counts = await facet_rows(db, fts, chosen)
-    hits = [dict(r) for r in (await db.execute(HITS_SQL.format(filters=filters), params)).rows]
+    hits, ranking = await ranked_hits(db, q, fts, chosen, page)
     others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
               for table in ("search_documents", "search_pages")}
-    return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others}
+    return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others,
+            "ranking": ranking}
 
 
 async def message(datasette, request, q: str, status: int, text: str) -> Response:
@@ -202,7 +225,7 @@ async def search_view(datasette, request):
         page = 1
     theme_labels = {r["theme"]: r["label"] for r in
                     (await db.execute("select theme, label from themes")).rows}
-    result = {"fts": '""', "facet_rows": [], "hits": [], "others": {}}
+    result = {"fts": '""', "facet_rows": [], "hits": [], "others": {}, "ranking": None}
     if q:
         key = (tuple(query_terms(q)), tuple(sorted(chosen.items())), page)
         state = database_state(db.path)
@@ -245,6 +268,7 @@ async def search_view(datasette, request):
         for hit in hits:
             hit["html"] = str(hit["html"])
         return Response.json({"q": q, "terms": query_terms(q), "fts": result["fts"],
+                              "ranking": result["ranking"],
                               "total": total, "page": page, "hits": hits, "facets": facets,
                               "documents": others.get("search_documents", 0),
                               "pages": others.get("search_pages", 0)},

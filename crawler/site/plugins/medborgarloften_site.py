@@ -15,7 +15,9 @@ rendered in the archive's own origin.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import json
 import re
 from functools import lru_cache
 import zlib
@@ -66,14 +68,52 @@ def text_diff(a: str | None, b: str | None) -> str:
 
 
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database, datasette):
     from crawler.search import similarity_query, word_query
 
     conn.create_function("ordlikhet", 2, trigram_similarity, deterministic=True)
     conn.create_function("textdiff", 2, text_diff, deterministic=True)
-    # Reads search_vocabulary on the same connection, so not deterministic.
+    # These read the archive on the same connection, so not deterministic.
     conn.create_function("sokfraga", 1, lambda q: word_query(conn, q))
+    path = datasette.databases[database].path if database in datasette.databases else None
+    conn.create_function("sokrangordning", 1, lambda q: ranked_ids(conn, path, q))
     conn.create_function("likhetsfraga", 1, similarity_query, deterministic=True)
+
+
+RANKED_LIMIT = 100
+
+
+def ranked_ids(conn, path: str | None, q: str | None) -> str:
+    """JSON list of the best commitment ids for a query (the canned `sok`):
+    ranked by this process's tantivy index when it is ready, else by FTS5."""
+    from crawler.ranking import database_state, ranker_for
+    from crawler.search import query_groups, word_query
+
+    groups = query_groups(conn, q)
+    if not groups:
+        return "[]"
+    index = ranker_for(path).get(database_state(path)) if path else None
+    if index is not None:
+        return json.dumps(index.top(groups, {}, RANKED_LIMIT))
+    return json.dumps([r[0] for r in conn.execute(
+        "select rowid from search_words where search_words match ? order by rank limit ?",
+        [word_query(conn, q), RANKED_LIMIT])])
+
+
+@hookimpl
+def startup(datasette):
+    """Build each archive's ranking index before the server takes requests
+    (about 1 s per 100,000 commitments); later rebuilds, after the archive
+    changes, run in the background while FTS5 ranks."""
+    from crawler.ranking import database_state, ranker_for
+
+    async def build():
+        for db in datasette.databases.values():
+            if db.path:
+                ranker = ranker_for(db.path)
+                await asyncio.to_thread(ranker.wait, database_state(db.path))
+
+    return build
 
 
 @hookimpl
