@@ -93,14 +93,10 @@ def ensure_derived_schema(db: sqlite_utils.Database) -> None:
         for columns in INDEXES.get(name, []):
             db[name].create_index(columns, if_not_exists=True)
     db["changes"].create_index(["event_key"], unique=True, if_not_exists=True)
-    db.execute("drop view if exists commitments_overview")
-    db.execute("""
-        create view commitments_overview as
-        select c.id, c.text, c.municipality_code, m.name as municipality, m.county,
-               m.police_region, c.period_label, c.start_year, c.end_year, c.responsible,
-               c.kind, c.themes, c.url, c.snapshot_id, c.document_id
-        from commitments c left join municipalities m on m.code = c.municipality_code
-    """)
+    # commitments_overview was a view; it is now a table that
+    # crawler.search.build_search_index fills after every normalize.
+    if "commitments_overview" in db.view_names():
+        db.execute("drop view commitments_overview")
     db.execute("drop view if exists promise_sources")
     db.execute("""
         create view promise_sources as

@@ -45,7 +45,11 @@ PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
 WORDS = "unicode61 remove_diacritics 0"
 TRIGRAMS = "trigram"
 WORD_TABLES = ("search_words", "search_documents", "search_pages")
-SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary")
+SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
+                 "commitments_overview")
+# The browsing table's facet columns, indexed (Datasette counts facets with
+# one query each; over a view every count joined all rows again).
+OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
 
 # Swedish inflection (and compound-linking -s) suffixes, longest first.
 SUFFIXES = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende", "ens", "ets",
@@ -74,12 +78,18 @@ def build_search_index(db: sqlite_utils.Database) -> None:
       and of the latest version of every page.
     * ``search_vocabulary``: every word of the word indexes and the number of
       rows it occurs in, trigram-indexed for substring lookups.
+    * ``commitments_overview``: every commitment with its municipality,
+      county and police region, the table researchers browse and facet in
+      Datasette (a table, not a view: facet counts with a filter took 90 ms
+      over the view, 7 ms here, at 100,000 commitments).
 
     Idempotent: the tables are dropped and filled again. Call it inside the
     caller's transaction (``normalize`` does).
     """
     for table in SEARCH_TABLES:
-        db.execute(f"drop table if exists {table}")
+        found = db.execute("select type from sqlite_master where name = ?", [table]).fetchone()
+        if found:  # a table, or (commitments_overview in older archives) a view
+            db.execute(f"drop {found[0]} {table}")
     db.execute("""
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
@@ -126,6 +136,21 @@ def build_search_index(db: sqlite_utils.Database) -> None:
         select s.id, s.url, coalesce(s.text, '') from snapshots s
         join pages p on p.current_snapshot_id = s.id""")
     _build_vocabulary(db)
+    db.execute("""
+        create table commitments_overview (
+            id integer primary key, text text, municipality_code text, municipality text,
+            county text, police_region text, period_label text, start_year integer,
+            end_year integer, responsible text, kind text, themes text, url text,
+            snapshot_id integer, document_id integer)""")
+    db.execute("""
+        insert into commitments_overview
+        select c.id, c.text, c.municipality_code, m.name, m.county, m.police_region,
+               c.period_label, c.start_year, c.end_year, c.responsible, c.kind, c.themes,
+               c.url, c.snapshot_id, c.document_id
+        from commitments c left join municipalities m on m.code = c.municipality_code""")
+    for column in OVERVIEW_FACETS:
+        db.execute(f"create index commitments_overview_{column} "
+                   f"on commitments_overview ({column})")
 
 
 def _create(db: sqlite_utils.Database, table: str, columns: dict[str, float],

@@ -109,3 +109,22 @@ def test_matched_words_are_marked_as_highlight_would():
     assert mark_matches("Trygghetsvandringar i Gamla stan, trygghetsvandringens dag.", groups,
                         "[", "]") == ("[Trygghetsvandringar] i [Gamla] [stan], "
                                       "trygghetsvandringens dag.")
+
+
+def test_an_older_archive_with_the_overview_view_gets_the_table(tmp_path):
+    import sqlite_utils
+
+    from crawler.derived_schema import ensure_derived_schema
+
+    db = sqlite_utils.Database(build_serve_archive(tmp_path / "archive.db"))
+    db.execute("drop table commitments_overview")
+    db.execute("create view commitments_overview as select id, text from commitments")
+    for _ in range(2):  # the next normalize, and the one after
+        with db.atomic():
+            ensure_derived_schema(db)
+            build_search_index(db)
+    kind = db.execute("select type from sqlite_master where name = 'commitments_overview'")
+    assert kind.fetchone()[0] == "table"
+    assert db["commitments_overview"].count == db["commitments"].count > 0
+    assert db.execute("select count(*) from commitments_overview where county is not null"
+                      ).fetchone()[0] > 0
