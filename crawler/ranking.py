@@ -111,6 +111,19 @@ class RankIndex:
         return [self.searcher.doc(address)["id"][0] for _, address in result.hits]
 
 
+    def similar(self, words: list[str], limit: int) -> list[int]:
+        """Ids of the commitments whose text shares the most, and the rarest,
+        of ``words`` (BM25 over their OR): the candidates for "similar
+        commitments", which are then ordered by letter-trigram overlap."""
+        if not words:
+            return []
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "text", w))
+             for w in words])
+        result = self.searcher.search(query, limit=limit, count=False)
+        return [self.searcher.doc(address)["id"][0] for _, address in result.hits]
+
+
 class Ranker:
     """This process's RankIndex for one archive file, rebuilt when it changes.
 

@@ -273,14 +273,10 @@ COMMON_WORDS = frozenset((
 SIMILAR_TERMS = 6
 
 
-def similarity_query(text: str | None) -> str:
-    """An FTS5 OR-query of a commitment's longest, less common words (stemmed),
-    on the text column only. Long Swedish words are the specific ones
-    (compounds such as "trygghetsvandringar"); at most SIMILAR_TERMS of them.
-
-    Used to pick candidates for "similar commitments": bm25 over this query
-    ranks texts sharing rare words first. Registered as ``likhetsfraga``.
-    """
+def similarity_terms(text: str | None) -> list[str]:
+    """A commitment's less common words of five letters or more, stemmed,
+    longest first. Long Swedish words are the specific ones (compounds such
+    as "trygghetsvandringar")."""
     terms: list[str] = []
     for word in re.findall(r"[\wåäöÅÄÖ-]+", (text or "").lower()):
         if len(word) < 5 or word in COMMON_WORDS or word.isdigit():
@@ -288,8 +284,16 @@ def similarity_query(text: str | None) -> str:
         term = stem(word)
         if len(term) >= MIN_TERM and term not in terms:
             terms.append(term)
-    terms.sort(key=len, reverse=True)
+    return sorted(terms, key=len, reverse=True)
+
+
+def similarity_query(text: str | None) -> str:
+    """An FTS5 OR-query of at most SIMILAR_TERMS of the text's
+    `similarity_terms`, as substrings of the text column of the trigram index.
+    Registered as ``likhetsfraga``: the candidates for "similar commitments"
+    while the ranking index is not ready.
+    """
+    terms = similarity_terms(text)[:SIMILAR_TERMS]
     if not terms:
         return '""'
-    return "text : (" + " OR ".join('"' + t.replace('"', "") + '"'
-                                    for t in terms[:SIMILAR_TERMS]) + ")"
+    return "text : (" + " OR ".join(_quoted(t) for t in terms) + ")"

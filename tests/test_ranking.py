@@ -126,3 +126,29 @@ def test_readers_opening_and_closing_do_not_change_the_archive_state(tmp_path):
     writer.commit()
     assert database_state(path) != before
     writer.close()
+
+
+def test_similar_candidates_share_the_rarest_words_first(conn, index):
+    from crawler.search import expansions, similarity_terms
+    from serve_fixtures import BUSS, RESE, TRYGGHET
+
+    def candidates(text):
+        words = {w for t in similarity_terms(text) for w in expansions(conn, t, 50)}
+        texts = dict(conn.execute("select id, text from commitments"))
+        return [texts[i] for i in index.similar(sorted(words), 50)]
+
+    # BUSS and RESE share "närvaron", "kvällar"; every fixture text has
+    # "testlöfte", which BM25's idf makes worth next to nothing.
+    assert set(candidates(BUSS)[:2]) == {BUSS, RESE}
+    # The stem finds the inflected compound in another municipality's text.
+    assert any("Trygghetsvandringarna" in t for t in candidates(TRYGGHET)[:3])
+    assert index.similar([], 50) == []
+
+
+def test_similar_commitments_query_with_the_ranking_index(path):
+    ranker_for(path).wait(database_state(path))
+    ds = datasette_instance(path)
+    similar = asyncio.run(ds.client.get(
+        "/archive/liknande_ataganden.json?id=1&_shape=array")).json()
+    assert [r["kommun"] for r in similar] == ["Kristinehamns kommun"]
+    assert "Trygghetsvandringarna" in similar[0]["åtagande"]

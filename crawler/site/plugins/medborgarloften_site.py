@@ -78,6 +78,7 @@ def prepare_connection(conn, database, datasette):
     path = datasette.databases[database].path if database in datasette.databases else None
     conn.create_function("sokrangordning", 1, lambda q: ranked_ids(conn, path, q))
     conn.create_function("likhetsfraga", 1, similarity_query, deterministic=True)
+    conn.create_function("likhetskandidater", 1, lambda text: similar_ids(conn, path, text))
 
 
 RANKED_LIMIT = 100
@@ -98,6 +99,29 @@ def ranked_ids(conn, path: str | None, q: str | None) -> str:
     return json.dumps([r[0] for r in conn.execute(
         "select rowid from search_words where search_words match ? order by rank limit ?",
         [word_query(conn, q), RANKED_LIMIT])])
+
+
+SIMILAR_CANDIDATES = 500
+
+
+def similar_ids(conn, path: str | None, text: str | None) -> str:
+    """JSON list of candidate ids for "similar commitments".
+
+    With the ranking index: the best SIMILAR_CANDIDATES by BM25 over every
+    indexed word that contains one of the text's less common words (stemmed,
+    so "trygghetsvandringar" also finds "trygghetsvandringarna"). Without
+    it: up to 2,000 trigram-index matches of the six longest of them.
+    """
+    from crawler.ranking import database_state, ranker_for
+    from crawler.search import expansions, similarity_query, similarity_terms
+
+    index = ranker_for(path).get(database_state(path)) if path else None
+    if index is not None:
+        words = {w for term in similarity_terms(text) for w in expansions(conn, term, 50)}
+        return json.dumps(index.similar(sorted(words), SIMILAR_CANDIDATES))
+    return json.dumps([r[0] for r in conn.execute(
+        "select rowid from search_commitments where search_commitments match ? limit 2000",
+        [similarity_query(text)])])
 
 
 @hookimpl
