@@ -103,7 +103,7 @@ def _report_runs(db: str, run_ids: list) -> int:
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
-                   "More than one runs uvicorn workers: one per core for many readers.")
+                   "One per core suits many readers (crawler/asgi.py).")
 def serve(db, host, port, workers):
     """Serve the archive with Datasette (read-only)."""
     from crawler.serving import serve_archive
