@@ -124,64 +124,88 @@ class RankIndex:
         return [self.searcher.doc(address)["id"][0] for _, address in result.hits]
 
 
-class Ranker:
-    """This process's RankIndex for one archive file, rebuilt when it changes.
+def search_state(conn: sqlite3.Connection) -> int:
+    """Changes when ``normalize`` rebuilds the search tables, and only then.
 
-    ``get(state)`` returns the index for that archive state, or None while it
-    is being built (callers then rank with FTS5). The build runs in a thread
-    of its own on its own read-only connection.
+    The schema version: rebuilding drops and creates the search tables, while
+    a crawl writing pages and snapshots leaves the schema alone. (The file's
+    mtime and size change with every write, and readers create and remove an
+    empty WAL: keyed on those, the indexes were rebuilt over and over.)
+    """
+    return conn.execute("pragma schema_version").fetchone()[0]
+
+
+class Ranker:
+    """This process's RankIndex for one archive file, rebuilt when its search
+    tables are.
+
+    ``get(state)`` returns the index built for that ``search_state``, or None
+    while it is being built (callers then rank with FTS5). One build at a
+    time, in a thread of its own on its own read-only connection; a build
+    asked for while one runs starts when that one ends.
     """
 
     def __init__(self, path: str):
         self.path = path
         self.lock = threading.Lock()
-        self.state = None
         self.ready: RankIndex | None = None
-        self.building = None
+        self.ready_state = None
+        self.wanted = None
+        self.building = False
         self.failed = None  # the state whose build failed (not retried)
 
     def get(self, state) -> RankIndex | None:
         with self.lock:
-            if self.state == state and self.ready is not None:
+            if self.ready is not None and self.ready_state == state:
                 return self.ready
-            if self.building != state and self.failed != state:
-                self.building = state
-                threading.Thread(target=self._build, args=(state,), daemon=True).start()
+            self.wanted = state
+            if not self.building and self.failed != state:
+                self.building = True
+                threading.Thread(target=self._build, daemon=True).start()
             return None
 
     def wait(self, state, timeout: float = 60.0) -> RankIndex | None:
         """Build (or wait for) the index for ``state``; used at startup."""
-        self.get(state)
-        event = threading.Event()
+        index = self.get(state)
+        deadline = threading.Event()
         for _ in range(int(timeout / 0.05)):
+            if index is not None:
+                return index
             with self.lock:
-                if self.state == state and self.ready is not None:
-                    return self.ready
-                if self.failed == state:
-                    return None
-            event.wait(0.05)
+                if not self.building:
+                    return self.ready if self.ready_state == state else None
+            deadline.wait(0.05)
+            index = self.get(state) if not self.building else None
         return None
 
-    def _build(self, state) -> None:
-        try:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            try:
-                index = RankIndex(conn)
-            finally:
-                conn.close()
-        except (sqlite3.Error, ValueError):
-            # No search tables (an archive never normalized) or a broken one:
-            # searches keep ranking with FTS5, which reports the problem.
+    def _build(self) -> None:
+        while True:
             with self.lock:
-                if self.building == state:
-                    self.building, self.failed = None, state
-            return
-        with self.lock:
-            if self.building == state:
-                self.state, self.ready, self.building = state, index, None
+                asked = self.wanted
+            try:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                try:
+                    conn.execute("begin")  # one snapshot: the state read is the data read
+                    state = search_state(conn)
+                    index = RankIndex(conn)
+                finally:
+                    conn.close()
+            except (sqlite3.Error, ValueError):
+                # No search tables (an archive never normalized) or a broken
+                # one: searches keep ranking with FTS5, which reports it.
+                with self.lock:
+                    self.failed, self.building = asked, False
+                return
+            with self.lock:
+                self.ready, self.ready_state = index, state
+                if self.wanted == asked or self.wanted == state:
+                    self.building = False
+                    return
+            # Asked for another state while building: build again.
 
 
 RANKERS: dict[str, Ranker] = {}
+_RANKERS_LOCK = threading.Lock()
 
 
 def ranker_for(path: str) -> Ranker:
@@ -190,26 +214,3 @@ def ranker_for(path: str) -> Ranker:
         if path not in RANKERS:
             RANKERS[path] = Ranker(path)
         return RANKERS[path]
-
-
-_RANKERS_LOCK = threading.Lock()
-
-
-def database_state(path: str | None) -> tuple:
-    """Changes whenever the archive is written: the file's mtime and size, and
-    those of its WAL while the WAL holds anything.
-
-    An empty or missing WAL count the same: readers create an empty one when
-    they open a WAL-mode archive and the last one to close removes it, and
-    neither is a change (counting it rebuilt the indexes in a loop).
-    """
-    import os
-
-    state = []
-    for suffix in ("", "-wal"):
-        try:
-            stat = os.stat(f"{path}{suffix}")
-            state.append((stat.st_mtime_ns, stat.st_size) if stat.st_size else None)
-        except (OSError, TypeError):
-            state.append(None)
-    return tuple(state)

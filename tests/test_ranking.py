@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from crawler.ranking import RankIndex, Ranker, database_state, ranker_for
+from crawler.ranking import RankIndex, Ranker, ranker_for, search_state
 from crawler.search import query_groups, word_query
 from crawler.serving import datasette_instance
 from serve_fixtures import build_serve_archive
@@ -80,17 +80,27 @@ def test_no_terms_or_unknown_words_find_nothing(conn, index):
     assert index.top([], {}, 10) == []
 
 
-def test_ranker_builds_once_per_archive_state_and_fails_quietly(tmp_path, path):
+def state_of(path):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return search_state(conn)
+    finally:
+        conn.close()
+
+
+def test_ranker_builds_once_per_search_state_and_fails_quietly(tmp_path, path):
     ranker = Ranker(path)
-    state = database_state(path)
+    state = state_of(path)
     assert ranker.wait(state) is ranker.get(state) is not None
-    broken = tmp_path / "inte-ett-arkiv.db"
-    broken.write_bytes(b"not a database")
-    assert Ranker(str(broken)).wait(database_state(str(broken)), timeout=10) is None
+    empty = tmp_path / "aldrig-normaliserat.db"
+    sqlite3.connect(empty).execute("create table pages (url text)").connection.commit()
+    never = Ranker(str(empty))
+    assert never.wait(state_of(empty), timeout=10) is None
+    assert never.failed == state_of(empty) and not never.building  # not retried
 
 
 def test_search_page_and_canned_query_use_tantivy_once_it_is_ready(path, conn):
-    ranker_for(path).wait(database_state(path))
+    ranker_for(path).wait(state_of(path))
     ds = datasette_instance(path)
     page = asyncio.run(ds.client.get("/-/sok.json?q=testl%C3%B6fte&ansvarig=kommunen")).json()
     assert page["ranking"] == "tantivy"
@@ -111,21 +121,41 @@ def test_until_the_index_is_ready_fts5_ranks_the_same_hits(path, conn, monkeypat
     assert [r["åtagande_nr"] for r in canned] == fts5_ids(conn, "vandring")
 
 
-def test_readers_opening_and_closing_do_not_change_the_archive_state(tmp_path):
+def test_only_rebuilding_the_search_tables_changes_the_search_state(tmp_path):
+    import sqlite_utils
+
+    from crawler.search import build_search_index
+
     path = str(build_serve_archive(tmp_path / "archive.db"))
-    assert sqlite3.connect(path).execute("pragma journal_mode").fetchone()[0] == "wal"
-    before = database_state(path)
+    before = state_of(path)
     for _ in range(3):  # readers create an empty WAL; the last to close removes it
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         reader.execute("select count(*) from commitments").fetchone()
-        ranker_state = database_state(path)
+        assert search_state(reader) == before
         reader.close()
-        assert ranker_state == before == database_state(path)
-    writer = sqlite3.connect(path)
-    writer.execute("insert into alerts (kind) values ('test')")
-    writer.commit()
-    assert database_state(path) != before
-    writer.close()
+    writer = sqlite_utils.Database(path)
+    writer["alerts"].insert({"kind": "test"})  # a crawl writing rows
+    assert state_of(path) == before
+    with writer.atomic():
+        build_search_index(writer)  # what normalize does at the end
+    assert state_of(path) != before
+
+
+def test_a_build_asked_for_while_one_runs_follows_it(tmp_path):
+    import sqlite_utils
+
+    from crawler.search import build_search_index
+
+    path = str(build_serve_archive(tmp_path / "archive.db"))
+    ranker = Ranker(path)
+    first = state_of(path)
+    ranker.get(first)  # starts building
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        build_search_index(db)
+    second = state_of(path)
+    assert second != first
+    assert ranker.wait(second) is not None and ranker.ready_state == second
 
 
 def test_similar_candidates_share_the_rarest_words_first(conn, index):
@@ -146,9 +176,35 @@ def test_similar_candidates_share_the_rarest_words_first(conn, index):
 
 
 def test_similar_commitments_query_with_the_ranking_index(path):
-    ranker_for(path).wait(database_state(path))
+    ranker_for(path).wait(state_of(path))
     ds = datasette_instance(path)
     similar = asyncio.run(ds.client.get(
         "/archive/liknande_ataganden.json?id=1&_shape=array")).json()
     assert [r["kommun"] for r in similar] == ["Kristinehamns kommun"]
     assert "Trygghetsvandringarna" in similar[0]["åtagande"]
+
+
+def test_the_search_page_sees_a_normalize_that_ran_while_it_served(tmp_path):
+    import sqlite_utils
+
+    from crawler.search import build_search_index
+
+    path = str(build_serve_archive(tmp_path / "archive.db"))
+    ds = datasette_instance(path)
+
+    def search(q):
+        return asyncio.run(ds.client.get(f"/-/sok.json?q={q}")).json()
+
+    assert search("hundpatrull")["total"] == 0  # computed and cached
+    db = sqlite_utils.Database(path)
+    with db.atomic():  # what a re-crawl's normalize does, while the archive is served
+        first = db.execute("select * from commitments where id = 1").fetchone()
+        columns = [d[0] for d in db.execute("select * from commitments limit 0").description]
+        row = dict(zip(columns, first), id=999, text="Testlöfte: hundpatrullen går i parken.",
+                   text_key="testlöfte hundpatrullen går i parken")
+        db["commitments"].insert(row)
+        build_search_index(db)
+    ranker_for(path).wait(state_of(path))
+    found = search("hundpatrull")
+    assert found["total"] == 1 and found["hits"][0]["id"] == 999
+    assert found["ranking"] == "tantivy"

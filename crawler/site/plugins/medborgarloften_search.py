@@ -9,7 +9,7 @@ beside each hit, and facets on county, police region, start year, theme,
 responsible party, kind and version (still on the page, or only in older
 versions), counted over an in-memory copy of ``search_facets``
 (``crawler.facets``). Each text is shown once: the newest archived copy.
-Results are cached (LRU) until the archive file changes."""
+Results are cached (LRU) until `normalize` rebuilds the search tables."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.facets import FacetIndex
-from crawler.ranking import database_state, ranker_for
+from crawler.ranking import ranker_for, search_state
 from crawler.search import mark_matches, query_groups, query_terms
 
 PAGE_SIZE = 50
@@ -113,11 +113,11 @@ def facets_from_counts(rows, chosen: dict[str, str], theme_labels: dict) -> tupl
 
 
 class ResultCache:
-    """A small LRU of search results, dropped whenever the archive changes.
+    """A small LRU of search results, dropped whenever the search tables change.
 
     Paging through a search or toggling a facet repeats the same FTS work;
-    the archive only changes when a crawl/normalize writes, which changes
-    the file's mtime/size, and then everything cached is dropped.
+    the search tables only change when ``normalize`` rebuilds them (a new
+    ``crawler.ranking.search_state``), and then everything cached is dropped.
     """
 
     def __init__(self, size: int = 256):
@@ -140,17 +140,16 @@ class ResultCache:
 
 CACHE = ResultCache()
 RUNNING: dict[tuple, asyncio.Future] = {}  # searches being run, by cache key
-FACET_INDEX: tuple = (None, None)  # (archive state, FacetIndex) of this process
+FACET_INDEX: tuple = (None, None)  # ((path, search state), FacetIndex) of this process
 
 
-async def facet_rows(db, fts: str, chosen: dict[str, str]) -> list[tuple]:
+async def facet_rows(db, fts: str, chosen: dict[str, str], state) -> list[tuple]:
     """(parameter, value, count) for every facet, over the matching rows."""
-    state = database_state(db.path)
 
     def count(conn):
         global FACET_INDEX
-        if FACET_INDEX[0] != state:
-            FACET_INDEX = (state, FacetIndex.load(conn))
+        if FACET_INDEX[0] != (db.path, state):
+            FACET_INDEX = ((db.path, state), FacetIndex.load(conn))
         ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
         values = {param: None if value == NONE else value for param, value in chosen.items()}
         return FACET_INDEX[1].counts(ids, values)[0]
@@ -169,11 +168,11 @@ left join municipalities m on m.code = c.municipality_code
 where c.id in ({ids})"""
 
 
-async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int):
+async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int, state):
     """One page of hits: ranked by tantivy when this process has its index
-    for the archive as it is now (crawler.ranking), else by FTS5 bm25.
-    Returns (hits, ranking used)."""
-    index = ranker_for(db.path).get(database_state(db.path)) if db.path else None
+    for the search tables as they are now (crawler.ranking), else by FTS5
+    bm25. Returns (hits, ranking used)."""
+    index = ranker_for(db.path).get(state) if db.path else None
     offset = (page - 1) * PAGE_SIZE
     if index is None:
         filters, params = filter_sql(chosen)
@@ -194,11 +193,11 @@ async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int):
     return hits, "tantivy"
 
 
-async def run_search(db, q: str, chosen: dict[str, str], page: int) -> dict:
+async def run_search(db, q: str, chosen: dict[str, str], page: int, state) -> dict:
     """Facet counts, total, one page of hits, and document/page hit counts."""
     fts = (await db.execute("select sokfraga(:q)", {"q": q})).rows[0][0]
-    counts = await facet_rows(db, fts, chosen)
-    hits, ranking = await ranked_hits(db, q, fts, chosen, page)
+    counts = await facet_rows(db, fts, chosen, state)
+    hits, ranking = await ranked_hits(db, q, fts, chosen, page, state)
     others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
               for table in ("search_documents", "search_pages")}
     return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others,
@@ -228,7 +227,7 @@ async def search_view(datasette, request):
     result = {"fts": '""', "facet_rows": [], "hits": [], "others": {}, "ranking": None}
     if q:
         key = (tuple(query_terms(q)), tuple(sorted(chosen.items())), page)
-        state = database_state(db.path)
+        state = await db.execute_fn(search_state)
         result = CACHE.get(state, key)
         if result is None and key in RUNNING:
             # The same search is being run for another request: share its result
@@ -237,7 +236,7 @@ async def search_view(datasette, request):
         if result is None:
             pending = RUNNING[key] = asyncio.get_running_loop().create_future()
             try:
-                result = await run_search(db, q, chosen, page)
+                result = await run_search(db, q, chosen, page, state)
             except QueryInterrupted:
                 return await message(datasette, request, q, 503,
                                      "Sökningen tog för lång tid. Prova ett mer specifikt ord.")

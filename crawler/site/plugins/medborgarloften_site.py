@@ -87,13 +87,13 @@ RANKED_LIMIT = 100
 def ranked_ids(conn, path: str | None, q: str | None) -> str:
     """JSON list of the best commitment ids for a query (the canned `sok`):
     ranked by this process's tantivy index when it is ready, else by FTS5."""
-    from crawler.ranking import database_state, ranker_for
+    from crawler.ranking import ranker_for, search_state
     from crawler.search import query_groups, word_query
 
     groups = query_groups(conn, q)
     if not groups:
         return "[]"
-    index = ranker_for(path).get(database_state(path)) if path else None
+    index = ranker_for(path).get(search_state(conn)) if path else None
     if index is not None:
         return json.dumps(index.top(groups, {}, RANKED_LIMIT))
     return json.dumps([r[0] for r in conn.execute(
@@ -112,10 +112,10 @@ def similar_ids(conn, path: str | None, text: str | None) -> str:
     so "trygghetsvandringar" also finds "trygghetsvandringarna"). Without
     it: up to 2,000 trigram-index matches of the six longest of them.
     """
-    from crawler.ranking import database_state, ranker_for
+    from crawler.ranking import ranker_for, search_state
     from crawler.search import expansions, similarity_query, similarity_terms
 
-    index = ranker_for(path).get(database_state(path)) if path else None
+    index = ranker_for(path).get(search_state(conn)) if path else None
     if index is not None:
         words = {w for term in similarity_terms(text) for w in expansions(conn, term, 50)}
         return json.dumps(index.similar(sorted(words), SIMILAR_CANDIDATES))
@@ -129,13 +129,13 @@ def startup(datasette):
     """Build each archive's ranking index before the server takes requests
     (about 1 s per 100,000 commitments); later rebuilds, after the archive
     changes, run in the background while FTS5 ranks."""
-    from crawler.ranking import database_state, ranker_for
+    from crawler.ranking import ranker_for, search_state
 
     async def build():
         for db in datasette.databases.values():
             if db.path:
-                ranker = ranker_for(db.path)
-                await asyncio.to_thread(ranker.wait, database_state(db.path))
+                state = await db.execute_fn(search_state)
+                await asyncio.to_thread(ranker_for(db.path).wait, state)
 
     return build
 
