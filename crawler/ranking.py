@@ -9,8 +9,9 @@ block-max WAND) returns the best 50 of the same matches in 0.1–1.3 ms.
 
 So each server process builds a tantivy index *in memory* from the
 archive's ``search_words`` table (about 1 s for 100,000 commitments) and
-rebuilds it when the archive file changes. Nothing is written next to the
-archive: ``archive.db`` stays the one source, and serving stays read-only.
+rebuilds it when ``normalize`` rebuilds the search tables. Nothing is
+written next to the archive: ``archive.db`` stays the one source, and
+serving stays read-only.
 The archive's FTS5 tables remain the search index for everything else
 (matching, the vocabulary that widens query words, facet counts, Datasette's
 own search), and the fallback ranking when tantivy is not ready.
