@@ -34,7 +34,7 @@ import tantivy
 
 from crawler.search import COMMITMENT_COLUMNS
 
-NONE = "(saknas)"  # the search page's value for a missing facet value
+NONE = "(saknas)"  # stands for a missing value in the filter fields
 # search page filter parameter -> (search_facets column or expression)
 FILTER_FIELDS = {"lan": "f.county", "polisregion": "f.police_region", "ar": "f.start_year",
                  "ansvarig": "f.responsible", "typ": "f.kind"}
@@ -148,7 +148,7 @@ class Ranker:
 
     def __init__(self, path: str):
         self.path = path
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()  # guards the fields below
         self.ready: RankIndex | None = None
         self.ready_state = None
         self.wanted = None
@@ -156,7 +156,7 @@ class Ranker:
         self.failed = None  # the state whose build failed (not retried)
 
     def get(self, state) -> RankIndex | None:
-        with self.lock:
+        with self.changed:
             if self.ready is not None and self.ready_state == state:
                 return self.ready
             self.wanted = state
@@ -167,21 +167,14 @@ class Ranker:
 
     def wait(self, state, timeout: float = 60.0) -> RankIndex | None:
         """Build (or wait for) the index for ``state``; used at startup."""
-        index = self.get(state)
-        deadline = threading.Event()
-        for _ in range(int(timeout / 0.05)):
-            if index is not None:
-                return index
-            with self.lock:
-                if not self.building:
-                    return self.ready if self.ready_state == state else None
-            deadline.wait(0.05)
-            index = self.get(state) if not self.building else None
-        return None
+        self.get(state)
+        with self.changed:
+            self.changed.wait_for(lambda: not self.building, timeout)
+            return self.ready if self.ready_state == state else None
 
     def _build(self) -> None:
         while True:
-            with self.lock:
+            with self.changed:
                 asked = self.wanted
             try:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -194,15 +187,23 @@ class Ranker:
             except (sqlite3.Error, ValueError):
                 # No search tables (an archive never normalized) or a broken
                 # one: searches keep ranking with FTS5, which reports it.
-                with self.lock:
+                with self.changed:
                     self.failed, self.building = asked, False
+                    self.changed.notify_all()
                 return
-            with self.lock:
+            with self.changed:
                 self.ready, self.ready_state = index, state
-                if self.wanted == asked or self.wanted == state:
+                if self.wanted in (asked, state):
                     self.building = False
+                    self.changed.notify_all()
                     return
             # Asked for another state while building: build again.
+
+
+def ready_index(path: str | None, state) -> RankIndex | None:
+    """The ranking index of an archive file for ``state``, if this process
+    has it ready (a build is started if not); None for in-memory databases."""
+    return ranker_for(path).get(state) if path else None
 
 
 RANKERS: dict[str, Ranker] = {}

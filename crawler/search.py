@@ -250,19 +250,22 @@ def mark_matches(text: str, groups: list[tuple[str, list[str]]], start: str = "\
                      else m.group(0), text)
 
 
-def word_query(conn: sqlite3.Connection, q: str | None) -> str:
-    """An FTS5 MATCH expression for the word indexes: every query term, each
-    as the OR of the indexed words containing it; phrases as phrases.
-
-    Returns '""' (matches nothing) when there is no term, or when a term is
-    in no indexed word. Registered as the SQL function ``sokfraga``.
+def match_expression(groups: list[tuple[str, list[str]]] | None) -> str:
+    """The FTS5 MATCH expression for `query_groups`: each group as the OR of
+    its words (or as a phrase), all groups required. '""' (matches nothing)
+    when there are no groups, or when some query word is in no indexed word.
     """
-    groups = query_groups(conn, q)
     if not groups:
         return '""'
     return " AND ".join(_quoted(" ".join(words)) if kind == "phrase"
                         else "(" + " OR ".join(_quoted(w) for w in words) + ")"
                         for kind, words in groups)
+
+
+def word_query(conn: sqlite3.Connection, q: str | None) -> str:
+    """The FTS5 MATCH expression for a user's query on the word indexes.
+    Registered as the SQL function ``sokfraga``."""
+    return match_expression(query_groups(conn, q))
 
 
 # Words too common in promises to say what a commitment is about.

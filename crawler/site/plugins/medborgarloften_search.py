@@ -25,8 +25,8 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.facets import FacetIndex
-from crawler.ranking import ranker_for, search_state
-from crawler.search import mark_matches, query_groups, query_terms
+from crawler.ranking import ready_index, search_state
+from crawler.search import mark_matches, match_expression, query_groups, query_terms
 
 PAGE_SIZE = 50
 # (query parameter, column in the match rows, Swedish heading)
@@ -143,15 +143,15 @@ RUNNING: dict[tuple, asyncio.Future] = {}  # searches being run, by cache key
 FACET_INDEX: tuple = (None, None)  # ((path, search state), FacetIndex) of this process
 
 
-async def facet_rows(db, fts: str, chosen: dict[str, str], state) -> list[tuple]:
-    """(parameter, value, count) for every facet, over the matching rows."""
+async def facet_rows(db, fts: str, values: dict, state) -> list[tuple]:
+    """(parameter, value, count) for every facet, over the matching rows that
+    have the chosen ``values`` (None: the value is missing)."""
 
     def count(conn):
         global FACET_INDEX
         if FACET_INDEX[0] != (db.path, state):
             FACET_INDEX = ((db.path, state), FacetIndex.load(conn))
         ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
-        values = {param: None if value == NONE else value for param, value in chosen.items()}
         return FACET_INDEX[1].counts(ids, values)[0]
 
     return await db.execute_fn(count)
@@ -168,19 +168,18 @@ left join municipalities m on m.code = c.municipality_code
 where c.id in ({ids})"""
 
 
-async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int, state):
+async def ranked_hits(db, groups, fts: str, chosen: dict[str, str], values: dict, page: int,
+                      state):
     """One page of hits: ranked by tantivy when this process has its index
     for the search tables as they are now (crawler.ranking), else by FTS5
     bm25. Returns (hits, ranking used)."""
-    index = ranker_for(db.path).get(state) if db.path else None
+    index = ready_index(db.path, state)
     offset = (page - 1) * PAGE_SIZE
     if index is None:
         filters, params = filter_sql(chosen)
         params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": offset}
         rows = (await db.execute(HITS_SQL.format(filters=filters), params)).rows
         return [dict(r) for r in rows], "fts5"
-    groups = await db.execute_fn(lambda conn: query_groups(conn, q))
-    values = {param: None if value == NONE else value for param, value in chosen.items()}
     ids = index.top(groups or [], values, PAGE_SIZE, offset)
     if not ids:
         return [], "tantivy"
@@ -195,9 +194,11 @@ async def ranked_hits(db, q: str, fts: str, chosen: dict[str, str], page: int, s
 
 async def run_search(db, q: str, chosen: dict[str, str], page: int, state) -> dict:
     """Facet counts, total, one page of hits, and document/page hit counts."""
-    fts = (await db.execute("select sokfraga(:q)", {"q": q})).rows[0][0]
-    counts = await facet_rows(db, fts, chosen, state)
-    hits, ranking = await ranked_hits(db, q, fts, chosen, page, state)
+    groups = await db.execute_fn(lambda conn: query_groups(conn, q))
+    fts = match_expression(groups)
+    values = {param: None if value == NONE else value for param, value in chosen.items()}
+    counts = await facet_rows(db, fts, values, state)
+    hits, ranking = await ranked_hits(db, groups, fts, chosen, values, page, state)
     others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
               for table in ("search_documents", "search_pages")}
     return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others,

@@ -87,18 +87,18 @@ RANKED_LIMIT = 100
 def ranked_ids(conn, path: str | None, q: str | None) -> str:
     """JSON list of the best commitment ids for a query (the canned `sok`):
     ranked by this process's tantivy index when it is ready, else by FTS5."""
-    from crawler.ranking import ranker_for, search_state
-    from crawler.search import query_groups, word_query
+    from crawler.ranking import ready_index, search_state
+    from crawler.search import match_expression, query_groups
 
     groups = query_groups(conn, q)
     if not groups:
         return "[]"
-    index = ranker_for(path).get(search_state(conn)) if path else None
+    index = ready_index(path, search_state(conn))
     if index is not None:
         return json.dumps(index.top(groups, {}, RANKED_LIMIT))
     return json.dumps([r[0] for r in conn.execute(
         "select rowid from search_words where search_words match ? order by rank limit ?",
-        [word_query(conn, q), RANKED_LIMIT])])
+        [match_expression(groups), RANKED_LIMIT])])
 
 
 SIMILAR_CANDIDATES = 500
@@ -112,10 +112,10 @@ def similar_ids(conn, path: str | None, text: str | None) -> str:
     so "trygghetsvandringar" also finds "trygghetsvandringarna"). Without
     it: up to 2,000 trigram-index matches of the six longest of them.
     """
-    from crawler.ranking import ranker_for, search_state
+    from crawler.ranking import ready_index, search_state
     from crawler.search import expansions, similarity_query, similarity_terms
 
-    index = ranker_for(path).get(search_state(conn)) if path else None
+    index = ready_index(path, search_state(conn))
     if index is not None:
         words = {w for term in similarity_terms(text) for w in expansions(conn, term, 50)}
         return json.dumps(index.similar(sorted(words), SIMILAR_CANDIDATES))
