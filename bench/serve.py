@@ -33,7 +33,7 @@ from crawler.archive import ensure_schema
 from crawler.derived_schema import ensure_derived_schema
 from crawler.registry import load_municipalities
 from crawler.search import build_search_index
-from crawler.serving import datasette_args, metadata_for, worker_args
+from crawler.serving import datasette_args, worker_args
 
 from normalize.themes import THEMES, themes_of
 
@@ -197,13 +197,11 @@ def main() -> None:
         started = time.perf_counter()
         fts_seconds = build(path, args.commitments)
         build_seconds = time.perf_counter() - started
-        metadata = Path(tmp) / "metadata.json"
-        metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), "utf-8")
         port = free_port()
         if args.workers > 1:
             command, env = worker_args(path, "127.0.0.1", port, args.workers)
         else:
-            command, env = datasette_args(path, str(metadata), "127.0.0.1", port), None
+            command, env = datasette_args(path, "127.0.0.1", port), None
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         try:

@@ -60,15 +60,12 @@ def datasette_instance(db_path: str | Path):
 
 
 def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int | str = 8001,
-                   *legacy_port, metadata_file: str | None = None) -> list[str]:
+                   *, metadata_file: str | None = None) -> list[str]:
     """The `datasette serve` command line `serve_archive` runs.
 
-    ``datasette_args(db, host, port)`` writes the metadata to a temporary file
-    (removed at exit); ``metadata_file=`` names one. The older positional form
-    ``datasette_args(db, metadata_file, host, port)`` still works.
+    The site metadata is written to a temporary file (removed at exit)
+    unless ``metadata_file`` names one.
     """
-    if legacy_port:
-        metadata_file, host, port = host, port, legacy_port[0]
     if metadata_file is None:
         metadata_file = _metadata_file(db_path)
     args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host,
@@ -127,16 +124,13 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
     if missing:
         print(f"Varning: sökindex saknas ({', '.join(missing)}); kör "
               f"`medborgarloften normalize` på {db} först.", file=sys.stderr, flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        metadata_file = Path(tmp) / "metadata.json"
-        metadata_file.write_text(json.dumps(metadata_for(db), ensure_ascii=False), "utf-8")
-        print(f"Arkivet serveras på http://{host}:{port}/  (Ctrl-C avslutar)", file=sys.stderr,
-              flush=True)
-        if workers > 1:
-            command, env = worker_args(db, host, port, workers)
-        else:
-            command, env = datasette_args(db, str(metadata_file), host, port), None
-        run_until_stopped(command, env)
+    print(f"Arkivet serveras på http://{host}:{port}/  (Ctrl-C avslutar)", file=sys.stderr,
+          flush=True)
+    if workers > 1:
+        command, env = worker_args(db, host, port, workers)
+    else:
+        command, env = datasette_args(db, host, port), None
+    run_until_stopped(command, env)
 
 
 def run_until_stopped(command: list[str], env: dict | None = None) -> int:

@@ -9,17 +9,12 @@ test-output/browser/. Also checks that no archived script runs in the page.
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from crawler.serving import datasette_args, metadata_for
 from serve_fixtures import build_serve_archive
+from server_helpers import datasette_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,35 +25,11 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    archive = build_serve_archive(folder / "archive.db")
-    metadata = folder / "metadata.json"
-    metadata.write_text(json.dumps(metadata_for(archive), ensure_ascii=False), "utf-8")
-    port = free_port()
-    process = subprocess.Popen(datasette_args(archive, str(metadata), "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail("datasette exited: " + process.stderr.read().decode()[-2000:])
-                time.sleep(0.1)
+    archive = build_serve_archive(tmp_path_factory.mktemp("browser") / "archive.db")
+    with datasette_server(archive) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_search_commitment_snapshot_map_and_feed(server):

@@ -9,16 +9,11 @@ it came from, opens the map and the change feed. Screenshots (prefix
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from crawler.serving import datasette_args, metadata_for
+from server_helpers import datasette_server
 
 CHROMIUM = "/usr/bin/chromium"
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "browser"
@@ -26,29 +21,10 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(demo_archive, tmp_path_factory):
-    metadata = tmp_path_factory.mktemp("meta") / "metadata.json"
-    metadata.write_text(json.dumps(metadata_for(demo_archive), ensure_ascii=False), "utf-8")
-    port = free_port()
-    process = subprocess.Popen(datasette_args(demo_archive, str(metadata), "127.0.0.1", port),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def server(demo_archive):
+    with datasette_server(demo_archive) as base:
+        yield base
 
 
 def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(server):

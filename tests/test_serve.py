@@ -83,7 +83,7 @@ def test_metadata_is_swedish_and_names_the_database_after_the_file(tmp_path):
 
 
 def test_datasette_args_are_read_only_with_time_limit(archive):
-    args = datasette_args(archive, "/tmp/m.json", "127.0.0.1", 8124)
+    args = datasette_args(archive, "127.0.0.1", 8124, metadata_file="/tmp/m.json")
     assert "-i" not in args and "--immutable" not in args
     assert args[args.index("--port") + 1] == "8124"
     assert args[args.index("--metadata") + 1] == "/tmp/m.json"

@@ -13,23 +13,7 @@ import pytest
 
 from crawler.asgi import listening_socket
 from serve_fixtures import build_serve_archive
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen) -> None:
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            assert process.poll() is None, "server exited"
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
+from server_helpers import free_port, wait_until_serving
 
 
 def test_listening_socket_is_tcp_so_asyncio_sets_nodelay():
@@ -58,7 +42,7 @@ def test_two_workers_serve_search_and_stop_together(archive):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:
-        wait_for_port(port, process)
+        wait_until_serving(f"http://127.0.0.1:{port}", process)
         statuses, bodies = [], []
         for _ in range(4):  # new connections: the kernel spreads them over the workers
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -90,7 +74,7 @@ def test_workers_end_when_their_supervisor_is_killed(archive):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     pattern = f"crawler.asgi .* --port {port} --worker$"
     try:
-        wait_for_port(port, supervisor)
+        wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
         assert len(subprocess.run(["pgrep", "-f", pattern], capture_output=True,
                                   text=True).stdout.split()) == 2
         supervisor.kill()
