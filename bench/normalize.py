@@ -16,7 +16,6 @@ from __future__ import annotations
 import _path  # noqa: F401  (must come first: see bench/_path.py)
 
 import argparse
-import html
 import random
 import re
 import resource
@@ -24,44 +23,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from crawler.demo.build_web import text_to_html  # noqa: E402
 from normalize import extract  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "normalize" / "fixtures"
 
 
-def seed_to_html(text: str) -> str:
-    """A seed's text (one block per line) as headings, paragraphs and lists."""
-    out, open_list = [], None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        numbered = re.match(r"^(\d+)[.)]\s+(.*)", line)
-        bullet = re.match(r"^[•]\s*(.*)", line)
-        if line.startswith("Ansvarig:") and open_list:
-            out[-1] = out[-1].replace("</li>", f"<br>{html.escape(line)}</li>")
-            continue
-        kind = "ol" if numbered else "ul" if bullet else None
-        if kind != open_list:
-            if open_list:
-                out.append(f"</{open_list}>")
-            if kind:
-                out.append(f"<{kind}>")
-            open_list = kind
-        if kind:
-            body = (numbered or bullet).groups()[-1]
-            out.append(f"<li>{html.escape(body)}</li>")
-        elif len(line) < 70 and not line.endswith((".", ":", ",")):
-            out.append(f"<h2>{html.escape(line)}</h2>")
-        else:
-            out.append(f"<p>{html.escape(line)}</p>")
-    if open_list:
-        out.append(f"</{open_list}>")
-    return "".join(out)
-
-
 def main_contents() -> list[str]:
-    contents = [seed_to_html(p.read_text("utf-8")) for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    contents = [text_to_html(p.read_text("utf-8")) for p in seeds]
     for path in sorted(FIXTURES.glob("fixture_*.html")):
         body = path.read_text("utf-8")
         match = re.search(r"<(main|article|div id=\"content\")[^>]*>(.*)</(main|article|div)>",
