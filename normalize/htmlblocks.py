@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 
 from normalize.blocks import (Block, bullets_in_paragraphs, clean, fold_responsibility_lines,
                               unbulleted_lists)
+from normalize.pagetext import main_element, remove_keeping_tail
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "aside", "form",
              "iframe", "button", "select", "head")
@@ -54,24 +55,18 @@ def parse_html(html: str) -> tuple[list[Block], str]:
     title_element = root.find(".//title")
     title = clean(title_element.text_content()) if title_element is not None else ""
     _strip_chrome(root)
-    main = next((e for e in (root.find(".//main"), _first(root.xpath("//*[@role='main']")),
-                             root.find(".//article"), root.find(".//body")) if e is not None), root)
     blocks: list[Block] = []
-    _walk(main, blocks, depth=0)
+    _walk(main_element(root), blocks, depth=0)
     return fold_responsibility_lines(unbulleted_lists(bullets_in_paragraphs(blocks))), title
-
-
-def _first(elements: list):
-    return elements[0] if elements else None
 
 
 def _strip_chrome(root) -> None:
     for element in list(root.iter(*DROP_TAGS)):
-        _drop(element)
+        remove_keeping_tail(element)
     for element in list(root.iter("header", "footer")):
         # Article headers hold the title (and with it the period): keep those.
         if element.find(".//h1") is None and element.find(".//h2") is None:
-            _drop(element)
+            remove_keeping_tail(element)
     page_size = None
     for element in root.xpath("//*[@id or @class or @role]"):
         if element.tag in ("main", "article", "body", "html"):
@@ -85,25 +80,11 @@ def _strip_chrome(root) -> None:
         if page_size is None:
             page_size = len(root.text_content())
         if len(element.text_content()) < 0.5 * page_size:
-            _drop(element)
+            remove_keeping_tail(element)
 
 
 def _holds_content(element) -> bool:
     return next(element.iter("h1", "main", "article"), None) is not None
-
-
-def _drop(element) -> None:
-    """Remove an element but keep the text that followed it (its tail)."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 def _tag(element) -> str | None:

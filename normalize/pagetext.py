@@ -95,21 +95,27 @@ def html_main_text(html: str) -> str:
     except (ParserError, ValueError):
         return ""
     for element in root.xpath("//comment() | //processing-instruction()"):
-        _remove(element)
+        remove_keeping_tail(element)
     for element in root.iter(*_DROP_TAGS):
-        _remove(element)
+        remove_keeping_tail(element)
     for element in root.xpath("//*[@id or @class or @role]"):
         marker = " ".join((element.get("id", ""), element.get("class", ""),
                            element.get("role", ""))).lower()
         if element.tag not in ("main", "article", "body", "html") and any(
                 h in marker for h in _CHROME_HINTS):
-            _remove(element)
-    main = (root.xpath("//main") or root.xpath("//*[@role='main']")
-            or root.xpath("//article") or root.xpath("//body") or [root])[0]
-    return _clean_lines(_block_text(main))
+            remove_keeping_tail(element)
+    return _clean_lines(_block_text(main_element(root)))
 
 
-def _remove(element) -> None:
+def main_element(root):
+    """The page's content element: <main>, role=main, <article>, <body>, or the root."""
+    role_main = root.xpath("//*[@role='main']")
+    return next((e for e in (root.find(".//main"), role_main[0] if role_main else None,
+                             root.find(".//article"), root.find(".//body")) if e is not None),
+                root)
+
+
+def remove_keeping_tail(element) -> None:
     """Remove an element but keep the text that followed it (its tail)."""
     parent = element.getparent()
     if parent is None:
