@@ -32,12 +32,12 @@ import threading
 
 import tantivy
 
+from crawler.facets import COLUMNS as FACET_COLUMNS
 from crawler.search import COMMITMENT_COLUMNS
 
 NONE = "(saknas)"  # stands for a missing value in the filter fields
-# search page filter parameter -> (search_facets column or expression)
-FILTER_FIELDS = {"lan": "f.county", "polisregion": "f.police_region", "ar": "f.start_year",
-                 "ansvarig": "f.responsible", "typ": "f.kind"}
+# search page filter parameter -> the search_facets column it filters on
+FILTER_FIELDS = {param: f"f.{column}" for param, column in FACET_COLUMNS.items()}
 
 
 def _schema() -> tantivy.Schema:
