@@ -31,7 +31,7 @@ import sqlite_utils
 
 from crawler.archive import ensure_schema
 from crawler.derived_schema import ensure_derived_schema
-from crawler.registry import load_municipalities
+from normalize.registry import load_municipalities
 from crawler.search import build_search_index
 from crawler.serving import datasette_args, worker_args
 

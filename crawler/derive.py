@@ -71,7 +71,7 @@ class _nullbar:
 
 
 def _load_reference_tables(db: sqlite_utils.Database, normalize) -> None:
-    from crawler.registry import load_municipalities
+    from normalize.registry import load_municipalities
 
     db["municipalities"].upsert_all(
         ({"code": m.code, "name": m.name, "short_name": m.short_name, "county": m.county,

@@ -48,7 +48,7 @@ def load_sites(csv_path: str | Path | None = None, codes: list[str] | None = Non
             sites = [Site(r["code"].strip(), r["name"].strip(), r["url"].strip())
                      for r in csv.DictReader(handle)]
     else:
-        from crawler.registry import load_municipalities
+        from normalize.registry import load_municipalities
         sites = [Site(m.code, m.name, m.website) for m in load_municipalities()]
     if codes:
         wanted = set(codes)

@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from normalize.registry import load_municipalities
+
 _CONTACT = re.compile(r"@|\b\d{3}\s?\d{2}\b\s+[A-ZÅÄÖ]|\d{2,4}-\d{2}\s?\d{2}|tfn|telefon", re.I)
 
 
@@ -29,7 +31,6 @@ def slugify(name: str) -> str:
 def _registry(municipalities=None):
     if municipalities is not None:
         return tuple(municipalities)
-    from crawler.registry import load_municipalities  # lazy: keeps normalize importable alone
     return tuple(load_municipalities())
 
 

@@ -27,7 +27,7 @@ import sqlite_utils
 from crawler.archive import ensure_schema
 from crawler.derived_schema import CHANGE_KINDS, ensure_derived_schema
 from crawler.health import ensure_alerts_table
-from crawler.registry import load_municipalities
+from normalize.registry import load_municipalities
 from crawler.search import build_search_index
 from normalize.themes import THEMES, themes_of
 

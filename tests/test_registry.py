@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from importlib import resources
 from urllib.parse import urlsplit
 
-from crawler.registry import POLICE_REGIONS, by_code, load_municipalities
+from normalize.registry import POLICE_REGIONS, by_code, load_municipalities
 
 HEADER = "code,name,short_name,county,county_code,police_region,website,lat,lon"
 
@@ -45,7 +45,7 @@ STAD = {"0180", "0183", "0184", "0186", "0187", "1280", "1282", "1283", "1480", 
 
 
 def test_csv_header_exact():
-    text = resources.files("crawler.data").joinpath("municipalities.csv").read_text("utf-8")
+    text = resources.files("normalize.data").joinpath("municipalities.csv").read_text("utf-8")
     assert text.splitlines()[0] == HEADER
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.registry import Municipality
+from normalize.registry import Municipality
 from normalize import extract
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

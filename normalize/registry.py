@@ -28,7 +28,7 @@ class Municipality:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[Municipality, ...]:
-    text = resources.files("crawler.data").joinpath("municipalities.csv").read_text("utf-8")
+    text = resources.files("normalize.data").joinpath("municipalities.csv").read_text("utf-8")
     return tuple(Municipality(**{**row, "lat": float(row["lat"]), "lon": float(row["lon"])})
                  for row in csv.DictReader(text.splitlines()))
 
