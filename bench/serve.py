@@ -29,8 +29,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from crawler.archive import ensure_schema
-from crawler.derived_schema import ensure_derived_schema
+from crawler.store.archive import ensure_schema
+from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
 from crawler.search import build_search_index
 from crawler.serving import datasette_args, worker_args

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import click
 import sqlite_utils
 
-from crawler.archive import open_db, read_body, utcnow
+from crawler.store.archive import open_db, utcnow
+from crawler.store.read import read_body
 from crawler.changes import (Event, commitment_events, document_count_events, line_diff,
                              period_events, text_key)
-from crawler.derived_schema import ensure_derived_schema
+from crawler.store.schema import ensure_derived_schema
 from crawler.faultpoints import reached
 
 MUNICIPAL_CODE_LEN = 4

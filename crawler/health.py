@@ -37,14 +37,6 @@ class Alert:
         return {"run_id": run_id, "created_at": created_at, **data}
 
 
-def ensure_alerts_table(db: sqlite_utils.Database) -> None:
-    db["alerts"].create({
-        "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
-        "site": str, "message": str, "evidence": str,
-    }, pk="id", if_not_exists=True)
-    db["alerts"].create_index(["run_id"], if_not_exists=True)
-
-
 def check_run(db: sqlite_utils.Database, crawl_run_ids: list[int], started_at: str,
               thresholds: dict | None = None) -> list[Alert]:
     """All alerts for the crawl runs of one re-crawl."""

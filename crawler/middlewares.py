@@ -11,7 +11,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.utils.response import response_status_message
 
-from crawler import archive
+from crawler.store import read as archive_read
 
 
 class ConditionalRequestMiddleware:
@@ -32,7 +32,7 @@ class ConditionalRequestMiddleware:
         return middleware
 
     def spider_opened(self, spider) -> None:
-        self.validators = archive.validators(self.archive_path)
+        self.validators = archive_read.validators(self.archive_path)
 
     def process_request(self, request, spider=None):
         if request.meta.get("skip_conditional"):

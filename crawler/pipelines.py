@@ -8,7 +8,7 @@ from collections import Counter
 
 from scrapy import signals
 
-from crawler.archive import Archive
+from crawler.store.archive import Archive
 from crawler.items import FetchErrorItem, PageItem
 from crawler.quality import body_problem
 

@@ -3,7 +3,7 @@
 A lock file (flock) beside the archive keeps two runs off one archive; the
 kernel drops it when the holder dies, so a killed run never blocks the next.
 The crawl runs in a child process that inherits the lock, so an orphaned
-crawl still holds it. Every write is transactional (see crawler.archive and
+crawl still holds it. Every write is transactional (see crawler.store.archive and
 crawler.derive), so a run killed at any point leaves a consistent archive
 and the next run simply continues: snapshots not yet normalized are
 normalized then, change events are keyed and never duplicated.
@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.archive import open_db, utcnow
-from crawler.health import Alert, check_run, ensure_alerts_table
+from crawler.store.archive import open_db, utcnow
+from crawler.health import Alert, check_run
 
 EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3
 
@@ -61,8 +61,7 @@ def recrawl(db_path: str, crawl_args: list[str],
     """Run the whole scheduled job and store its report and alerts."""
     with archive_lock(db_path) as lock_fd:
         db = open_db(db_path)
-        ensure_alerts_table(db)
-        from crawler.archive import Archive
+        from crawler.store.archive import Archive
         archive = Archive(db_path)
         run_id = archive.start_run("recrawl", {"crawl_args": crawl_args})
         archive.close()

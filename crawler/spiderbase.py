@@ -7,7 +7,7 @@ import re
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler import archive
+from crawler.store import read as archive_read
 from crawler.errors import classify_failure
 from crawler.items import FetchErrorItem, PageItem
 from normalize.pagetext import decode_html, html_main_text
@@ -22,7 +22,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def known_urls(self, site: str | None) -> list[str]:
         """Pages archived earlier for a site: re-visited so removals are seen."""
-        return archive.known_pages(self.settings.get("ARCHIVE_PATH"), site)
+        return archive_read.known_pages(self.settings.get("ARCHIVE_PATH"), site)
 
     def page_item(self, response: Response, site: str, municipalities=(),
                   found_via: str = "link") -> PageItem:

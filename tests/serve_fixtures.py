@@ -24,9 +24,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.archive import ensure_schema
-from crawler.derived_schema import CHANGE_KINDS, ensure_derived_schema
-from crawler.health import ensure_alerts_table
+from crawler.store.archive import ensure_schema
+from crawler.store.schema import CHANGE_KINDS, ensure_derived_schema
 from normalize.registry import load_municipalities
 from crawler.search import build_search_index
 from normalize.themes import THEMES, themes_of
@@ -80,7 +79,6 @@ def build_serve_archive(path: str | Path) -> Path:
     db.enable_wal()
     ensure_schema(db)
     ensure_derived_schema(db)
-    ensure_alerts_table(db)
     registry = {m.code: m for m in load_municipalities()}
     with db.atomic():
         db["municipalities"].insert_all(

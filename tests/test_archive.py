@@ -5,7 +5,8 @@ import zlib
 
 import pytest
 
-from crawler.archive import Archive, known_pages, read_body, validators
+from crawler.store.archive import Archive
+from crawler.store.read import known_pages, read_body, validators
 from crawler.items import PageItem
 
 PAGE = ("<html><body><nav>Meny</nav><div id='cookie-banner'>Vi använder kakor {cookie}</div>"

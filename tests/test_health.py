@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from crawler.archive import Archive
+from crawler.store.archive import Archive
 from crawler.health import check_run
 from crawler.items import PageItem
 from crawler.recrawl import ArchiveLocked, archive_lock

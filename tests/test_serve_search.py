@@ -114,7 +114,7 @@ def test_matched_words_are_marked_as_highlight_would():
 def test_an_older_archive_with_the_overview_view_gets_the_table(tmp_path):
     import sqlite_utils
 
-    from crawler.derived_schema import ensure_derived_schema
+    from crawler.store.schema import ensure_derived_schema
 
     db = sqlite_utils.Database(build_serve_archive(tmp_path / "archive.db"))
     db.execute("drop table commitments_overview")

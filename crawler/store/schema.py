@@ -1,15 +1,62 @@
-"""Schema of the tables that ``medborgarloften normalize`` derives.
+"""Every table of the archive and its migrations, in one place.
 
-The raw archive (pages, snapshots, bodies, crawl_runs, fetch_errors) is
-never changed by normalizing; these tables can be rebuilt from it at any
-time. Documented for users in README.md.
+Raw tables (written by the crawl) keep every version of every page; derived
+tables (written by ``normalize``) can be rebuilt from them at any time; the
+search tables are rebuilt by ``normalize`` after deriving. Documented for
+users in README.md.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-# Column order is the order Datasette shows.
+# -- raw archive: written by the crawl, never changed by normalizing --------
+RAW_TABLES: dict[str, dict] = {
+    "crawl_runs": dict(columns={
+        "id": int, "spider": str, "args": str, "started_at": str, "ended_at": str,
+        "status": str, "pid": int, "requests": int, "bytes": int, "new_pages": int,
+        "new_versions": int, "text_changes": int, "unchanged": int,
+        "not_modified": int, "gone": int, "errors": int, "exit_status": int,
+        "summary": str,
+    }, pk="id"),
+    "pages": dict(columns={
+        "url": str, "site": str, "municipalities": str, "kind": str,
+        "first_seen": str, "last_seen": str, "last_changed": str,
+        "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
+        "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
+        "gone_status": int, "found_via": str, "referrer": str,
+    }, pk="url"),
+    "bodies": dict(columns={"sha256": str, "size": int, "compression": str, "body": bytes},
+                   pk="sha256"),
+    "snapshots": dict(columns={
+        "id": int, "url": str, "site": str, "run_id": int, "fetched_at": str,
+        "status": int, "content_type": str, "declared_encoding": str,
+        "detected_encoding": str, "headers": str, "body_sha256": str, "size": int,
+        "text": str, "text_sha256": str, "text_changed": int, "text_error": str,
+    }, pk="id"),
+    "fetch_errors": dict(columns={
+        "id": int, "run_id": int, "url": str, "site": str, "kind": str,
+        "message": str, "http_status": int, "at": str,
+    }, pk="id"),
+    # Health alerts of scheduled re-crawls (crawler.ops.health).
+    "alerts": dict(columns={
+        "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
+        "site": str, "message": str, "evidence": str,
+    }, pk="id"),
+}
+RAW_FOREIGN_KEYS = {
+    "snapshots": [("body_sha256", "bodies", "sha256"), ("url", "pages", "url"),
+                  ("run_id", "crawl_runs", "id")],
+    "fetch_errors": [("run_id", "crawl_runs", "id")],
+}
+RAW_INDEXES = {
+    "snapshots": [["url", "id"], ["text_sha256"]],
+    "pages": [["site"]],
+    "fetch_errors": [["run_id", "kind"]],
+    "alerts": [["run_id"]],
+}
+
+# -- derived: written by normalize (column order is the order Datasette shows) --
 DERIVED_TABLES: dict[str, dict] = {
     "municipalities": dict(columns={
         "code": str, "name": str, "short_name": str, "county": str, "county_code": str,
@@ -84,14 +131,24 @@ CHANGE_KINDS = {
 }
 
 
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the raw archive tables (idempotent)."""
+    _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
+
+
+def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
+                   indexes: dict) -> None:
+    for name, spec in tables.items():
+        db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True,
+                        foreign_keys=[fk for fk in foreign_keys.get(name, [])
+                                      if fk[1] in db.table_names() or fk[1] == name])
+        for columns in indexes.get(name, []):
+            db[name].create_index(columns, if_not_exists=True)
+
+
 def ensure_derived_schema(db: sqlite_utils.Database) -> None:
     """Create the derived tables (idempotent), then the promise_sources view."""
-    for name, spec in DERIVED_TABLES.items():
-        db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True,
-                        foreign_keys=[fk for fk in FOREIGN_KEYS.get(name, [])
-                                      if fk[1] in db.table_names() or fk[1] == name])
-        for columns in INDEXES.get(name, []):
-            db[name].create_index(columns, if_not_exists=True)
+    _create_tables(db, DERIVED_TABLES, FOREIGN_KEYS, INDEXES)
     db["changes"].create_index(["event_key"], unique=True, if_not_exists=True)
     # commitments_overview was a view; it is now a table that
     # crawler.search.build_search_index fills after every normalize.

@@ -25,6 +25,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.faultpoints import reached
+from crawler.store.schema import ensure_schema
 from normalize.pagetext import PageTextError, page_text, text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
@@ -48,41 +49,6 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
     ensure_schema(db)
     return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    db["crawl_runs"].create({
-        "id": int, "spider": str, "args": str, "started_at": str, "ended_at": str,
-        "status": str, "pid": int, "requests": int, "bytes": int, "new_pages": int,
-        "new_versions": int, "text_changes": int, "unchanged": int,
-        "not_modified": int, "gone": int, "errors": int, "exit_status": int,
-        "summary": str,
-    }, pk="id", if_not_exists=True)
-    db["pages"].create({
-        "url": str, "site": str, "municipalities": str, "kind": str,
-        "first_seen": str, "last_seen": str, "last_changed": str,
-        "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
-        "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
-        "gone_status": int, "found_via": str, "referrer": str,
-    }, pk="url", if_not_exists=True)
-    db["bodies"].create({"sha256": str, "size": int, "compression": str, "body": bytes},
-                        pk="sha256", if_not_exists=True)
-    db["snapshots"].create({
-        "id": int, "url": str, "site": str, "run_id": int, "fetched_at": str,
-        "status": int, "content_type": str, "declared_encoding": str,
-        "detected_encoding": str, "headers": str, "body_sha256": str, "size": int,
-        "text": str, "text_sha256": str, "text_changed": int, "text_error": str,
-    }, pk="id", foreign_keys=[("body_sha256", "bodies", "sha256"),
-                              ("url", "pages", "url"), ("run_id", "crawl_runs", "id")],
-       if_not_exists=True)
-    db["fetch_errors"].create({
-        "id": int, "run_id": int, "url": str, "site": str, "kind": str,
-        "message": str, "http_status": int, "at": str,
-    }, pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True)
-    db["snapshots"].create_index(["url", "id"], if_not_exists=True)
-    db["snapshots"].create_index(["text_sha256"], if_not_exists=True)
-    db["pages"].create_index(["site"], if_not_exists=True)
-    db["fetch_errors"].create_index(["run_id", "kind"], if_not_exists=True)
 
 
 @dataclass
@@ -263,36 +229,3 @@ def _pid_alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
-
-
-# -- read helpers used by spiders and middlewares -------------------------
-def validators(path: str | os.PathLike) -> dict[str, tuple[str | None, str | None]]:
-    """ETag / Last-Modified of every archived page, for conditional requests."""
-    if not Path(path).exists():
-        return {}
-    db = open_db(path)
-    try:
-        return {r["url"]: (r["etag"], r["last_modified"]) for r in db.query(
-            "select url, etag, last_modified from pages where gone_since is null")}
-    finally:
-        db.close()
-
-
-def known_pages(path: str | os.PathLike, site: str | None = None) -> list[str]:
-    """URLs archived for a site (gone ones included: they may come back)."""
-    if not Path(path).exists():
-        return []
-    db = open_db(path)
-    try:
-        sql, params = "select url from pages", []
-        if site is not None:
-            sql, params = sql + " where site = ?", [site]
-        return [r["url"] for r in db.query(sql + " order by url", params)]
-    finally:
-        db.close()
-
-
-def read_body(db: sqlite_utils.Database, body_sha256: str) -> bytes:
-    row = next(db.query("select compression, body from bodies where sha256 = ?",
-                        [body_sha256]))
-    return zlib.decompress(row["body"]) if row["compression"] == "zlib" else row["body"]
