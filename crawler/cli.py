@@ -152,7 +152,7 @@ def demo(db, serve, port, versions):
 
 
 def _after_crawl(db_path: Path) -> None:
-    from crawler.derive import normalize_archive
+    from crawler.derive.run import normalize_archive
 
     click.echo("Normalizing …", err=True)
     report = normalize_archive(str(db_path))

@@ -22,7 +22,7 @@ def normalize(db, reprocess_all):
     Example:
       medborgarloften normalize --db archive.db
     """
-    from crawler.derive import normalize_archive
+    from crawler.derive.run import normalize_archive
 
     report = normalize_archive(db, reprocess_all=reprocess_all)
     click.echo(f"normalized {report.processed} snapshots ({report.failed} failed): "

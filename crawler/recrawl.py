@@ -4,7 +4,7 @@ A lock file (flock) beside the archive keeps two runs off one archive; the
 kernel drops it when the holder dies, so a killed run never blocks the next.
 The crawl runs in a child process that inherits the lock, so an orphaned
 crawl still holds it. Every write is transactional (see crawler.store.archive and
-crawler.derive), so a run killed at any point leaves a consistent archive
+crawler.derive.run), so a run killed at any point leaves a consistent archive
 and the next run simply continues: snapshots not yet normalized are
 normalized then, change events are keyed and never duplicated.
 """
@@ -71,7 +71,7 @@ def recrawl(db_path: str, crawl_args: list[str],
         crawl_ids = [r["id"] for r in db.query(
             "select id from crawl_runs where id > ? and spider != 'recrawl' order by id",
             [run_id])]
-        from crawler.derive import normalize_archive
+        from crawler.derive.run import normalize_archive
         normalized = normalize_archive(db_path, progress=False)
         alerts = check_run(db, crawl_ids, started, thresholds) if crawl_ids else [
             Alert("run_failed", "error", None, "Ingen genomsökning startade.",

@@ -25,7 +25,8 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.store.archive import ensure_schema
-from crawler.store.schema import CHANGE_KINDS, ensure_derived_schema
+from crawler.derive.changes import CHANGE_KINDS
+from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
 from crawler.search import build_search_index
 from normalize.themes import THEMES, themes_of

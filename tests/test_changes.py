@@ -1,6 +1,6 @@
 """Commitment-level change events between two versions."""
 
-from crawler.changes import commitment_events, line_diff, period_events, text_key
+from crawler.derive.changes import commitment_events, line_diff, period_events, text_key
 
 
 def kinds(events):

@@ -116,21 +116,6 @@ INDEXES = {
     "changes": [["detected_at"], ["municipality_code"], ["url"]],
 }
 
-# Change kinds (summaries shown to users are in Swedish).
-CHANGE_KINDS = {
-    "page_new": "Ny sida arkiverad",
-    "text_changed": "Sidans text ändrad",
-    "page_gone": "Sidan borttagen",
-    "page_returned": "Sidan tillbaka",
-    "commitment_added": "Nytt åtagande",
-    "commitment_removed": "Åtagande borttaget",
-    "commitment_reworded": "Åtagande omformulerat",
-    "period_changed": "Period ändrad",
-    "document_added": "Nytt medborgarlöfte",
-    "document_removed": "Medborgarlöfte borttaget",
-}
-
-
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the raw archive tables (idempotent)."""
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)

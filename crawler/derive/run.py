@@ -19,7 +19,7 @@ import sqlite_utils
 
 from crawler.store.archive import open_db, utcnow
 from crawler.store.read import read_body
-from crawler.changes import (Event, commitment_events, document_count_events, line_diff,
+from crawler.derive.changes import (Event, commitment_events, document_count_events, line_diff,
                              period_events, text_key)
 from crawler.store.schema import ensure_derived_schema
 from crawler.faultpoints import reached
@@ -234,7 +234,7 @@ def _previous_normalized(db, snapshot: dict) -> dict | None:
 def _record_changes(db, snapshot: dict, documents: list[dict], codes: list[str]) -> int:
     previous = _previous_normalized(db, snapshot)
     if previous is None:
-        events = [Event("page_new", "Ny sida arkiverad")]
+        events = [Event("page_new")]
     else:
         old_docs = list(db.query(
             "select id, title, period_label from documents where snapshot_id = ? "
@@ -243,8 +243,7 @@ def _record_changes(db, snapshot: dict, documents: list[dict], codes: list[str])
             "select text from commitments where snapshot_id = ? order by document_id, position",
             [previous["id"]])]
         new_texts = [c["text"] for d in documents for c in d.get("commitments") or []]
-        events = [Event("text_changed", "Sidans text ändrad",
-                        diff=line_diff(previous["text"], snapshot["text"]))]
+        events = [Event("text_changed", diff=line_diff(previous["text"], snapshot["text"]))]
         events += document_count_events([d["title"] or "" for d in old_docs],
                                         [d.get("title") or "" for d in documents])
         events += period_events([d["period_label"] for d in old_docs],
@@ -285,7 +284,8 @@ def _record_gone_pages(db) -> int:
             "detected_at": page["gone_since"], "kind": "page_gone", "url": page["url"],
             "site": page["site"], "municipality_code": codes[0] if codes else None,
             "snapshot_id": page["current_snapshot_id"],
-            "summary": f"Sidan borttagen (HTTP {page['gone_status']})", "event_key": key,
+            "summary": Event("page_gone", detail=f"HTTP {page['gone_status']}").summary,
+            "event_key": key,
         })
     if not rows:
         return 0

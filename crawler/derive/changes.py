@@ -1,6 +1,6 @@
 """What changed between two versions of a page: text diff and promise events.
 
-Pure functions over already-extracted data; ``crawler.derive`` stores the
+Pure functions over already-extracted data; ``crawler.derive.run`` stores the
 events in the ``changes`` table.
 """
 
@@ -14,14 +14,32 @@ from dataclasses import dataclass
 
 REWORD_MIN_SIMILARITY = 0.6   # below this an old/new pair is removed + added
 
+# Every change kind and the Swedish summary users see for it.
+CHANGE_KINDS = {
+    "page_new": "Ny sida arkiverad",
+    "text_changed": "Sidans text ändrad",
+    "page_gone": "Sidan borttagen",
+    "commitment_added": "Nytt åtagande",
+    "commitment_removed": "Åtagande borttaget",
+    "commitment_reworded": "Åtagande omformulerat",
+    "period_changed": "Period ändrad",
+    "document_added": "Nytt medborgarlöfte",
+    "document_removed": "Medborgarlöfte borttaget",
+}
+
 
 @dataclass
 class Event:
     kind: str
-    summary: str
     old_text: str | None = None
     new_text: str | None = None
     diff: str | None = None
+    detail: str | None = None  # shown after the summary, e.g. "HTTP 404"
+
+    @property
+    def summary(self) -> str:
+        label = CHANGE_KINDS[self.kind]
+        return f"{label} ({self.detail})" if self.detail else label
 
 
 def text_key(text: str) -> str:
@@ -60,11 +78,11 @@ def commitment_events(old: list[str], new: list[str]) -> list[Event]:
             continue
         used_old.add(i)
         used_new.add(j)
-        events.append(Event("commitment_reworded", "Åtagande omformulerat",
-                            removed[i], added[j], line_diff(removed[i], added[j])))
-    events += [Event("commitment_removed", "Åtagande borttaget", old_text=t)
+        events.append(Event("commitment_reworded", removed[i], added[j],
+                            line_diff(removed[i], added[j])))
+    events += [Event("commitment_removed", old_text=t)
                for i, t in enumerate(removed) if i not in used_old]
-    events += [Event("commitment_added", "Nytt åtagande", new_text=t)
+    events += [Event("commitment_added", new_text=t)
                for j, t in enumerate(added) if j not in used_new]
     return events
 
@@ -74,14 +92,14 @@ def period_events(old_periods: list[str | None], new_periods: list[str | None]) 
     events = []
     for old, new in zip(old_periods, new_periods):
         if old != new:
-            events.append(Event("period_changed", "Period ändrad", old, new))
+            events.append(Event("period_changed", old, new))
     return events
 
 
 def document_count_events(old_titles: list[str], new_titles: list[str]) -> list[Event]:
     events = []
     for title in new_titles[len(old_titles):]:
-        events.append(Event("document_added", "Nytt medborgarlöfte", new_text=title))
+        events.append(Event("document_added", new_text=title))
     for title in old_titles[len(new_titles):]:
-        events.append(Event("document_removed", "Medborgarlöfte borttaget", old_text=title))
+        events.append(Event("document_removed", old_text=title))
     return events

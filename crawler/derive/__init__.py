@@ -1,0 +1,1 @@
+"""The normalize command over the archive: derive documents, commitments and change events."""
