@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.search import SEARCH_TABLES
+from crawler.store.schema import SEARCH_TABLES
 
 SITE = Path(__file__).resolve().parent / "site"
 PLUGINS_DIR = SITE / "plugins"

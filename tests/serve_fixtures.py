@@ -28,7 +28,7 @@ from crawler.store.archive import ensure_schema
 from crawler.derive.changes import CHANGE_KINDS
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
-from crawler.search import build_search_index
+from crawler.search.words import build_search_index
 from normalize.themes import THEMES, themes_of
 
 CURRENT = date.today().year

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from crawler.facets import FacetIndex
-from crawler.search import word_query
+from crawler.search.facets import FacetIndex
+from crawler.search.words import word_query
 from serve_fixtures import build_serve_archive
 
 SQL_COLUMNS = {"lan": "county", "polisregion": "police_region", "ar": "start_year",

@@ -1,4 +1,4 @@
-"""Top-k ranking with the in-memory tantivy index (crawler.ranking) agrees
+"""Top-k ranking with the in-memory tantivy index (crawler.search.ranking) agrees
 with FTS5 on what matches, and is used once it is ready."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from crawler.ranking import RankIndex, Ranker, ranker_for, search_state
-from crawler.search import query_groups, word_query
+from crawler.search.ranking import RankIndex, Ranker, ranker_for, search_state
+from crawler.search.words import query_groups, word_query
 from crawler.serving import datasette_instance
 from serve_fixtures import build_serve_archive
 
@@ -124,7 +124,7 @@ def test_until_the_index_is_ready_fts5_ranks_the_same_hits(path, conn, monkeypat
 def test_only_rebuilding_the_search_tables_changes_the_search_state(tmp_path):
     import sqlite_utils
 
-    from crawler.search import build_search_index
+    from crawler.search.words import build_search_index
 
     path = str(build_serve_archive(tmp_path / "archive.db"))
     before = state_of(path)
@@ -144,7 +144,7 @@ def test_only_rebuilding_the_search_tables_changes_the_search_state(tmp_path):
 def test_a_build_asked_for_while_one_runs_follows_it(tmp_path):
     import sqlite_utils
 
-    from crawler.search import build_search_index
+    from crawler.search.words import build_search_index
 
     path = str(build_serve_archive(tmp_path / "archive.db"))
     ranker = Ranker(path)
@@ -159,7 +159,7 @@ def test_a_build_asked_for_while_one_runs_follows_it(tmp_path):
 
 
 def test_similar_candidates_share_the_rarest_words_first(conn, index):
-    from crawler.search import expansions, similarity_terms
+    from crawler.search.words import expansions, similarity_terms
     from serve_fixtures import BUSS, RESE, TRYGGHET
 
     def candidates(text):
@@ -187,7 +187,7 @@ def test_similar_commitments_query_with_the_ranking_index(path):
 def test_the_search_page_sees_a_normalize_that_ran_while_it_served(tmp_path):
     import sqlite_utils
 
-    from crawler.search import build_search_index
+    from crawler.search.words import build_search_index
 
     path = str(build_serve_archive(tmp_path / "archive.db"))
     ds = datasette_instance(path)

@@ -399,7 +399,7 @@ def test_search_index_build_is_idempotent(archive, tmp_path):
 
     import sqlite_utils
 
-    from crawler.search import build_search_index
+    from crawler.search.words import build_search_index
 
     copy = tmp_path / "archive.db"
     shutil.copy(archive, copy)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from crawler.search import (build_search_index, expansions, mark_matches, query_terms,
+from crawler.search.words import (build_search_index, expansions, mark_matches, query_terms,
                             similarity_query, stem, word_query)
 from serve_fixtures import build_serve_archive
 

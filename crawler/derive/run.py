@@ -297,7 +297,7 @@ def _record_gone_pages(db) -> int:
 
 def _build_search(db) -> None:
     try:
-        from crawler.search import build_search_index
+        from crawler.search.words import build_search_index
     except ImportError:
         return
     with db.atomic():

@@ -136,7 +136,7 @@ def ensure_derived_schema(db: sqlite_utils.Database) -> None:
     _create_tables(db, DERIVED_TABLES, FOREIGN_KEYS, INDEXES)
     db["changes"].create_index(["event_key"], unique=True, if_not_exists=True)
     # commitments_overview was a view; it is now a table that
-    # crawler.search.build_search_index fills after every normalize.
+    # crawler.search.words.build_search_index fills after every normalize.
     if "commitments_overview" in db.view_names():
         db.execute("drop view commitments_overview")
     db.execute("drop view if exists promise_sources")
@@ -152,3 +152,59 @@ def ensure_derived_schema(db: sqlite_utils.Database) -> None:
         from documents
         group by promise_key
     """)
+
+
+# -- search tables: rebuilt by normalize (crawler.search.words fills them) -----
+# Columns of the commitment indexes, and their bm25 weights (text counts most).
+COMMITMENT_COLUMNS = {"text": 10.0, "municipality": 2.0, "county": 1.0, "police_region": 1.0,
+                      "period": 1.0, "responsible": 1.0, "themes": 2.0}
+DOCUMENT_COLUMNS = {"title": 5.0, "municipalities": 2.0, "period": 1.0, "text": 3.0}
+PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
+WORDS = "unicode61 remove_diacritics 0"
+TRIGRAMS = "trigram"
+WORD_TABLES = ("search_words", "search_documents", "search_pages")
+SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
+                 "commitments_overview")
+# The browsing table's facet columns, indexed (Datasette counts facets with
+# one query each; over a view every count joined all rows again).
+OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
+
+
+
+def create_search_tables(db: sqlite_utils.Database) -> None:
+    """Drop and create the (empty) search tables; see crawler.search.words."""
+    for table in SEARCH_TABLES:
+        found = db.execute("select type from sqlite_master where name = ?", [table]).fetchone()
+        if found:  # a table, or (commitments_overview in older archives) a view
+            db.execute(f"drop {found[0]} {table}")
+    db.execute("""
+        create table search_facets (
+            id integer primary key, county text, police_region text, start_year integer,
+            responsible text, kind text, themes text, newest integer, current integer)""")
+    _create_fts(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)
+    _create_fts(db, "search_words", COMMITMENT_COLUMNS, WORDS)
+    _create_fts(db, "search_documents", DOCUMENT_COLUMNS, WORDS)
+    _create_fts(db, "search_pages", PAGE_COLUMNS, WORDS)
+    db.execute("create virtual table search_vocabulary using fts5("
+               f"term, rows unindexed, tokenize = '{TRIGRAMS}')")
+    db.execute("""
+        create table commitments_overview (
+            id integer primary key, text text, municipality_code text, municipality text,
+            county text, police_region text, period_label text, start_year integer,
+            end_year integer, responsible text, kind text, themes text, url text,
+            snapshot_id integer, document_id integer)""")
+
+
+def create_overview_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes on the browsing table's facet columns (after it is filled: faster)."""
+    for column in OVERVIEW_FACETS:
+        db.execute(f"create index commitments_overview_{column} "
+                   f"on commitments_overview ({column})")
+
+
+def _create_fts(db: sqlite_utils.Database, table: str, columns: dict[str, float],
+                tokenizer: str) -> None:
+    db.execute(f"create virtual table {table} using fts5({', '.join(columns)}, "
+               f"tokenize = '{tokenizer}')")
+    weights = ", ".join(str(w) for w in columns.values())
+    db.execute(f"insert into {table} ({table}, rank) values ('rank', 'bm25({weights})')")

@@ -2,13 +2,13 @@
 
 Commitments matching every query word (FTS5 word index ``search_words``;
 query words stemmed and widened to every indexed word that contains them by
-``crawler.search``, SQL function ``sokfraga``), the best first: picked by
-this process's in-memory tantivy index (``crawler.ranking``), or by FTS5
+``crawler.search.words``, SQL function ``sokfraga``), the best first: picked by
+this process's in-memory tantivy index (``crawler.search.ranking``), or by FTS5
 bm25 while that is being built. Municipality, period and responsible party
 beside each hit, and facets on county, police region, start year, theme,
 responsible party, kind and version (still on the page, or only in older
 versions), counted over an in-memory copy of ``search_facets``
-(``crawler.facets``). Each text is shown once: the newest archived copy.
+(``crawler.search.facets``). Each text is shown once: the newest archived copy.
 Results are cached (LRU) until `normalize` rebuilds the search tables."""
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.facets import FacetIndex
-from crawler.ranking import ready_index, search_state
-from crawler.search import mark_matches, match_expression, query_groups, query_terms
+from crawler.search.facets import FacetIndex
+from crawler.search.ranking import ready_index, search_state
+from crawler.search.words import mark_matches, match_expression, query_groups, query_terms
 
 PAGE_SIZE = 50
 # (query parameter, column in the match rows, Swedish heading)
@@ -40,7 +40,7 @@ RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemen
 KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
 NONE = "(saknas)"   # facet value for a missing county/year/party
 
-# The matching rows' ids; their facets are counted by crawler.facets.FacetIndex.
+# The matching rows' ids; their facets are counted by crawler.search.facets.FacetIndex.
 MATCHING_IDS = "select rowid from search_words where search_words match :fts"
 
 HITS_SQL = """
@@ -117,7 +117,7 @@ class ResultCache:
 
     Paging through a search or toggling a facet repeats the same FTS work;
     the search tables only change when ``normalize`` rebuilds them (a new
-    ``crawler.ranking.search_state``), and then everything cached is dropped.
+    ``crawler.search.ranking.search_state``), and then everything cached is dropped.
     """
 
     def __init__(self, size: int = 256):
@@ -171,7 +171,7 @@ where c.id in ({ids})"""
 async def ranked_hits(db, groups, fts: str, chosen: dict[str, str], values: dict, page: int,
                       state):
     """One page of hits: ranked by tantivy when this process has its index
-    for the search tables as they are now (crawler.ranking), else by FTS5
+    for the search tables as they are now (crawler.search.ranking), else by FTS5
     bm25. Returns (hits, ranking used)."""
     index = ready_index(db.path, state)
     offset = (page - 1) * PAGE_SIZE

@@ -8,7 +8,7 @@ codes, and a search's counts are one ``bincount`` per facet over the
 positions of its matching rows: 1.4 ms for the same query, plus 3 ms to
 read the matching ids. The copy (0.4 s to load at 100,000 rows) is rebuilt
 when ``normalize`` rebuilds the search tables (the caller passes
-``crawler.ranking.search_state``).
+``crawler.search.ranking.search_state``).
 """
 
 from __future__ import annotations

@@ -37,19 +37,8 @@ import sqlite3
 
 import sqlite_utils
 
-# Columns of the commitment indexes, and their bm25 weights (text counts most).
-COMMITMENT_COLUMNS = {"text": 10.0, "municipality": 2.0, "county": 1.0, "police_region": 1.0,
-                      "period": 1.0, "responsible": 1.0, "themes": 2.0}
-DOCUMENT_COLUMNS = {"title": 5.0, "municipalities": 2.0, "period": 1.0, "text": 3.0}
-PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
-WORDS = "unicode61 remove_diacritics 0"
-TRIGRAMS = "trigram"
-WORD_TABLES = ("search_words", "search_documents", "search_pages")
-SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
-                 "commitments_overview")
-# The browsing table's facet columns, indexed (Datasette counts facets with
-# one query each; over a view every count joined all rows again).
-OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
+from crawler.store.schema import (COMMITMENT_COLUMNS, WORD_TABLES, create_overview_indexes,
+                                  create_search_tables)
 
 # Swedish inflection (and compound-linking -s) suffixes, longest first.
 SUFFIXES = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende", "ens", "ets",
@@ -86,14 +75,7 @@ def build_search_index(db: sqlite_utils.Database) -> None:
     Idempotent: the tables are dropped and filled again. Call it inside the
     caller's transaction (``normalize`` does).
     """
-    for table in SEARCH_TABLES:
-        found = db.execute("select type from sqlite_master where name = ?", [table]).fetchone()
-        if found:  # a table, or (commitments_overview in older archives) a view
-            db.execute(f"drop {found[0]} {table}")
-    db.execute("""
-        create table search_facets (
-            id integer primary key, county text, police_region text, start_year integer,
-            responsible text, kind text, themes text, newest integer, current integer)""")
+    create_search_tables(db)
     # newest: this row is the newest archived copy of its text on its page (every
     # version of a page keeps its commitments; search shows each text once);
     # current: it is on the page's latest version and the page is not gone.
@@ -114,12 +96,9 @@ def build_search_index(db: sqlite_utils.Database) -> None:
                          join themes t on t.theme = ct.theme where ct.commitment_id = c.id), '')
         from commitments c left join municipalities m on m.code = c.municipality_code"""
     columns = ", ".join(COMMITMENT_COLUMNS)
-    _create(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)
     db.execute(f"insert into search_commitments (rowid, {columns}) {commitment_rows}")
-    _create(db, "search_words", COMMITMENT_COLUMNS, WORDS)
     db.execute(f"""insert into search_words (rowid, {columns}) {commitment_rows}
                    where c.id in (select id from search_facets where newest = 1)""")
-    _create(db, "search_documents", DOCUMENT_COLUMNS, WORDS)
     db.execute("""
         insert into search_documents (rowid, title, municipalities, period, text)
         select d.id, coalesce(d.title, ''),
@@ -130,35 +109,18 @@ def build_search_index(db: sqlite_utils.Database) -> None:
                coalesce((select group_concat(c.text, char(10)) from commitments c
                          where c.document_id = d.id), '')
         from documents d""")
-    _create(db, "search_pages", PAGE_COLUMNS, WORDS)
     db.execute("""
         insert into search_pages (rowid, url, text)
         select s.id, s.url, coalesce(s.text, '') from snapshots s
         join pages p on p.current_snapshot_id = s.id""")
     _build_vocabulary(db)
     db.execute("""
-        create table commitments_overview (
-            id integer primary key, text text, municipality_code text, municipality text,
-            county text, police_region text, period_label text, start_year integer,
-            end_year integer, responsible text, kind text, themes text, url text,
-            snapshot_id integer, document_id integer)""")
-    db.execute("""
         insert into commitments_overview
         select c.id, c.text, c.municipality_code, m.name, m.county, m.police_region,
                c.period_label, c.start_year, c.end_year, c.responsible, c.kind, c.themes,
                c.url, c.snapshot_id, c.document_id
         from commitments c left join municipalities m on m.code = c.municipality_code""")
-    for column in OVERVIEW_FACETS:
-        db.execute(f"create index commitments_overview_{column} "
-                   f"on commitments_overview ({column})")
-
-
-def _create(db: sqlite_utils.Database, table: str, columns: dict[str, float],
-            tokenizer: str) -> None:
-    db.execute(f"create virtual table {table} using fts5({', '.join(columns)}, "
-               f"tokenize = '{tokenizer}')")
-    weights = ", ".join(str(w) for w in columns.values())
-    db.execute(f"insert into {table} ({table}, rank) values ('rank', 'bm25({weights})')")
+    create_overview_indexes(db)
 
 
 def _build_vocabulary(db: sqlite_utils.Database) -> None:
@@ -168,8 +130,6 @@ def _build_vocabulary(db: sqlite_utils.Database) -> None:
         db.execute(f"drop table if exists temp.{table}_terms")
         db.execute(f"create virtual table temp.{table}_terms using fts5vocab(main, {table}, row)")
         counts.append(f"select term, doc from temp.{table}_terms")
-    db.execute("create virtual table search_vocabulary using fts5("
-               f"term, rows unindexed, tokenize = '{TRIGRAMS}')")
     db.execute(f"""insert into search_vocabulary (term, rows)
                    select term, sum(doc) from ({" union all ".join(counts)}) group by term""")
     for table in WORD_TABLES:

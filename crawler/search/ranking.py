@@ -18,7 +18,7 @@ own search), and the fallback ranking when tantivy is not ready.
 
 Same words, same matches: the tokenizer splits on what is not a letter or
 digit and lowercases, as FTS5's ``unicode61 remove_diacritics 0`` does, and
-the query words come from the archive's vocabulary (``crawler.search``).
+the query words come from the archive's vocabulary (``crawler.search.words``).
 The fields and their weights are the FTS5 index's; the BM25 variants differ
 in detail (tantivy scores each field on its own length), so a tie may break
 differently from the fallback.
@@ -32,8 +32,8 @@ import threading
 
 import tantivy
 
-from crawler.facets import COLUMNS as FACET_COLUMNS
-from crawler.search import COMMITMENT_COLUMNS
+from crawler.search.facets import COLUMNS as FACET_COLUMNS
+from crawler.store.schema import COMMITMENT_COLUMNS
 
 NONE = "(saknas)"  # stands for a missing value in the filter fields
 # search page filter parameter -> the search_facets column it filters on
@@ -103,7 +103,7 @@ class RankIndex:
 
     def top(self, groups: list[tuple[str, list[str]]], chosen: dict, limit: int,
             offset: int = 0) -> list[int]:
-        """Ids of the best matches of the query groups (crawler.search.query_groups),
+        """Ids of the best matches of the query groups (crawler.search.words.query_groups),
         narrowed by the chosen search-page filters, best first."""
         if not groups:
             return []
