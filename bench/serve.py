@@ -33,7 +33,7 @@ from crawler.store.archive import ensure_schema
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
 from crawler.search.words import build_search_index
-from crawler.serving import datasette_args, worker_args
+from crawler.web.serving import datasette_args, worker_args
 
 from normalize.themes import THEMES, themes_of
 

@@ -103,10 +103,10 @@ def _report_runs(db: str, run_ids: list) -> int:
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
-                   "One per core suits many readers (crawler/asgi.py).")
+                   "One per core suits many readers (crawler/web/workers.py).")
 def serve(db, host, port, workers):
     """Serve the archive with Datasette (read-only)."""
-    from crawler.serving import serve_archive
+    from crawler.web.serving import serve_archive
 
     serve_archive(db, host=host, port=port, workers=workers)
 
@@ -147,7 +147,7 @@ def demo(db, serve, port, versions):
     _after_crawl(db_path)
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
-        from crawler.serving import serve_archive
+        from crawler.web.serving import serve_archive
         serve_archive(str(db_path), port=port)
 
 

@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawler.serving import datasette_args
+from crawler.web.serving import datasette_args
 
 
 def free_port() -> int:

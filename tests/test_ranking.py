@@ -10,7 +10,7 @@ import pytest
 
 from crawler.search.ranking import RankIndex, Ranker, ranker_for, search_state
 from crawler.search.words import query_groups, word_query
-from crawler.serving import datasette_instance
+from crawler.web.serving import datasette_instance
 from serve_fixtures import build_serve_archive
 
 QUERIES = ["vandring", "trygghetsvandringarna", "narkotika", "grannsamverkan", "testlöfte",

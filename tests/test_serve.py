@@ -19,7 +19,7 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from crawler.serving import SITE, datasette_args, datasette_instance, metadata_for
+from crawler.web.serving import SITE, datasette_args, datasette_instance, metadata_for
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE, SANDVIKEN_URL, SCRIPT,
                             TRYGGHET, XSS_TEXT, build_serve_archive)
 
@@ -87,7 +87,7 @@ def test_datasette_args_are_read_only_with_time_limit(archive):
     assert "-i" not in args and "--immutable" not in args
     assert args[args.index("--port") + 1] == "8124"
     assert args[args.index("--metadata") + 1] == "/tmp/m.json"
-    assert "sql_time_limit_ms" in args and "--plugins-dir" in args
+    assert "sql_time_limit_ms" in args and "--plugins-dir" not in args  # entry points load them
     short = datasette_args(archive, "127.0.0.1", 8125)  # metadata written for us
     written = json.loads(Path(short[short.index("--metadata") + 1]).read_text("utf-8"))
     assert written["title"] == "Medborgarlöften – arkiv" and "archive" in written["databases"]
@@ -414,3 +414,17 @@ def test_search_index_build_is_idempotent(archive, tmp_path):
     hits = db.execute("select rowid from search_commitments where search_commitments "
                       "match '\"vandring\"' order by rank").fetchall()
     assert sorted(r[0] for r in hits) == [1, 6, 8]
+
+
+def test_the_site_plugins_are_installed_entry_points():
+    """`datasette plugins` in the installed environment lists the archive's plugins,
+    so `datasette publish` / `datasette package` carry them."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "datasette", "plugins"], capture_output=True,
+                         text=True, check=True).stdout
+    names = {p["name"] for p in json.loads(out)}
+    hooks = {h for p in json.loads(out) if p["name"] == "medborgarloften" for h in p["hooks"]}
+    assert "medborgarloften" in names
+    assert {"register_routes", "asgi_wrapper", "render_cell"} <= hooks

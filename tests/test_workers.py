@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from crawler.asgi import listening_socket
+from crawler.web.workers import listening_socket
 from serve_fixtures import build_serve_archive
 from server_helpers import free_port, wait_until_serving
 
@@ -55,24 +55,24 @@ def test_two_workers_serve_search_and_stop_together(archive):
         assert statuses == [200] * 8
         assert all("Sandvikens kommun" in b for b in bodies[0::2])
         assert all("narkotikabrott" in b for b in bodies[1::2])
-        workers = subprocess.run(["pgrep", "-f", f"crawler.asgi .* --port {port} --worker$"],
+        workers = subprocess.run(["pgrep", "-f", f"crawler.web.workers .* --port {port} --worker$"],
                                  capture_output=True, text=True).stdout.split()
         assert len(workers) == 2
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: serve and both workers end
         process.wait(timeout=20)
     time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", f"crawler.asgi .* --port {port}"],
+    left = subprocess.run(["pgrep", "-f", f"crawler.web.workers .* --port {port}"],
                           capture_output=True, text=True).stdout.split()
     assert left == []
 
 
 def test_workers_end_when_their_supervisor_is_killed(archive):
     port = free_port()
-    supervisor = subprocess.Popen([sys.executable, "-m", "crawler.asgi", str(archive),
+    supervisor = subprocess.Popen([sys.executable, "-m", "crawler.web.workers", str(archive),
                                    "--port", str(port), "--workers", "2"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pattern = f"crawler.asgi .* --port {port} --worker$"
+    pattern = f"crawler.web.workers .* --port {port} --worker$"
     try:
         wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
         assert len(subprocess.run(["pgrep", "-f", pattern], capture_output=True,

@@ -9,13 +9,15 @@ How it is configured (see docs/archive-ui.md):
   skip locking and could read a half-written page. Nothing Datasette or our
   plugins do can write: there are no write plugins and the connection is
   read-only.
-* Arbitrary SQL is off (``allow_sql: false`` in ``site/metadata.yml``); the
+* Arbitrary SQL is off (``allow_sql: false`` in ``web/metadata.yml``); the
   canned queries, the table views and the plugin pages are the interface.
   ``sql_time_limit_ms`` stops runaway queries; downloads of the database
   file are off.
-* ``site/plugins`` (passed with ``--plugins-dir``) holds the search page,
-  archived-version and diff views, the chart and the coloured map;
-  ``site/templates`` their templates.
+* The plugin modules (``search_page``, ``archive_views``, ``charts``) are
+  registered as Datasette plugins by the package's ``datasette`` entry
+  points (pyproject.toml), so ``datasette plugins`` lists them and
+  ``datasette publish`` / ``package`` carry them; ``web/templates`` holds
+  their templates.
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ import yaml
 
 from crawler.store.schema import SEARCH_TABLES
 
-SITE = Path(__file__).resolve().parent / "site"
-PLUGINS_DIR = SITE / "plugins"
+SITE = Path(__file__).resolve().parent
 TEMPLATES_DIR = SITE / "templates"
 SETTINGS = {"sql_time_limit_ms": 2000, "default_page_size": 50, "facet_time_limit_ms": 500,
             "allow_download": False, "max_returned_rows": 2000, "suggest_facets": False,
@@ -55,7 +56,7 @@ def datasette_instance(db_path: str | Path):
     from datasette.app import Datasette
 
     return Datasette([str(db_path)], metadata=metadata_for(db_path),
-                     plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+                     template_dir=str(TEMPLATES_DIR),
                      settings=SETTINGS)
 
 
@@ -70,7 +71,7 @@ def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int | str
         metadata_file = _metadata_file(db_path)
     args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host,
             "--port", str(port), "--metadata", metadata_file,
-            "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR)]
+            "--template-dir", str(TEMPLATES_DIR)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, json.dumps(value) if isinstance(value, bool) else str(value)]
     return args
@@ -80,13 +81,13 @@ def worker_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
                 workers: int = 2) -> tuple[list[str], dict]:
     """Command line and environment for serving with several processes.
 
-    One Datasette process is bound by one core (Python); ``crawler.asgi``
+    One Datasette process is bound by one core (Python); ``crawler.web.workers``
     runs ``workers`` processes, each a `datasette_instance` (same settings,
     metadata and plugins as `datasette_args`) on the same read-only file.
     """
     import os
 
-    return ([sys.executable, "-m", "crawler.asgi", str(Path(db_path).resolve()), "--host", host,
+    return ([sys.executable, "-m", "crawler.web.workers", str(Path(db_path).resolve()), "--host", host,
              "--port", str(port), "--workers", str(workers)], dict(os.environ))
 
 

@@ -10,7 +10,7 @@ protocol 0, and asyncio only sets TCP_NODELAY on sockets whose protocol is
 TCP. Without it every keep-alive response after the first waits ~40 ms for
 a delayed ACK (measured: /-/versions.json took 44 ms instead of 2 ms).
 
-    python -m crawler.asgi archive.db --host 127.0.0.1 --port 8001 --workers 2
+    python -m crawler.web.workers archive.db --host 127.0.0.1 --port 8001 --workers 2
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def end_with_parent() -> None:
 def run_worker(db: str, host: str, port: int) -> None:
     import uvicorn
 
-    from crawler.serving import datasette_instance
+    from crawler.web.serving import datasette_instance
 
     end_with_parent()
     sock = listening_socket(host, port)
@@ -61,7 +61,7 @@ def run_worker(db: str, host: str, port: int) -> None:
 
 
 def worker_commands(db: str, host: str, port: int, workers: int) -> list[list[str]]:
-    return [[sys.executable, "-m", "crawler.asgi", db, "--host", host, "--port", str(port),
+    return [[sys.executable, "-m", "crawler.web.workers", db, "--host", host, "--port", str(port),
              "--worker"] for _ in range(workers)]
 
 
