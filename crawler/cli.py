@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import mimetypes
 import shutil
 import sqlite3
 import subprocess
@@ -11,7 +13,13 @@ from pathlib import Path
 
 import click
 
-from crawler.crawl import SPIDERS
+from crawler.crawl import SPIDERS, run_crawl
+from crawler.demo.server import FixtureWeb
+from crawler.derive.run import normalize_archive
+from crawler.ops.health import thresholds
+from crawler.ops.recrawl import EXIT_LOCKED, ArchiveLocked, recrawl as run_recrawl, write_report
+from crawler.web.serving import serve_archive
+from normalize import InputError, extract as extract_promises
 
 DEFAULT_DB = "archive.db"
 
@@ -64,8 +72,6 @@ def crawl(db, spiders, sites, municipalities, max_pages_per_site, polisen_url, s
       medborgarloften crawl --municipality 2181 --municipality 1766
       medborgarloften crawl --spider polisen --db polisen.db
     """
-    from crawler.crawl import run_crawl
-
     if not spiders:
         spiders = SPIDERS if (not sites or polisen_url) else ("kommuner",)
     codes = [c.strip() for m in municipalities for c in m.split(",") if c.strip()]
@@ -106,8 +112,6 @@ def _report_runs(db: str, run_ids: list) -> int:
                    "One per core suits many readers (crawler/web/workers.py).")
 def serve(db, host, port, workers):
     """Serve the archive with Datasette (read-only)."""
-    from crawler.web.serving import serve_archive
-
     serve_archive(db, host=host, port=port, workers=workers)
 
 
@@ -127,8 +131,6 @@ def demo(db, serve, port, versions):
     re-crawls its second version (a reworded promise, a removed page, a
     footer-only change), normalizes, and serves the result.
     """
-    from crawler.demo.server import FixtureWeb
-
     db_path = Path(db)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
@@ -147,13 +149,10 @@ def demo(db, serve, port, versions):
     _after_crawl(db_path)
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
-        from crawler.web.serving import serve_archive
         serve_archive(str(db_path), port=port)
 
 
 def _after_crawl(db_path: Path) -> None:
-    from crawler.derive.run import normalize_archive
-
     click.echo("Normalizing …", err=True)
     report = normalize_archive(str(db_path))
     click.echo(f"{report.documents} documents, {report.commitments} commitments, "
@@ -167,17 +166,119 @@ def fast_crawl_settings() -> list[str]:
     return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
 
 
-def _register_commands() -> None:
-    """Commands that live in their own modules."""
-    from crawler.cli_extract import extract
-    from crawler.cli_normalize import normalize
-    from crawler.cli_recrawl import recrawl
-
-    for command in (extract, normalize, recrawl):
-        cli.add_command(command)
+# Extensions mimetypes may not know on every system.
+_TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html",
+          ".htm": "text/html", ".xhtml": "text/html", ".pdf": "application/pdf"}
 
 
-_register_commands()
+def guess_content_type(path: str) -> str | None:
+    """Content type from the file name; None for stdin and unknown extensions
+    (the normalizer then sniffs: %PDF magic, HTML markup, else plain text)."""
+    if path == "-":
+        return None
+    lowered = path.lower()
+    for extension, content_type in _TYPES.items():
+        if lowered.endswith(extension):
+            return content_type
+    return mimetypes.guess_type(path)[0]
+
+
+@cli.command()
+@click.option("--url", metavar="URL",
+              help="The page's address. Helps find the municipality (polisen.se slug or the "
+                   "municipality's own domain) and is echoed in the output.")
+@click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
+def extract(url, path):
+    """Print the promises found in one HTML page, PDF or text file as JSON.
+
+    PATH is a saved page: .html, .pdf, or .txt (the page's text as a browser
+    shows it). PATH '-' reads standard input. The output is one JSON object:
+    {"url", "municipalities": [{"code", "name"}], "documents": [{"title",
+    "period", "signed", "signatories", "commitments": [...]}]}.
+
+    A page that is simply not a promise prints an empty "documents" list.
+    Input that is not a page at all (empty, binary, a broken or encrypted PDF)
+    prints "error: …" on stderr and exits with status 2.
+
+    \b
+    Examples:
+      medborgarloften extract --url https://polisen.se/om-polisen/medborgarloften/varmland/sunne/ sunne.txt
+      medborgarloften extract medborgarlofte-2024.pdf
+      curl -s https://www.example.se/trygghet/ | medborgarloften extract -
+    """
+    try:
+        if path == "-":
+            content = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        result = extract_promises(content, url=url, content_type=guess_content_type(path))
+    except (InputError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a normalizer bug must still end in a clear message
+        click.echo(f"error: could not normalize {path}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive to normalize.")
+@click.option("--all", "reprocess_all", is_flag=True,
+              help="Re-normalize every snapshot, not only those with new text.")
+def normalize(db, reprocess_all):
+    """Derive documents, commitments, themes and changes from archived snapshots.
+
+    Idempotent: running it twice changes nothing. Only snapshots whose text
+    is new (or normalized by an older normalizer version) are processed
+    unless --all. A snapshot that cannot be normalized is recorded in
+    normalized_snapshots.error and skipped.
+
+    \b
+    Example:
+      medborgarloften normalize --db archive.db
+    """
+    report = normalize_archive(db, reprocess_all=reprocess_all)
+    click.echo(f"normalized {report.processed} snapshots ({report.failed} failed): "
+               f"{report.documents} documents, {report.commitments} commitments, "
+               f"{report.changes} new change events", err=True)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.option("--db", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive to update.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Also write the readable run report to this file.")
+@click.argument("crawl_args", nargs=-1, type=click.UNPROCESSED)
+def recrawl(db, report_path, crawl_args):
+    """Crawl (conditional requests), normalize, compute changes, check health.
+
+    Extra arguments are passed to `crawl` (e.g. --sites, --municipality, -s).
+    Prints a report, stores it in crawl_runs.summary and alerts in the
+    `alerts` table. Exit status: 0 healthy, 1 unhealthy (see the alerts),
+    3 another re-crawl holds the archive's lock.
+
+    \b
+    Examples:
+      medborgarloften recrawl --db /srv/medborgarloften/archive.db
+      medborgarloften recrawl --db archive.db --report last-run.txt --municipality 2181
+    """
+    try:
+        result = run_recrawl(db, list(crawl_args), thresholds(_settings_in(crawl_args)))
+    except ArchiveLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    click.echo(result.report)
+    write_report(report_path, result.report)
+    sys.exit(result.exit_code)
+
+
+def _settings_in(args: tuple[str, ...]) -> dict:
+    """The -s/--setting KEY=VALUE pairs among arguments passed on to `crawl`."""
+    pairs = [value for flag, value in zip(args, args[1:]) if flag in ("-s", "--setting")]
+    pairs += [a.split("=", 1)[1] for a in args if a.startswith("--setting=")]
+    return _parse_settings(tuple(pairs))
 
 
 if __name__ == "__main__":

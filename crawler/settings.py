@@ -80,9 +80,10 @@ TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 REMOTE_CONTROL_ENABLED = False   # Scrapy ≥2.19 would open a control port otherwise
 
-# Health monitors of `medborgarloften recrawl` (see crawler/health.py).
-HEALTH_SITE_ERROR_RATE = 0.5
-HEALTH_SITE_MIN_REQUESTS = 4
-HEALTH_RUN_ERROR_RATE = 0.25
-HEALTH_DURATION_FACTOR = 4.0
-HEALTH_MIN_HISTORY = 3
+# Health monitors of `medborgarloften recrawl` (crawler/ops/health.py); `recrawl -s KEY=V`
+# overrides them like any other setting.
+HEALTH_SITE_ERROR_RATE = 0.5     # share of a site's requests that failed
+HEALTH_SITE_MIN_REQUESTS = 4     # below this, a site's error rate is not judged
+HEALTH_RUN_ERROR_RATE = 0.25     # share of all requests that failed
+HEALTH_DURATION_FACTOR = 4.0     # run is N times shorter/longer than the median
+HEALTH_MIN_HISTORY = 3           # earlier runs needed before judging duration

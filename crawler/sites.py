@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from normalize.registry import load_municipalities
+
 HINTS_FILE = "site_hints.csv"
 
 
@@ -48,7 +50,6 @@ def load_sites(csv_path: str | Path | None = None, codes: list[str] | None = Non
             sites = [Site(r["code"].strip(), r["name"].strip(), r["url"].strip())
                      for r in csv.DictReader(handle)]
     else:
-        from normalize.registry import load_municipalities
         sites = [Site(m.code, m.name, m.website) for m in load_municipalities()]
     if codes:
         wanted = set(codes)

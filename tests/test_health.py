@@ -5,9 +5,9 @@ import json
 import pytest
 
 from crawler.store.archive import Archive
-from crawler.health import check_run
+from crawler.ops.health import check_run
 from crawler.items import PageItem
-from crawler.recrawl import ArchiveLocked, archive_lock
+from crawler.ops.recrawl import ArchiveLocked, archive_lock
 
 
 def item(url, status=200, site="2181"):
@@ -83,3 +83,15 @@ def test_lock_excludes_a_second_holder(tmp_path):
                 pass
     with archive_lock(db):  # released on exit
         pass
+
+
+def test_health_thresholds_come_from_settings_and_recrawl_overrides():
+    from crawler import settings
+    from crawler.cli import _settings_in
+    from crawler.ops.health import thresholds
+
+    assert thresholds()["HEALTH_SITE_ERROR_RATE"] == settings.HEALTH_SITE_ERROR_RATE
+    args = ("--municipality", "2181", "-s", "HEALTH_SITE_ERROR_RATE=0.9",
+            "--setting=HEALTH_MIN_HISTORY=7", "-s", "DOWNLOAD_DELAY=2")
+    limits = thresholds(_settings_in(args))
+    assert limits["HEALTH_SITE_ERROR_RATE"] == 0.9 and limits["HEALTH_MIN_HISTORY"] == 7

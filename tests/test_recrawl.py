@@ -94,7 +94,7 @@ def test_version2_recrawl_reports_changes_and_alerts(tmp_path, web_and_sites):
 
 
 def test_second_recrawl_on_a_locked_archive_exits_3(tmp_path, web_and_sites):
-    from crawler.recrawl import archive_lock
+    from crawler.ops.recrawl import archive_lock
     web, sites = web_and_sites
     db = tmp_path / "archive.db"
     with archive_lock(str(db)):

@@ -17,6 +17,7 @@ import json
 import random
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -300,7 +301,6 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         """A client hanging up (timeouts, resets, capped downloads) is expected here."""
-        import sys
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)) or (
                 self.stopping.is_set() and isinstance(error, OSError)):

@@ -23,6 +23,9 @@ from crawler.derive.changes import (Event, commitment_events, document_count_eve
                              period_events, text_key)
 from crawler.store.schema import ensure_derived_schema
 from crawler.faultpoints import reached
+from crawler.search.words import build_search_index
+import normalize
+from normalize.registry import load_municipalities
 
 MUNICIPAL_CODE_LEN = 4
 
@@ -39,8 +42,6 @@ class NormalizeReport:
 
 def normalize_archive(db_path: str, reprocess_all: bool = False,
                       progress: bool | None = None) -> NormalizeReport:
-    import normalize
-
     db = open_db(db_path)
     report = NormalizeReport()
     try:
@@ -72,8 +73,6 @@ class _nullbar:
 
 
 def _load_reference_tables(db: sqlite_utils.Database, normalize) -> None:
-    from normalize.registry import load_municipalities
-
     db["municipalities"].upsert_all(
         ({"code": m.code, "name": m.name, "short_name": m.short_name, "county": m.county,
           "county_code": m.county_code, "police_region": m.police_region,
@@ -296,10 +295,6 @@ def _record_gone_pages(db) -> int:
 
 
 def _build_search(db) -> None:
-    try:
-        from crawler.search.words import build_search_index
-    except ImportError:
-        return
     with db.atomic():
         build_search_index(db)
 

@@ -26,6 +26,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from crawler.search.ranking import ranker_for, ready_index, search_state
+from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
+                                  similarity_terms, word_query)
+
 # For archived bodies: no scripts, no network, own opaque origin.
 SANDBOX_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; "
@@ -69,7 +73,6 @@ def text_diff(a: str | None, b: str | None) -> str:
 
 @hookimpl
 def prepare_connection(conn, database, datasette):
-    from crawler.search.words import similarity_query, word_query
 
     conn.create_function("ordlikhet", 2, trigram_similarity, deterministic=True)
     conn.create_function("textdiff", 2, text_diff, deterministic=True)
@@ -87,8 +90,6 @@ RANKED_LIMIT = 100
 def ranked_ids(conn, path: str | None, q: str | None) -> str:
     """JSON list of the best commitment ids for a query (the canned `sok`):
     ranked by this process's tantivy index when it is ready, else by FTS5."""
-    from crawler.search.ranking import ready_index, search_state
-    from crawler.search.words import match_expression, query_groups
 
     groups = query_groups(conn, q)
     if not groups:
@@ -112,8 +113,6 @@ def similar_ids(conn, path: str | None, text: str | None) -> str:
     so "trygghetsvandringar" also finds "trygghetsvandringarna"). Without
     it: up to 2,000 trigram-index matches of the six longest of them.
     """
-    from crawler.search.ranking import ready_index, search_state
-    from crawler.search.words import expansions, similarity_query, similarity_terms
 
     index = ready_index(path, search_state(conn))
     if index is not None:
@@ -129,7 +128,6 @@ def startup(datasette):
     """Build each archive's ranking index before the server takes requests
     (about 1 s per 100,000 commitments); later rebuilds, after the archive
     changes, run in the background while FTS5 ranks."""
-    from crawler.search.ranking import ranker_for, search_state
 
     async def build():
         for db in datasette.databases.values():

@@ -22,7 +22,11 @@ How it is configured (see docs/archive-ui.md):
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +34,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from datasette.app import Datasette
 
 from crawler.store.schema import SEARCH_TABLES
 
@@ -53,8 +58,6 @@ def metadata_for(db_path: str | Path) -> dict:
 
 def datasette_instance(db_path: str | Path):
     """A Datasette instance configured like `serve`, for tests."""
-    from datasette.app import Datasette
-
     return Datasette([str(db_path)], metadata=metadata_for(db_path),
                      template_dir=str(TEMPLATES_DIR),
                      settings=SETTINGS)
@@ -85,17 +88,12 @@ def worker_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
     runs ``workers`` processes, each a `datasette_instance` (same settings,
     metadata and plugins as `datasette_args`) on the same read-only file.
     """
-    import os
-
     return ([sys.executable, "-m", "crawler.web.workers", str(Path(db_path).resolve()), "--host", host,
              "--port", str(port), "--workers", str(workers)], dict(os.environ))
 
 
 def _metadata_file(db_path: str | Path) -> str:
     """metadata_for(db_path) as JSON in a temporary file removed at exit."""
-    import atexit
-    import shutil
-
     folder = tempfile.mkdtemp(prefix="medborgarloften-site-")
     atexit.register(shutil.rmtree, folder, True)
     path = Path(folder) / "metadata.json"
@@ -117,8 +115,6 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
                   workers: int | None = None) -> None:
     """Serve until Ctrl-C. ``workers`` > 1 (or MEDBORGARLOFTEN_SERVE_WORKERS)
     runs that many processes through uvicorn instead of `datasette serve`."""
-    import os
-
     if workers is None:
         workers = int(os.environ.get("MEDBORGARLOFTEN_SERVE_WORKERS", "1") or 1)
     missing = missing_search_tables(db)
@@ -137,8 +133,6 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
 def run_until_stopped(command: list[str], env: dict | None = None) -> int:
     """Run the server; pass Ctrl-C and SIGTERM (systemd, docker stop) on to it
     and wait for it to finish, so no worker is left behind."""
-    import signal
-
     child = subprocess.Popen(command, env=env)
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signum))
     try:

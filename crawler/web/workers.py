@@ -16,11 +16,16 @@ a delayed ACK (measured: /-/versions.json took 44 ms instead of 2 ms).
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+
+import uvicorn
+
+from crawler.web.serving import datasette_instance
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -38,8 +43,6 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def end_with_parent() -> None:
     """Linux: have the kernel send SIGTERM to this worker when its supervisor
     dies, even by SIGKILL, so no worker outlives the server."""
-    import ctypes
-
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -49,10 +52,6 @@ def end_with_parent() -> None:
 
 
 def run_worker(db: str, host: str, port: int) -> None:
-    import uvicorn
-
-    from crawler.web.serving import datasette_instance
-
     end_with_parent()
     sock = listening_socket(host, port)
     config = uvicorn.Config(datasette_instance(db).app(), log_level="warning",

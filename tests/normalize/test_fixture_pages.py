@@ -340,7 +340,7 @@ def test_extract_cli(tmp_path):
 
     from click.testing import CliRunner
 
-    from crawler.cli_extract import extract as command
+    from crawler.cli import extract as command
     path = tmp_path / "page.html"
     path.write_bytes(page("<h1>Medborgarlöfte 2024 i Arvika kommun</h1><p>Vi lovar att:</p>"
                           "<ul><li>Polisen ska synas vid skolorna.</li></ul>"))

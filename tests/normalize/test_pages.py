@@ -199,7 +199,7 @@ def test_cli_reads_stdin_and_guesses_pdf_from_the_extension(tmp_path):
 
     from click.testing import CliRunner
 
-    from crawler.cli_extract import extract as command
+    from crawler.cli import extract as command
     text = (PAGES / "two_periods.txt").read_bytes()
     result = CliRunner().invoke(command, ["--url", "https://example.se/x", "-"], input=text)
     assert result.exit_code == 0, result.output

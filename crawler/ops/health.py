@@ -13,14 +13,19 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
+from scrapy.settings import Settings
 
-DEFAULT_THRESHOLDS = {
-    "HEALTH_SITE_ERROR_RATE": 0.5,       # share of a site's requests that failed
-    "HEALTH_SITE_MIN_REQUESTS": 4,       # below this, a site's error rate is not judged
-    "HEALTH_RUN_ERROR_RATE": 0.25,       # share of all requests that failed
-    "HEALTH_DURATION_FACTOR": 4.0,       # run is N× shorter/longer than the median
-    "HEALTH_MIN_HISTORY": 3,             # earlier runs needed before judging duration
-}
+# Their values live in crawler/settings.py, like every other setting.
+HEALTH_KEYS = ("HEALTH_SITE_ERROR_RATE", "HEALTH_SITE_MIN_REQUESTS", "HEALTH_RUN_ERROR_RATE",
+               "HEALTH_DURATION_FACTOR", "HEALTH_MIN_HISTORY")
+
+
+def thresholds(overrides: dict | None = None) -> dict[str, float]:
+    """HEALTH_* from crawler.settings, with `-s KEY=VALUE` overrides on top."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(overrides or {}, priority="cmdline")
+    return {key: settings.getfloat(key) for key in HEALTH_KEYS}
 
 
 @dataclass
@@ -38,9 +43,9 @@ class Alert:
 
 
 def check_run(db: sqlite_utils.Database, crawl_run_ids: list[int], started_at: str,
-              thresholds: dict | None = None) -> list[Alert]:
+              overrides: dict | None = None) -> list[Alert]:
     """All alerts for the crawl runs of one re-crawl."""
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    limits = {**thresholds(), **(overrides or {})}
     runs = [next(db.query("select * from crawl_runs where id = ?", [i])) for i in crawl_run_ids]
     alerts: list[Alert] = []
     alerts += _unfinished_runs(runs)

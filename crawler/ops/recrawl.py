@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.store.archive import open_db, utcnow
-from crawler.health import Alert, check_run
+from crawler.derive.run import normalize_archive
+from crawler.store.archive import Archive, open_db, utcnow
+from crawler.ops.health import Alert, check_run
 
 EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3
 
@@ -61,7 +62,6 @@ def recrawl(db_path: str, crawl_args: list[str],
     """Run the whole scheduled job and store its report and alerts."""
     with archive_lock(db_path) as lock_fd:
         db = open_db(db_path)
-        from crawler.store.archive import Archive
         archive = Archive(db_path)
         run_id = archive.start_run("recrawl", {"crawl_args": crawl_args})
         archive.close()
@@ -71,7 +71,6 @@ def recrawl(db_path: str, crawl_args: list[str],
         crawl_ids = [r["id"] for r in db.query(
             "select id from crawl_runs where id > ? and spider != 'recrawl' order by id",
             [run_id])]
-        from crawler.derive.run import normalize_archive
         normalized = normalize_archive(db_path, progress=False)
         alerts = check_run(db, crawl_ids, started, thresholds) if crawl_ids else [
             Alert("run_failed", "error", None, "Ingen genomsökning startade.",

@@ -1,0 +1,1 @@
+"""Unattended operation: the scheduled re-crawl job and its health checks."""
