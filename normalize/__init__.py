@@ -14,6 +14,8 @@ gives no documents.
 
 from __future__ import annotations
 
+import re
+
 from normalize.blocks import text_blocks
 from normalize.htmlblocks import parse_html
 from normalize.documents import build_documents
@@ -24,7 +26,7 @@ from normalize.themes import THEMES, Theme
 # Bump when the output for the same input changes: `normalize` re-processes.
 NORMALIZER_VERSION = "3"
 
-__all__ = ["extract", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
+__all__ = ["extract", "sniff_format", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
 
 
 class InputError(ValueError):
@@ -65,16 +67,32 @@ def _blocks(content: bytes | str, content_type: str = "", url: str = ""):
     return blocks, text
 
 
+def sniff_format(body: bytes, content_type: str = "", url: str = "") -> str:
+    """"pdf", "html" or "text", decided from the bytes; the content type and
+    the URL only break a tie. A .pdf URL whose body is text (a saved
+    extraction) is text; a body with the %PDF magic is a PDF whatever the URL."""
+    if body.find(b"%PDF", 0, 1024) >= 0:
+        return "pdf"
+    head = body[:3000].lower()
+    if re.search(rb"<(?:!doctype html|html|body|head|p|div|main|article|h[1-6]|ul|ol|li|table|br)\b",
+                 head):
+        return "html"
+    if "html" in content_type.lower() and b"<" in head:
+        return "html"
+    return "text"
+
+
 def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str, str]:
     """(blocks, their text, the HTML title) of a page, whatever its format."""
     body = content.encode("utf-8") if isinstance(content, str) else content
     if not body.strip():
         raise InputError("empty input")
     ctype = content_type.lower()
-    magic = body.find(b"%PDF", 0, 1024)
-    if magic >= 0 or "pdf" in ctype or url.lower().endswith(".pdf"):
+    kind = sniff_format(body, ctype, url)
+    if kind == "pdf":
+        magic = body.find(b"%PDF", 0, 1024)
         try:
-            text = pdf_text(body[max(magic, 0):])
+            text = pdf_text(body[magic:])
         except PageTextError as exc:
             if b"/Encrypt" in body:   # pdfplumber wraps the password error in its own type
                 raise InputError("encrypted PDF (password required)") from exc
@@ -86,10 +104,11 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
     if "charset=" in ctype:
         charset = ctype.split("charset=", 1)[1].split(";")[0].strip(" \"'")
     decoded = content if isinstance(content, str) else _decode(body, charset)
-    head = decoded[:3000].lower()
     title = ""
-    if "html" in ctype or "<html" in head or "<body" in head or "<p>" in head or "<div" in head:
+    if kind == "html":
         blocks, title = parse_html(decoded)
     else:
-        blocks = text_blocks(decoded)
+        # Text said to be a PDF (a .pdf URL or type) is a PDF's extracted text: wrapped.
+        wrapped = "pdf" in ctype or url.lower().split("?")[0].endswith(".pdf")
+        blocks = text_blocks(decoded, wrapped=wrapped)
     return blocks, "\n".join(b.text for b in blocks), title
