@@ -98,6 +98,26 @@ ACTION_VERB = re.compile(
     r"kontroll|information|samverkan|dialog|möten?\b|utbildning|riktade)", re.I)
 
 
+# An item that opens with an infinitive (after an optional adverb or agent): the
+# form of items under "Polisen ska:" and of subject-less promise lists.
+_INFINITIVES = (
+    "genomföra|öka|arbeta|erbjuda|verka|skapa|minska|fortsätta|utveckla|informera|delta|besöka|"
+    "stärka|förbättra|starta|ta|träffa|träffas|anordna|bjuda|sprida|tillsätta|bedriva|"
+    "säkerställa|prioritera|motverka|förebygga|främja|hålla|se|kartlägga|samverka|initiera|"
+    "uppmärksamma|medverka|synas|finnas|åtgärda|installera|rusta|utbilda|planera|patrullera|"
+    "fotpatrullera|etablera|införa|följa|verkställa|kontrollera|ge|ha|vara|sätta|upprätta|"
+    "stödja|stötta|hjälpa|möjliggöra|ordna|bidra|närvara|jobba|agera|rikta|satsa|intensifiera|"
+    "redovisa|öppna|inrätta|byta|göra|arrangera|uppdatera|identifiera|underlätta|tydliggöra|"
+    "utreda|utse|anställa|lyfta|skicka|publicera|samla|begränsa|förstärka|bevaka|bekämpa|"
+    "uppmuntra|engagera|ansvara|tillhandahålla|utöka|förhindra|förenkla|upprätthålla|"
+    "tillskapa|använda|driva|leda|bygga|sköta|låta|vidta|vidareutveckla|återkoppla|besvara|"
+    "svara|kommunicera|samordna|utvärdera|röja|rensa|belysa|städa|sanera|ta bort|lära")
+INFINITIVE_ITEM = re.compile(
+    r"^(?:att\s+)?(?:(?:regelbundet|aktivt|tillsammans|gemensamt|fortsatt|fortsätta att|även|också|"
+    r"löpande|systematiskt|tydligt|kontinuerligt|via\s+\S+|genom\s+\S+|i\s+samverkan\s+med\s+\S+)"
+    r"\s+)?(?:" + _INFINITIVES + r")\b", re.I)
+
+
 # "Fokusområde 1: Trygghet i centrum", "Mål: Färre inbrott": a label naming the
 # section's topic, under which the promises or activities follow.
 TOPIC_LABEL = re.compile(r"^(?:fokusområde|prioriterat område|område|mål|problemområde|tema)"

@@ -28,7 +28,8 @@ DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 CHROME_HINTS = ("cookie", "consent", "breadcrumb", "skip", "share", "sidebar", "menu",
                 "navigation", "feedback", "banner", "related", "puff")
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
-CONTAINERS = {"p", "div", "section", "article", "table", "tbody", "thead", "tfoot", "dl", "dt",
+CONTAINERS = {"p", "div", "section", "article", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
+              "dl", "dt",
               "dd", "blockquote", "figure", "figcaption", "main", "center", "details", "summary",
               "li", "header", "footer", "address", "pre", "fieldset"}
 BLOCK_DESCENDANTS = ("ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "br",
@@ -126,7 +127,10 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             flush(br=True)
         elif tag == "table":
             flush()
-            _table(child, blocks)
+            if _is_layout_table(child):
+                _walk(child, blocks, depth)   # old sites lay the page out in a table
+            else:
+                _table(child, blocks)
         elif tag == "p" and _is_bold_heading(child):
             flush()
             blocks.append(Block("heading", clean(child.text_content()), level=5))
@@ -142,6 +146,15 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
         if child.tail:
             inline.append(child.tail)
     flush()
+
+
+_LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "p", "table")
+
+
+def _is_layout_table(table) -> bool:
+    """A table whose cells hold headings, lists or paragraphs lays out a page;
+    its rows are not data rows."""
+    return next((e for e in table.iter(*_LAYOUT_CONTENT) if e is not table), None) is not None
 
 
 def _is_bold_heading(p) -> bool:

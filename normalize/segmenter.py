@@ -204,8 +204,12 @@ class Segmenter:
         # opens a promise list; a trap lead-in paragraph covers just its own list.
         section_trap = self.lead.role == "trap" and self.lead.level > 0
         agreement = section_trap and cues.AGREEMENT.search(self.lead.text or "")
+        # A party lead-in ("Polisen ska:", "Tillsammans ska vi:") after a background
+        # section opens the promises as "lovar" does; not under follow-up or an agreement.
+        party_lead = cues.PARTY_LABEL.match(text) and cues.MODAL.search(text) \
+            and not cues.FOLLOW_UP.search(self.lead.text or "")
         if cues.is_lead(text) and not agreement and \
-                (not section_trap or cues.STRONG_LEAD.search(text)):
+                (not section_trap or cues.STRONG_LEAD.search(text) or party_lead):
             self._drop_label_promise(text)
             role = self._role(text)
             if cues.PARTY_LABEL.match(text) and self.lead.role == "activity":
