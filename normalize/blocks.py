@@ -184,14 +184,17 @@ def text_blocks(text: str, wrapped: bool = False) -> list[Block]:
             blocks[-1].text = _join(blocks[-1].text, line)
         elif blocks and _continues(blocks[-1], last_line, line, gap, wrapped, width):
             blocks[-1].text = _join(blocks[-1].text, line)
-            if blocks[-1].kind == "heading":   # a wrapped sentence, not a heading
-                blocks[-1].kind, blocks[-1].level = "para", 0
+            if blocks[-1].kind == "heading" and not looks_like_heading(blocks[-1].text):
+                blocks[-1].kind, blocks[-1].level = "para", 0   # a wrapped sentence
         else:
             if not _RESPONSIBLE_LINE.match(line) and not raw.startswith((" ", "\t")):
                 indents = []
             if not raw.startswith((" ", "\t")):
                 item_indent = -1
-            kind = "heading" if looks_like_heading(line) else "para"
+            words = line.split()
+            # A PDF line stopping on "och", "i", "att" is the start of a wrapped sentence.
+            open_end = wrapped and (line.endswith(",") or words[-1].lower() in _OPEN_END)
+            kind = "heading" if looks_like_heading(line) and not open_end else "para"
             blocks.append(Block(kind, line, level=2 if kind == "heading" else 0, gap=gap))
         last_line = line
         gap = False
@@ -225,9 +228,10 @@ def _continues(previous: Block, last_line: str, line: str, gap: bool, wrapped: b
         return False
     if line.endswith(":") and len(line) < 70 and line[:1].isupper():
         return False
-    if previous.kind == "heading" and not line[:1].islower():
-        return False
     words = last_line.split()
+    if previous.kind == "heading" and not line[:1].islower() \
+            and not (words and words[-1].lower() in ("och", "i", "för", "–", "-")):
+        return False   # "Medborgarlöfte 2025 – Ludvika och" / "Smedjebacken" is one title
     if last_line.endswith((",", "-")) or words and words[-1].lower() in _OPEN_END:
         return True
     if last_line.endswith(_TERMINAL):
@@ -251,7 +255,8 @@ def looks_like_heading(line: str) -> bool:
             and not _RESPONSIBLE_LINE.match(line) and not re.search(r"@|\b0\d{1,3}[-‑ ]\d", line))
 
 
-_LEAD_END = re.compile(r":\s*$|\b(?:lovar|ska|skall|åtar sig|genom) att\s*$", re.I)
+_LEAD_END = re.compile(r":\s*$|\b(?:lovar|ska|skall|åtar sig|genom|kommer) att\s*$|"
+                       r"^\S+(?:\s+\S+){0,3}\s+(?:ska|skall)(?:\s+vi)?\s*$", re.I)
 
 
 def unbulleted_lists(blocks: list[Block]) -> list[Block]:
