@@ -189,3 +189,88 @@ def prose_promises(text: str) -> list[str]:
     return [s.strip() for s in sentences if PROSE_PROMISE.match(s.strip())
             and not SPEECH.search(s) and not s.rstrip().endswith(":")
             and not DEFINITION.search(s)]
+
+
+# -- sentences in running text --------------------------------------------------
+# A promise sentence is read from its grammatical form, never from its topic:
+#   promise verb   "X lovar att …", "X förbinder sig att …", "X åtar sig att …"
+#   modal          "X ska …", "X kommer att …", "… ska startas", "Under 2025 ska … hållas"
+#   scheduled      a present passive with a time ("… genomförs under hösten",
+#                  "… hålls varje höst", "… påbörjas under våren")
+#   present        a party acting with a time or frequency ("Fritidsgårdarna håller
+#                  öppet … på fredagar"): only under a promise heading.
+# Past tense and perfect ("genomfördes", "har tagit fram") report; "kan", "brukar",
+# "bör" describe; the promise itself, its follow-up and its results are no commitment.
+PROMISE_VERB_SENTENCE = re.compile(
+    r"\b(?:lovar|förbinder\s+sig|åtar\s+sig)\b(?:\s+\S+){0,6}?\s+att\s+\S|\blovar\s+(?:vi|dessutom|också)\b",
+    re.I)
+MODAL_SENTENCE = re.compile(r"\b(?:ska|skall|kommer\s+(?:\S+\s+){0,5}?att)\s+(?:\S+\s+){0,5}?"
+                            r"(?:(?:" + _INFINITIVES + r")\b|\w{3,}(?:as)\b)", re.I)
+_PASSIVE_PRESENT = re.compile(
+    r"\b(?:genomförs|hålls|erbjuds|införs|byggs|ökas|görs|sätts|ges|ordnas|anordnas|skickas|"
+    r"startas|påbörjas|inleds|arrangeras|installeras|utökas|förstärks|kontrolleras|bjuds|"
+    r"besöks|genomföres|prioriteras|sprids|åtgärdas|tas\s+bort|byts|\w{4,}eras)\b", re.I)
+TIME = re.compile(
+    r"\b(?:under|i|varje|varannan|före|efter|inför|från|till|senast|på)\s+(?:\S+\s+){0,2}?"
+    r"(?:våren|hösten|sommaren|vintern|vår|höst|året|perioden|sommarlovet|skolåret|terminen|"
+    r"20[1-3]\d|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+    r"december|helg\w*|kväll\w*|fredag\w*|lördag\w*|vecka|veckan|månad\w*|år)\b|"
+    r"\bregelbundet\b|\bvarje\b|\bper\s+(?:år|månad|vecka|termin)\b|\bgånger?\b|\bårligen\b|"
+    r"\bminst\s+\S+\b|\blöpande\b|\bkontinuerligt\b", re.I)
+_PRESENT_ACTIVE = re.compile(r"^(?:\S+\s+){0,6}?\w{2,}(?:ar|er|år|ör)\b", re.I)
+STRONG_REPORT = re.compile(
+    r"\b(?:genomfördes|hölls|gjordes|gjorde|fanns|var|hade|blev|visade|skrevs|tecknades|"
+    r"undertecknades|deltog|lockade|beslutades)\b|\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b", re.I)
+REPORT = re.compile(
+    r"\b(?:genomfördes|hölls|gjordes|gjorde|fanns|var|hade|blev|visade|ökade|minskade|"
+    r"skrevs|tecknades|undertecknades|deltog|lockade|beslutades|\w{3,}(?:ades|ade))\b|"
+    r"\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b|\bhar\b", re.I)
+DESCRIBES = re.compile(r"\b(?:kan|kunde|brukar|bör|borde|skulle|behöver|vill|upplever|upplevs|"
+                       r"uppger|känner|består|handlar|innebär|betyder|gäller|ingår|omfattar|"
+                       r"ansvarar\s+för\s+både|uppfattas|tycker|menar|anser)\b", re.I)
+# The promise, its follow-up or its results as the subject: not a commitment.
+NOT_A_COMMITMENT_SUBJECT = re.compile(
+    r"^(?:(?:medborgar)?löfte(?:t|na|n)?|syftet|målet|resultat\w*|uppföljning\w*|en\s+(?:första\s+)?"
+    r"(?:uppföljning|slutrapport|redovisning|utvärdering|sammanställning)|arbetet\s+följs|det|detta|"
+    r"dessa|de|den|här|nästa|ett\s+nytt\s+(?:medborgar)?löfte|underlaget|synpunkterna|"
+    r"idén|erfarenhet\w*|aktiviteterna|man)\b", re.I)
+FOLLOW_UP_VERB = re.compile(r"\bfölj(?:s|er|a)\s+upp\b|\bredovisas\b|\bpubliceras\b|\butvärderas\b|"
+                            r"\brapporteras\b|\bpresenteras\b|\bta\s+fram\b|\btas\s+fram\b", re.I)
+
+
+def sentence_evidence(sentence: str, promise_section: bool = False) -> str | None:
+    """Why a sentence of running text is a commitment ("promise verb", "modal",
+    "scheduled", "present") or None. ``promise_section``: it sits under a
+    heading or lead-in that introduces promises ("Våra löften", "Kommunens
+    åtaganden"), where weaker forms count."""
+    text = sentence.strip()
+    if len(text) < 15 or len(text) > 400 or text.endswith((":", "?")) or SPEECH.search(text) \
+            or NOT_A_COMMITMENT_SUBJECT.match(text) or FOLLOW_UP_VERB.search(text) \
+            or CONTACT.search(text):
+        return None
+    if PROMISE_VERB_SENTENCE.search(text):
+        head = text[:PROMISE_VERB_SENTENCE.search(text).start()]
+        if not DESCRIBES.search(head) and not re.search(r"\bkan\b|\bett\s+löfte\b", text, re.I):
+            return "promise verb"
+        return None
+    modal = MODAL_SENTENCE.search(text)
+    if modal:
+        head = text[:modal.start()]
+        if not DESCRIBES.search(head) and not REPORT.search(head) \
+                and not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
+            return "modal"
+        return None
+    if STRONG_REPORT.search(text) or DESCRIBES.search(text):
+        return None
+    if _PASSIVE_PRESENT.search(text) and TIME.search(text):
+        return "scheduled"
+    if REPORT.search(text):
+        return None
+    if promise_section and TIME.search(text) and _PRESENT_ACTIVE.match(text) \
+            and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)):
+        return "present"
+    return None
+
+
+_MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
+                                r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)

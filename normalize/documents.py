@@ -30,7 +30,7 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True)
     explain medborgarlöften in general list "Polisen och kommunen ska: …")."""
     if not PAGE_CONTEXT.search(page_text) or _is_follow_up_page(blocks):
         return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
-    drafts = Segmenter(blocks).run()
+    drafts = segment(blocks)
     for draft in drafts:
         if draft.commitments or not _period(draft, drafts, page_text):
             continue
@@ -45,6 +45,27 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True)
     promise_page = has_place and bool(cues.PROMISE_WORD.search(page_text))
     return [_finish(d, drafts, page_text) for d in drafts if d.commitments and (
         d.explicit or promise_page and _period(d, drafts, page_text))]
+
+
+def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
+    """Drafts of a page; weak sentences ("X ska …", "… genomförs under hösten") stay
+    only in a document that shows it is a promise: a document heading, a promise
+    lead-in or list, or a "lovar" sentence."""
+    segmenter = Segmenter(blocks)
+    segmenter.trace = trace
+    drafts = segmenter.run()
+    for draft in drafts:
+        strong = draft.explicit or draft.lead_seen or any(not c.get("_weak") for c in draft.commitments)
+        if not strong:
+            for c in draft.commitments:
+                if trace is not None:
+                    trace.append(("dropped", c["text"], "no promise heading, lead-in or "
+                                  "'lovar' sentence in its document"))
+            draft.commitments = []
+            draft.last_promise = None
+        for c in draft.commitments:
+            c.pop("_weak", None)
+    return drafts
 
 
 def _is_follow_up_page(blocks: list[Block]) -> bool:
