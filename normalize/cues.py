@@ -38,7 +38,8 @@ LEAD = re.compile(
     r"\bkonkret|för att uppnå|\buppnås\b|\bska (?:göras|genomföras)\b|\bvad görs\b|"
     r"(?:polisen|kommunen|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
     r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
-    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+))?\s*:?$|"
+    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
+    r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$|"
     r"löftet (?:är|lyder|innebär|innehåller)|löftena (?:är|lyder)|följande (?:löften|åtaganden)",
     re.I)
 ACTIVITY_LEAD = re.compile(r"aktivitet|\båtgärd|\binsatser|för att uppnå|uppnås genom|"
@@ -65,7 +66,8 @@ FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick
 SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|^[”\"“].*[”\"“]\W{0,2}$")
 DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
                       r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
-CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon\b|\be-post\b", re.I)
+CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon(?:nummer)?\s*:?\s*\d|"
+                     r"\btelefon\s*$|\be-post\b", re.I)
 QUESTION = re.compile(r"\?\s*$")
 # Prose promise: a sentence whose subject is a party (or "vi") and whose verb is "lovar".
 PROSE_PROMISE = re.compile(
@@ -227,7 +229,8 @@ REPORT = re.compile(
     r"\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b|\bhar\b", re.I)
 DESCRIBES = re.compile(r"\b(?:kan|kunde|brukar|bör|borde|skulle|behöver|vill|upplever|upplevs|"
                        r"uppger|känner|består|handlar|innebär|betyder|gäller|ingår|omfattar|"
-                       r"ansvarar\s+för\s+både|uppfattas|tycker|menar|anser)\b", re.I)
+                       r"ansvarar\s+för\s+både|uppfattas|tycker|menar|anser|uppgav|uppgir|"
+                       r"(?:ser|vet|märker|konstaterar)\s+att)\b", re.I)
 # The promise, its follow-up or its results as the subject: not a commitment.
 NOT_A_COMMITMENT_SUBJECT = re.compile(
     r"^(?:(?:medborgar)?löfte(?:t|na|n)?|syftet|målet|resultat\w*|uppföljning\w*|en\s+(?:första\s+)?"
@@ -256,10 +259,10 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
     modal = MODAL_SENTENCE.search(text)
     if modal:
         head = text[:modal.start()]
-        if not DESCRIBES.search(head) and not REPORT.search(head) \
-                and not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
+        if DESCRIBES.search(head) or REPORT.search(head):
+            return None
+        if not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
             return "modal"
-        return None
     if STRONG_REPORT.search(text) or DESCRIBES.search(text):
         return None
     if _PASSIVE_PRESENT.search(text) and TIME.search(text):

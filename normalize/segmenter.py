@@ -143,8 +143,10 @@ class Segmenter:
         """A short title (no trap, lead-in or party label) followed by explanation
         paragraphs rather than a list: a title-like promise."""
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
-        return 2 <= len(split_tags(text)[0].split()) <= 10 and not cues.is_trap(text) \
-            and not cues.is_lead(text) and not cues.PARTY_LABEL.match(text) \
+        words = len(split_tags(text)[0].split())
+        return 2 <= words <= 10 and not cues.is_trap(text) and not text.endswith(":") \
+            and not cues.STRONG_LEAD.search(text) and not (cues.is_lead(text) and words <= 3) \
+            and not cues.PARTY_LABEL.match(text) \
             and not cues.is_document_heading(text) and following is not None \
             and following.kind == "para" and not following.text.rstrip().endswith(":") \
             and not looks_like_heading(following.text)
@@ -224,6 +226,16 @@ class Segmenter:
                 self._add(sentence, "activity", self.lead.text, why="line under a listed promise")
             return
         sentences = _sentences(text)
+        if sentences and self.added_at == number - 1 and self.draft.commitments \
+                and self.draft.commitments[-1]["kind"] == "promise" \
+                and _title_only(self.draft.commitments[-1]["text"]) \
+                and cues.sentence_evidence(sentences[0]) == "promise verb":
+            # "1. Ökad trygghet i centrum" then "Polisen och kommunen lovar att …".
+            self._replace_title(sentences[0])
+            self.title_open = False
+            for sentence in sentences[1:]:
+                self.explain("dropped", sentence, "explains the promise before it")
+            return
         if self.title_open:
             # Under a title-like promise: a promise sentence right after it is the real
             # promise ("Löfte 1: Tryggare centrum" + "Polisen och kommunen lovar att …");
@@ -239,9 +251,15 @@ class Segmenter:
         if self.lead.role in ("numbered", "activity") and self.lead.level is not None \
                 and (self.lead.role == "numbered" or self.lead.level > 0):
             # Sentences under "Löfte 1: …" or an "Aktiviteter" heading: activities.
+            if sentences and sentences[0].endswith("?"):
+                self.explain("dropped", text, "answers a question ('Varför?'): an explanation")
+                return
             for sentence in sentences:
-                if _undertaking(sentence):
+                if _undertaking(sentence) and not cues.DESCRIBES.search(sentence) \
+                        and not cues.STRONG_REPORT.search(sentence):
                     self._add(sentence, "activity", self.lead.text, why="sentence under a promise")
+                else:
+                    self.explain("dropped", sentence, "under a promise, but no undertaking form")
             return
         if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
                 and cues.INFINITIVE_ITEM.match(text):
@@ -257,8 +275,10 @@ class Segmenter:
                              "scheduled passive) or a report/description")
                 continue
             if goal:
-                # "X lovar att arbeta för …" right before "Det gör vi genom att:": the goal.
-                self.draft.prose.append(sentence)
+                # "X lovar att arbeta för …" right before "Det gör vi genom att:": the goal
+                # (the document's promise only if it lists nothing else).
+                if why == "promise verb":
+                    self.draft.prose.append(sentence)
                 self.explain("dropped", sentence, "the goal of the list that follows")
                 continue
             weak = not section and why != "promise verb"
@@ -267,7 +287,9 @@ class Segmenter:
 
     def _before_list(self, number: int) -> bool:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
-        return following is not None and (following.kind == "item" or cues.is_lead(following.text)
+        if following is not None and following.kind == "item":
+            return not self.runs[number + 1].speech     # quotes in a news item are no list
+        return following is not None and (cues.is_lead(following.text)
                                            and (following.text.rstrip().endswith(":")
                                                 or following.kind == "heading"))
 
