@@ -46,14 +46,27 @@ def clean(text: str) -> str:
 
 
 def bullets_in_paragraphs(blocks: list[Block]) -> list[Block]:
-    """'• Genomföra…' written as a paragraph (<p>• …<br>• …</p>) is an item."""
+    """'• Genomföra…' written as a paragraph (<p>• …<br>• …</p>) is an item; a
+    line of the same paragraph without a bullet ("…vid Kampenhof och<br>i
+    Dalaberg") continues the item above it."""
+    out: list[Block] = []
+    bulleted = False          # the previous block was a bullet line of a paragraph
     for block in blocks:
         if block.kind == "para":
             match = _BULLET.match(block.text)
             if match and not match.group("text")[:1].isdigit() and len(match.group("text")) > 3:
                 block.kind, block.text, block.depth = "item", match.group("text"), 1
                 block.ordinal = int(match.group("num")) if match.group("num") else None
-    return blocks
+                out.append(block)
+                bulleted = True
+                continue
+            if bulleted and not block.gap and not _RESPONSIBLE_LINE.match(block.text) \
+                    and not block.text.rstrip().endswith(":"):
+                out[-1].text = f"{out[-1].text} {block.text}"
+                continue
+        bulleted = False
+        out.append(block)
+    return out
 
 
 # -- plain text ---------------------------------------------------------------
@@ -234,6 +247,8 @@ def _continues(previous: Block, last_line: str, line: str, gap: bool, wrapped: b
         return False   # "Medborgarlöfte 2025 – Ludvika och" / "Smedjebacken" is one title
     if last_line.endswith((",", "-")) or words and words[-1].lower() in _OPEN_END:
         return True
+    if words and words[-1].startswith("/") and len(line.split()) <= 3:
+        return True   # a party tag broken after its first word: "/Region" + "Dalarna"
     if last_line.endswith(_TERMINAL):
         return False
     first_word = line.split()[0] if line.split() else ""

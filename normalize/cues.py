@@ -140,8 +140,17 @@ def is_document_heading(text: str) -> bool:
 AGREEMENT = re.compile(r"överenskommelse|samverkansavtal|\bavtal\b|\bparterna\b", re.I)
 
 
+# A heading that names the promise(s) itself: "Våra löften", "Vårt löfte till dig", "Löftet".
+PROMISE_HEADING = re.compile(
+    r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
+    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
+    r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$", re.I)
+
+
 def is_lead(text: str) -> bool:
     """A heading or a lead-in paragraph that introduces promises or activities."""
+    if PROMISE_HEADING.match(text.strip()):
+        return True
     if STRONG_LEAD.search(text):
         return not _explains(text) and not AGREEMENT.search(text)
     return bool(LEAD.search(text)) and not is_trap(text)

@@ -68,12 +68,26 @@ _DASH_PARTY = re.compile(r"\s[–—-]\s*(?P<who>(?:polis(?:en)?|kommun(?:en)?|g
 _LETTER_TAG = re.compile(r"\s*\((?P<who>[PK](?:\s*(?:/|\+|,|&|och)\s*[PK])?)\)\s*\.?\s*$")
 
 
+# Actors that are neither party: a region other than Gotland, a company, a state agency.
+_OTHER_ACTOR_TAG = re.compile(
+    r"^\s*(?:region\s+(?!gotland)\w+|\w*bolag\w*|\w+\s+AB\b|\w*fastighet\w*|kustbevakning\w*|"
+    r"tullverket|trafikverket|\w+verket|länsstyrelsen|\w*förening\w*)", re.I)
+
+
+def tag_party(who: str) -> str | None:
+    """The party an explicit tag names ("Polisen", "Kommunen och polisen",
+    "Region Stockholm, trafikförvaltningen" → annan), or None."""
+    if _OTHER_ACTOR_TAG.match(who) and not party(re.split(r",|\boch\b", who)[0]):
+        return "annan"
+    return party(who, units=True)
+
+
 def split_tags(text: str) -> tuple[str, str | None]:
     """(text without responsibility tags, the responsibility those tags state)."""
     stated = None
     match = _RESPONSIBLE.search(text)
     if match:
-        stated = party(match.group("who"), units=True) or "annan"
+        stated = tag_party(match.group("who")) or "annan"
         text = text[:match.start()]
     letters = _LETTER_TAG.search(text)
     if letters and not stated:   # "(P)", "(K)", "(P/K)": the abbreviations some pages use
@@ -87,7 +101,7 @@ def split_tags(text: str) -> tuple[str, str | None]:
     suffix = _SUFFIX.search(text)
     if suffix:
         who = suffix.group("slash") or suffix.group("paren")
-        who_party = party(who, units=True)
+        who_party = tag_party(who)
         if who_party and len(who.split()) <= 5:
             text = text[:suffix.start()]
             stated = stated or who_party

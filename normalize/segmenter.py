@@ -288,7 +288,8 @@ class Segmenter:
     def _before_list(self, number: int) -> bool:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
         if following is not None and following.kind == "item":
-            return not self.runs[number + 1].speech     # quotes in a news item are no list
+            # quotes in a news item are no list
+            return not self.runs[number + 1].speech and not cues.SPEECH.search(following.text)
         return following is not None and (cues.is_lead(following.text)
                                            and (following.text.rstrip().endswith(":")
                                                 or following.kind == "heading"))
