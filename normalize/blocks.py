@@ -206,7 +206,9 @@ def text_blocks(text: str, wrapped: bool = False) -> list[Block]:
                 item_indent = -1
             words = line.split()
             # A PDF line stopping on "och", "i", "att" is the start of a wrapped sentence.
-            open_end = wrapped and (line.endswith(",") or words[-1].lower() in _OPEN_END)
+            # So is a line as wide as the text ("Fritidsgårdarna … håller öppet till klockan").
+            open_end = wrapped and (line.endswith(",") or words[-1].lower() in _OPEN_END
+                                    or len(line) >= 0.85 * width and len(words) >= 7)
             kind = "heading" if looks_like_heading(line) and not open_end else "para"
             blocks.append(Block(kind, line, level=2 if kind == "heading" else 0, gap=gap))
         last_line = line
@@ -255,7 +257,7 @@ def _continues(previous: Block, last_line: str, line: str, gap: bool, wrapped: b
     full = len(last_line) + 1 + len(first_word) > 0.9 * width
     if not full:
         return False
-    if line[:1].islower():
+    if line[:1].islower() or line[:1].isdigit() and not _BULLET.match(line):
         from normalize import cues  # cues imports periods only; late import (no cycle)
         return not (cues.INFINITIVE_ITEM.match(line) and cues.INFINITIVE_ITEM.match(previous.text))
     return not looks_like_heading(line)

@@ -272,9 +272,10 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
             return None
         if not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
             return "modal"
-    if STRONG_REPORT.search(text) or DESCRIBES.search(text):
+    passive = _PASSIVE_PRESENT.search(text)
+    if STRONG_REPORT.search(text) or DESCRIBES.search(text[:passive.start() if passive else None]):
         return None
-    if _PASSIVE_PRESENT.search(text) and TIME.search(text):
+    if passive and TIME.search(text):
         return "scheduled"
     if REPORT.search(text):
         return None

@@ -67,6 +67,7 @@ class Segmenter:
         self.added_kind = ""                 # and its kind
         self.runs = _list_runs(blocks)
         self.title_open = False              # paragraphs now explain a title-like promise
+        self.title_index = -1                # a "Löfte 1: …" title a promise sentence may replace
         self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
         self.pair_count = sum(
             1 for a, b in zip(blocks, blocks[1:])
@@ -174,7 +175,9 @@ class Segmenter:
         numbered = cues.NUMBERED_PROMISE.match(text)
         if numbered and not cues.is_trap(numbered.group("text")) \
                 and len(numbered.group("text").split()) >= 2:
-            self._add(numbered.group("text"), "promise", None)
+            self._add(numbered.group("text"), "promise", None, why="a numbered promise ('Löfte 1: …')")
+            if not numbered.group("text").rstrip().endswith("."):
+                self.title_index = len(self.draft.commitments) - 1   # a title, if a sentence follows
             self.lead = Lead("numbered", None, 0)
             self.draft.lead_seen = True
             return True
@@ -228,7 +231,8 @@ class Segmenter:
         sentences = _sentences(text)
         if sentences and self.added_at == number - 1 and self.draft.commitments \
                 and self.draft.commitments[-1]["kind"] == "promise" \
-                and _title_only(self.draft.commitments[-1]["text"]) \
+                and (_title_only(self.draft.commitments[-1]["text"])
+                     or self.title_index == len(self.draft.commitments) - 1) \
                 and cues.sentence_evidence(sentences[0]) == "promise verb":
             # "1. Ökad trygghet i centrum" then "Polisen och kommunen lovar att …".
             self._replace_title(sentences[0])
@@ -364,6 +368,15 @@ class Segmenter:
             return
         if lead.role == "trap":
             self.explain("dropped", text, f"in a section that holds no promises ({lead.text})")
+            return
+        following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
+        if block.gap and _title_only(text) and following is not None and following.kind == "para" \
+                and cues.sentence_evidence(_sentences(following.text)[0]) == "promise verb":
+            # "2. Minskad narkotikaanvändning" then "Kommunen och polisen lovar att …": a new
+            # numbered section whose title the sentence replaces, not an item of the list above.
+            self.lead = Lead("neutral", None, 0)
+            self.section_start = len(self.draft.commitments)
+            self._add(text, "promise", None, stated, why="numbered title before a promise sentence")
             return
         if lead.base_depth is None:
             lead.base_depth = block.depth
