@@ -140,6 +140,12 @@ def is_document_heading(text: str) -> bool:
 AGREEMENT = re.compile(r"överenskommelse|samverkansavtal|\bavtal\b|\bparterna\b", re.I)
 
 
+# "Katrineholm i januari 2019", "Ljusdal den 29 januari 2024", "Tierp 2024-01-24": a
+# signing place and date, not a title.
+DATE_LINE = re.compile(r"\b(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+                       r"november|december)\s+20[1-3]\d\b|\b20[1-3]\d-\d\d-\d\d\b|^\S+\s+den\s+\d", re.I)
+
+
 # A heading that names the promise(s) itself: "Våra löften", "Vårt löfte till dig", "Löftet".
 PROMISE_HEADING = re.compile(
     r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"

@@ -146,6 +146,7 @@ class Segmenter:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
         words = len(split_tags(text)[0].split())
         return 2 <= words <= 10 and not cues.is_trap(text) and not text.endswith(":") \
+            and not cues.DATE_LINE.search(text) \
             and not cues.STRONG_LEAD.search(text) and not (cues.is_lead(text) and words <= 3) \
             and not cues.PARTY_LABEL.match(text) \
             and not cues.is_document_heading(text) and following is not None \
