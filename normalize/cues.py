@@ -36,7 +36,7 @@ LEAD = re.compile(
     r"\blov(?:ar|at)\b|\båtar sig|\båtagande|genom att|\binnehåll|aktivitet|\bvi ska\b|"
     r"\bska vi\b|\bgör vi\b|\bvi gör\b|\bvi kommer\b|\bkommer vi\b|\båtgärd|\binsatser|"
     r"\bkonkret|för att uppnå|\buppnås\b|\bska (?:göras|genomföras)\b|\bvad görs\b|"
-    r"(?:polisen|kommunen|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
+    r"(?:polisen|kommunen|kommunerna|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
     r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
     r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
     r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$|"
@@ -46,7 +46,7 @@ ACTIVITY_LEAD = re.compile(r"aktivitet|\båtgärd|\binsatser|för att uppnå|upp
                            r"\bgör vi\b|\bgenom att\b|\bvi gör\b|så här", re.I)
 # A heading that only names a party: "Polisen", "Kommunen ska", "Polisens åtaganden".
 PARTY_LABEL = re.compile(
-    r"^(?:(?:lokal)?polis(?:en|ens|myndigheten|myndighetens)?|kommun(?:en|ens)?|"
+    r"^(?:(?:lokal)?polis(?:en|ens|myndigheten|myndighetens)?|kommun(?:en|ens|erna|ernas)?|"
     r"[A-ZÅÄÖ][\wåäö-]+s (?:kommun|stad)|[A-ZÅÄÖ][\wåäö-]+ (?:kommun|stad)|region gotland|"
     r"gemensam(?:t|ma)?|tillsammans|båda parter(?:na)?|vi gemensamt)"
     r"(?:\s+(?:och|&)\s+(?:polisen|kommunen|[A-ZÅÄÖ][\wåäö-]+s? (?:kommun|stad)))?"

@@ -63,9 +63,32 @@ def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
                                   "'lovar' sentence in its document"))
             draft.commitments = []
             draft.last_promise = None
+    joint = joint_voice(blocks)
+    for draft in drafts:
         for c in draft.commitments:
             c.pop("_weak", None)
+            if c.pop("_stated", None) is None and c["responsible"] is None and joint:
+                # No tag, subject or lead-in names a party: the promise speaks for both
+                # ("Vi lovar …", items under "Våra löften" of a page signed by both).
+                c["responsible"] = "gemensamt"
+                if trace is not None:
+                    trace.append(("kept", c["text"], "party: the page's joint voice → gemensamt"))
     return drafts
+
+
+_POLICE = re.compile(r"\bpolis", re.I)
+_MUNICIPALITY = re.compile(r"\bkommun|\bstad(?:en|s)?\b|\bregion gotland\b", re.I)
+
+
+def joint_voice(blocks: list[Block]) -> bool:
+    """The page speaks for both parties: it names the police and the municipality."""
+    police = municipality = False
+    for block in blocks:
+        police = police or bool(_POLICE.search(block.text))
+        municipality = municipality or bool(_MUNICIPALITY.search(block.text))
+        if police and municipality:
+            return True
+    return False
 
 
 def _is_follow_up_page(blocks: list[Block]) -> bool:

@@ -411,9 +411,13 @@ class Segmenter:
             self.explain("dropped", text, "repeats a commitment already found")
             return  # a page that repeats its promises (summary + detail) counts them once
         parent = draft.last_promise if kind == "activity" else None
-        commitment = {
-            "text": text, "responsible": responsible(text, stated, lead_text, kind),
-            "kind": kind, "parent": parent, "themes": themes_of(text)}
+        who = responsible(text, stated, lead_text, kind)
+        if who is None and kind == "activity" and parent is not None and stated is None:
+            who = draft.commitments[parent]["responsible"]   # an activity without a cue: its promise's
+        commitment = {"text": text, "responsible": who, "kind": kind, "parent": parent,
+                      "themes": themes_of(text)}
+        if stated is not None:
+            commitment["_stated"] = True     # a tag decided, even if it named nobody
         if weak:
             commitment["_weak"] = True   # kept only in a document that shows it promises
         draft.commitments.append(commitment)

@@ -552,10 +552,10 @@ TEXT_PAGES = {  # FIXTURE – invented for tests: page text as a browser copy gi
         "Polisen genomför fotpatruller varje fredag.\nKommunen förbättrar belysningen vid "
         "torget.\n\nLöfte 2: Minskad narkotikaanvändning bland unga\nPolisen och skolan håller "
         "föräldramöten.\n\nUppföljning sker varje halvår.\n",
-        [("promise", None, None, "Ökad trygghet i centrum"),
+        [("promise", None, "gemensamt", "Ökad trygghet i centrum"),
          ("activity", 0, "polisen", "Polisen genomför fotpatruller varje fredag."),
          ("activity", 0, "kommunen", "Kommunen förbättrar belysningen vid torget."),
-         ("promise", None, None, "Minskad narkotikaanvändning bland unga"),
+         ("promise", None, "gemensamt", "Minskad narkotikaanvändning bland unga"),
          ("activity", 3, "polisen", "Polisen och skolan håller föräldramöten.")]),
     "activity_heading": (
         "Medborgarlöfte 2025 för Arvika kommun\n\nLöfte\nPolisen och kommunen lovar att öka "
