@@ -24,7 +24,7 @@ from normalize.pagetext import PageTextError, decode_html, looks_binary, pdf_tex
 from normalize.themes import THEMES, Theme
 
 # Bump when the output for the same input changes: `normalize` re-processes.
-NORMALIZER_VERSION = "3"
+NORMALIZER_VERSION = "4"
 
 __all__ = ["extract", "sniff_format", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
 
