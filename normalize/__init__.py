@@ -26,7 +26,7 @@ from normalize.themes import THEMES, Theme
 # Bump when the output for the same input changes: `normalize` re-processes.
 NORMALIZER_VERSION = "4"
 
-__all__ = ["extract", "sniff_format", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
+__all__ = ["extract", "explain", "sniff_format", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
 
 
 class InputError(ValueError):
@@ -48,6 +48,18 @@ def extract(content: bytes | str, *, url: str | None = None, content_type: str |
         "municipalities": as_entries(codes, municipalities),
         "documents": build_documents(blocks, text, has_place=bool(codes)),
     }
+
+
+def explain(content: bytes | str, *, url: str | None = None, content_type: str | None = None,
+            municipalities=None) -> list[dict]:
+    """Why each candidate unit of a page (list item, sentence, title) was kept
+    as a commitment or dropped: ``[{"verdict": "kept"|"dropped", "text", "why"}]``
+    in page order, then the documents' own verdicts. Same input as ``extract``."""
+    blocks, text, title = _read(content, content_type or "", url or "")
+    codes = find_municipalities(text + "\n" + title, url, municipalities)
+    trace: list[tuple[str, str, str]] = []
+    build_documents(blocks, text, has_place=bool(codes), trace=trace)
+    return [{"verdict": verdict, "text": unit, "why": why} for verdict, unit, why in trace]
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -24,27 +24,50 @@ from normalize.themes import themes_of
 PAGE_CONTEXT = re.compile(r"medborgarlöft|\bpolis", re.I)
 
 
-def build_documents(blocks: list[Block], page_text: str, has_place: bool = True) -> list[dict]:
+def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
+                    trace: list | None = None) -> list[dict]:
     """Documents of a page. ``has_place``: a municipality was found; without
     one, only documents under a heading with a period are kept (pages that
-    explain medborgarlöften in general list "Polisen och kommunen ska: …")."""
-    if not PAGE_CONTEXT.search(page_text) or _is_follow_up_page(blocks):
+    explain medborgarlöften in general list "Polisen och kommunen ska: …").
+    ``trace`` (a list) receives (kept|dropped, text, why) for every candidate."""
+    if not PAGE_CONTEXT.search(page_text):
+        _note(trace, "dropped", "(the page)", "mentions neither medborgarlöften nor the police")
         return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
-    drafts = segment(blocks)
+    if _is_follow_up_page(blocks):
+        _note(trace, "dropped", "(the page)", "its title reports follow-up or results")
+        return []
+    drafts = segment(blocks, trace)
+    joint = joint_voice(blocks)
     for draft in drafts:
         if draft.commitments or not _period(draft, drafts, page_text):
             continue
-        for sentence in draft.prose or draft.weak_prose:
+        for sentence in draft.prose:
+            # A document that lists nothing: its "lovar" sentence is the promise after all.
             text, stated = split_tags(sentence)
-            draft.commitments.append({
-                "text": text, "responsible": responsible(text, stated, None), "kind": "promise",
-                "parent": None, "themes": themes_of(text)})
+            who = responsible(text, stated, None) or ("gemensamt" if joint else None)
+            draft.commitments.append({"text": text, "responsible": who, "kind": "promise",
+                                      "parent": None, "themes": themes_of(text)})
+            _note(trace, "kept", text, "the only promise sentence of a document that lists nothing")
     # A document without a heading of its own must show that it is a promise:
     # a place, a period and the word medborgarlöfte/löfte somewhere on the page
     # (a municipality's general safety page lists "Det gör vi genom att: …" too).
     promise_page = has_place and bool(cues.PROMISE_WORD.search(page_text))
-    return [_finish(d, drafts, page_text) for d in drafts if d.commitments and (
-        d.explicit or promise_page and _period(d, drafts, page_text))]
+    kept = []
+    for d in drafts:
+        if d.commitments and (d.explicit or promise_page and _period(d, drafts, page_text)):
+            kept.append(_finish(d, drafts, page_text))
+        elif d.commitments:
+            why = ("no municipality on the page" if not has_place else
+                   "no period and no document heading" if promise_page else
+                   "the page never says medborgarlöfte/löfte")
+            for c in d.commitments:
+                _note(trace, "dropped", c["text"], f"its document is not a promise: {why}")
+    return kept
+
+
+def _note(trace: list | None, verdict: str, text: str, why: str) -> None:
+    if trace is not None:
+        trace.append((verdict, text, why))
 
 
 def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
