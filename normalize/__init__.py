@@ -59,7 +59,18 @@ def explain(content: bytes | str, *, url: str | None = None, content_type: str |
     codes = find_municipalities(text + "\n" + title, url, municipalities)
     trace: list[tuple[str, str, str]] = []
     build_documents(blocks, text, has_place=bool(codes), trace=trace)
-    return [{"verdict": verdict, "text": unit, "why": why} for verdict, unit, why in trace]
+    units: list[dict] = []
+    seen: dict[str, dict] = {}
+    for verdict, unit, why in trace:
+        earlier = seen.get(unit)
+        if earlier is not None and earlier["verdict"] == "kept":
+            # a later stage changed its party, or dropped its document
+            earlier["why"] += "; " + why
+            earlier["verdict"] = verdict
+            continue
+        seen[unit] = {"verdict": verdict, "text": unit, "why": why}
+        units.append(seen[unit])
+    return units
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -76,9 +76,9 @@ _PAGE_MARK = re.compile(r"(?:^|\s)(?:sid(?:a|an)?\s*\d{1,3}\s*(?:av|/)\s*\d{1,3}
 # A bare page number: alone on its line, or far to the right of a header's text.
 _PAGE_NUMBER = re.compile(r"(?:^|\S\s{3,})\d{1,3}\s*$")
 # A line that ends in one of these words stops mid-sentence: the next line goes on.
-_OPEN_END = frozenset("""och i på vid att för mot med till av om samt eller som en ett de den det
-    från under efter inom genom kring längs hos utan över både när där så men eller samt än ska
-    kommer har är alla varje minst per""".split())
+_OPEN_END = frozenset("""och i på vid att för mot med till av om samt eller som en ett
+    från under efter inom genom kring längs hos utan över både när där men eller samt än ska
+    varje minst per""".split())
 
 
 def strip_page_chrome(lines: list[str]) -> list[str]:

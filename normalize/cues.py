@@ -75,11 +75,6 @@ PROSE_PROMISE = re.compile(
     r"[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland|vi|tillsammans)"
     r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
     r"(?:\s+\w+){0,2}?\s+(?:lovar|åtar\s+sig):?\s+(?:\w+\s+){0,2}?att\s+\S", re.I)
-# Weaker: "Polisen ska genomföra …" in running text (used only when nothing else is found).
-PROSE_UNDERTAKING = re.compile(
-    r"^(?:(?:lokal)?polis\w*|kommun\w*|[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland)"
-    r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
-    r"\s+(?:ska|skall|kommer att)\s+(?:\w+\s+){0,3}?(?!arbeta för|verka för|jobba för)\w+", re.I)
 # Explanations of the concept ("Medborgarlöften innebär att polisen och kommunen lovar…").
 DEFINITION = re.compile(r"\bett medborgarlöfte\b|\bmedborgarlöften (?:är|innebär)|"
                         r"\bär (?:ett|en del)\b|\binnebär att\b|\bbrukar\b|\bkan\b", re.I)
@@ -184,15 +179,6 @@ def is_noise_item(text: str) -> bool:
     contact lines, questions, fragments."""
     return bool(SPEECH.search(text) or DOC_LINK.search(text) or QUESTION.search(text)
                 or CONTACT.search(text) and len(text) < 150) or len(text.split()) < 2
-
-
-def prose_undertakings(text: str) -> list[str]:
-    """Sentences like 'Kommunen ska förbättra belysningen i parken.'"""
-    lowered = text.lower()
-    if not ("ska" in lowered or "kommer att" in lowered) or DEFINITION.search(text):
-        return []
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text.strip())
-            if PROSE_UNDERTAKING.match(s) and not SPEECH.search(s) and not s.endswith(":")]
 
 
 def prose_promises(text: str) -> list[str]:

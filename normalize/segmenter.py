@@ -51,8 +51,7 @@ class Draft:
     commitments: list[dict] = field(default_factory=list)
     last_promise: int | None = None
     lead_seen: bool = False
-    prose: list[str] = field(default_factory=list)        # "X lovar att …" sentences
-    weak_prose: list[str] = field(default_factory=list)   # "X ska …" sentences
+    prose: list[str] = field(default_factory=list)        # goal sentences ("X lovar att …")
 
 
 class Segmenter:
