@@ -276,6 +276,11 @@ _LEAD_END = re.compile(r":\s*$|\b(?:lovar|ska|skall|åtar sig|genom|kommer) att\
                        r"^\S+(?:\s+\S+){0,3}\s+(?:ska|skall)(?:\s+vi)?\s*$", re.I)
 
 
+def _may_lead(text: str) -> bool:
+    """Cheap test before _LEAD_END: a lead-in ends in ':', 'att', 'ska', 'skall' or 'vi'."""
+    return text.endswith((":", "att", "ska", "skall", "vi", ": ", "att "))
+
+
 def unbulleted_lists(blocks: list[Block]) -> list[Block]:
     """Lines right after a lead-in ("Vi lovar att:"), with no blank line between
     them (a blank line may follow the lead-in), are list items whose bullets
@@ -285,13 +290,13 @@ def unbulleted_lists(blocks: list[Block]) -> list[Block]:
     from normalize import cues  # cues reads whole headings; imported late (no cycle)
 
     for i, block in enumerate(blocks):
-        if block.kind == "item" or not _LEAD_END.search(block.text):
+        if block.kind == "item" or not _may_lead(block.text) or not _LEAD_END.search(block.text):
             continue
         run: list[Block] = []
         for follower in blocks[i + 1:]:
             text = follower.text
             if follower.gap and (run or not cues.is_lead(block.text)) or follower.kind == "item" \
-                    or _LEAD_END.search(text) \
+                    or _may_lead(text) and _LEAD_END.search(text) \
                     or len(text) > 400 or run and run[0].text[:1].islower() and text[:1].isupper():
                 break
             if follower.kind == "heading" and (cues.is_trap(text) or cues.is_lead(text)

@@ -248,9 +248,15 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
     heading or lead-in that introduces promises ("Våra löften", "Kommunens
     åtaganden"), where weaker forms count."""
     text = sentence.strip()
-    if len(text) < 15 or len(text) > 400 or text.endswith((":", "?")) or SPEECH.search(text) \
-            or NOT_A_COMMITMENT_SUBJECT.match(text) or FOLLOW_UP_VERB.search(text) \
-            or CONTACT.search(text):
+    if len(text) < 15 or len(text) > 400 or text.endswith((":", "?")):
+        return None
+    lowered = text.lower()
+    # Cheap gate first: most sentences of a page name no promise verb, no modal and no
+    # time, and the regexes below cost far more than these substring tests.
+    if not _GATE.search(lowered):
+        return None
+    if SPEECH.search(text) or NOT_A_COMMITMENT_SUBJECT.match(text) \
+            or FOLLOW_UP_VERB.search(text) or CONTACT.search(text):
         return None
     if PROMISE_VERB_SENTENCE.search(text):
         head = text[:PROMISE_VERB_SENTENCE.search(text).start()]
@@ -277,5 +283,12 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
     return None
 
 
+# Every form above needs one of these substrings: a promise verb, a modal, or a time.
+_GATE_WORDS = ("lovar", "förbind", "åtar", "ska", "kommer", "under", "varje", "varannan", "per ",
+               "gång", "årligen", "minst", "löpande", "kontinuerligt", "regelbundet", "vår",
+               "höst", "sommar", "vinter", "året", "perioden", "termin", "helg", "kväll", "fredag",
+               "lördag", "vecka", "månad", "januari", "februari", "mars", "april", "maj", "juni",
+               "juli", "augusti", "september", "oktober", "november", "december", "20", " år")
+_GATE = re.compile("|".join(re.escape(word) for word in _GATE_WORDS))
 _MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
                                 r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)

@@ -17,7 +17,7 @@ from normalize import cues
 from normalize.blocks import Block
 from normalize.periods import best_period
 from normalize.responsibility import responsible, split_tags
-from normalize.segmenter import Draft, Segmenter
+from normalize.segmenter import _UNSET, Draft, Segmenter
 from normalize.signing import signing
 from normalize.themes import themes_of
 
@@ -125,9 +125,12 @@ def _is_follow_up_page(blocks: list[Block]) -> bool:
 
 
 def _period(draft: Draft, drafts: list[Draft], page_text: str):
+    if draft.period is not _UNSET:
+        return draft.period      # asked up to three times per document; computed once
     period = best_period(draft.heading or "", "\n".join(draft.text))
     if period is None and sum(1 for d in drafts if d.commitments or d.prose) <= 1:
         period = best_period("", page_text)
+    draft.period = period
     return period
 
 

@@ -134,6 +134,12 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
         elif tag == "p" and _is_bold_heading(child):
             flush()
             blocks.append(Block("heading", clean(child.text_content()), level=5))
+        elif tag == "p" and not len(child):
+            # A paragraph of plain text (most of a long page): what _walk would make of it.
+            flush()
+            text = clean(child.text or "")
+            if text:
+                blocks.append(Block("para", text))
         elif tag in CONTAINERS or next(child.iter(*BLOCK_DESCENDANTS), None) is not None:
             flush()
             _walk(child, blocks, depth)

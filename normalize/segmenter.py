@@ -33,6 +33,7 @@ from normalize.responsibility import responsible, split_tags
 from normalize.themes import themes_of
 
 MIN_WORDS = 3
+_UNSET = object()
 
 
 @dataclass
@@ -52,6 +53,10 @@ class Draft:
     last_promise: int | None = None
     lead_seen: bool = False
     prose: list[str] = field(default_factory=list)        # goal sentences ("X lovar att …")
+    period: object = None         # set by documents._period (``_UNSET`` until then)
+
+    def __post_init__(self):
+        self.period = _UNSET
 
 
 class Segmenter:
@@ -70,7 +75,8 @@ class Segmenter:
         self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
         self.pair_count = sum(
             1 for a, b in zip(blocks, blocks[1:])
-            if a.kind == "para" and cues.PROMISE_VERB_SENTENCE.search(a.text)
+            if a.kind == "para" and ("lov" in a.text or "förbind" in a.text or "åtar" in a.text)
+            and cues.PROMISE_VERB_SENTENCE.search(a.text)
             and cues.is_activity_lead(b.text) and (b.kind == "heading" or b.text.endswith(":")))
 
     def explain(self, verdict: str, text: str, why: str) -> None:
@@ -216,12 +222,12 @@ class Segmenter:
             if stated and self.added_at >= number - 3 and self.draft.commitments:
                 self.draft.commitments[-1]["responsible"] = stated
             return
-        prose = cues.prose_promises(text)
         previous = self.blocks[number - 1] if number else None
         if self.added_at == number - 1 and not block.gap and self.draft.last_promise is not None \
-                and not prose and previous is not None and (
+                and previous is not None and (
                     previous.kind == "item" and self.added_kind == "promise"
                     or previous.kind == "para" and self.added_kind == "activity") \
+                and not cues.prose_promises(text) \
                 and all(_undertaking(s) for s in _sentences(text)):
             # "1. Vi lovar att minska inbrotten." then "Polisen startar grannsamverkan …"
             # written as plain lines under it: the promise's activities.
@@ -271,9 +277,12 @@ class Segmenter:
             self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
             return
         section = self.lead.role == "promise" and bool(self.lead.level)
-        goal = not section and self._before_list(number) and not self._pairs_are_promises(number)
+        goal = None      # decided once, for the first sentence that has a promise form
         for sentence in sentences:
             why = cues.sentence_evidence(sentence, section)
+            if why is not None and goal is None:
+                goal = not section and self._before_list(number) \
+                    and not self._pairs_are_promises(number)
             if why is None:
                 self.explain("dropped", sentence, "no promise form (promise verb, modal, "
                              "scheduled passive) or a report/description")
