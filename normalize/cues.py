@@ -121,8 +121,30 @@ TOPIC_LABEL = re.compile(r"^(?:fokusområde|prioriterat område|område|mål|pro
                          r"\s*\d{0,2}\s*[:.–—-]\s*\S", re.I)
 
 
+# Literal stems that every TRAP / LEAD match contains: a text with none of them cannot
+# match, and testing substrings costs a fraction of the long regexes (a long page has
+# hundreds of heading-like lines: table rows, menu labels).
+_TRAP_STEMS = ("syft", "mål", "fokus", "lägesbild", "problem", "bakgrund", "uppföljning",
+               "utvärdering", "resultat", "kontakt", "dokument", "bilag", "läs mer", "här hittar",
+               "ladda ner", "organisation", "arbetsgrupp", "kartläggning", "överenskommelse",
+               "avtal", "tidsram", "tidplan", "relaterad", "länkar", "så gick", "genomför",
+               "redovisning", "prioriterade områden", "statistik", "medborgarlöft", "vad är",
+               "frågor och svar", "nyheter", "så tas", "så går", "hur ", "tas fram", "process",
+               "exempel", "parterna", "dialog", "identifiera", "visade", "visar att", "underlag",
+               "orsak", "utmaning", "önskemål", "synpunkter", "enkät", "du", "dig", "din",
+               "gjorts", "utförts", "har gjort", "följ")
+_LEAD_STEMS = ("lov", "åta", "genom att", "innehåll", "aktivitet", "vi ska", "ska vi", "gör vi",
+               "vi gör", "vi kommer", "kommer vi", "åtgärd", "insatser", "konkret", "uppnå",
+               "ska", "kommer att", "ansvarar", "löft", "följande", "vad görs")
+
+
+def _has_stem(text: str, stems: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(stem in lowered for stem in stems)
+
+
 def is_trap(text: str) -> bool:
-    return bool(TRAP.search(text)) and not TOPIC_LABEL.match(text)
+    return _has_stem(text, _TRAP_STEMS) and bool(TRAP.search(text)) and not TOPIC_LABEL.match(text)
 
 
 def is_document_heading(text: str) -> bool:
@@ -152,6 +174,8 @@ def is_lead(text: str) -> bool:
     """A heading or a lead-in paragraph that introduces promises or activities."""
     if PROMISE_HEADING.match(text.strip()):
         return True
+    if not _has_stem(text, _LEAD_STEMS):
+        return False
     if STRONG_LEAD.search(text):
         return not _explains(text) and not AGREEMENT.search(text)
     return bool(LEAD.search(text)) and not is_trap(text)
@@ -290,5 +314,10 @@ _GATE_WORDS = ("lovar", "förbind", "åtar", "ska", "kommer", "under", "varje", 
                "lördag", "vecka", "månad", "januari", "februari", "mars", "april", "maj", "juni",
                "juli", "augusti", "september", "oktober", "november", "december", "20", " år")
 _GATE = re.compile("|".join(re.escape(word) for word in _GATE_WORDS))
+
+
+def may_commit(text: str) -> bool:
+    """False when no sentence of the text can pass ``sentence_evidence``."""
+    return bool(_GATE.search(text.lower()))
 _MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
                                 r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)

@@ -234,6 +234,13 @@ class Segmenter:
             for sentence in _sentences(text):
                 self._add(sentence, "activity", self.lead.text, why="line under a listed promise")
             return
+        if not self.title_open and self.lead.role not in ("numbered", "activity") \
+                and not (self.lead.role == "promise" and self.lead.text) \
+                and self.added_at != number - 1 and not cues.may_commit(text):
+            # No promise verb, modal or time anywhere in the paragraph: no sentence of it
+            # can be a commitment (the cheap test for the many paragraphs of a long page).
+            self.explain("dropped", text, "no promise verb, modal or time")
+            return
         sentences = _sentences(text)
         if sentences and self.added_at == number - 1 and self.draft.commitments \
                 and self.draft.commitments[-1]["kind"] == "promise" \
