@@ -153,7 +153,7 @@ def best_period(heading: str, body: str) -> Period | None:
     in_heading = find_periods(heading)
     tiers: tuple[list[Period], ...] = ([], [], [])   # validity, about the promise, other
     for line in body.split("\n"):
-        if not _ANY_YEAR.search(line):
+        if "20" not in line or not _ANY_YEAR.search(line):
             continue   # most lines name no year: skip the sentence split
         for sentence in re.split(r"(?<=[.!?])\s+", line):
             if _ANY_YEAR.search(sentence) and not _HISTORY.search(sentence):

@@ -34,6 +34,7 @@ from normalize.themes import themes_of
 
 MIN_WORDS = 3
 _UNSET = object()
+_LABEL_INITIALS = frozenset("LlMmAaÅåIi")
 
 
 @dataclass
@@ -178,6 +179,8 @@ class Segmenter:
 
     def _labelled(self, text: str) -> bool:
         """'Löfte 1: …' is a promise, 'Aktivitet: …' an activity (headings or lines)."""
+        if text[:1] not in _LABEL_INITIALS:
+            return False     # neither "(Medborgar)löfte …" nor "Aktivitet/Åtgärd/Insats …"
         numbered = cues.NUMBERED_PROMISE.match(text)
         if numbered and not cues.is_trap(numbered.group("text")) \
                 and len(numbered.group("text").split()) >= 2:
