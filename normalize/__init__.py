@@ -20,7 +20,7 @@ from normalize.blocks import text_blocks
 from normalize.htmlblocks import parse_html
 from normalize.documents import build_documents
 from normalize.municipalities import as_entries, find_municipalities
-from normalize.pagetext import PageTextError, decode_html, looks_binary, pdf_text
+from normalize.pagetext import PageTextError, decode_html, pdf_text
 from normalize.themes import THEMES, Theme
 
 # Bump when the output for the same input changes: `normalize` re-processes.
@@ -73,6 +73,20 @@ def explain(content: bytes | str, *, url: str | None = None, content_type: str |
     return units
 
 
+# Control bytes other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL_BYTES = bytes(b for b in range(32) if not 9 <= b <= 13)
+
+
+def _binary(body: bytes) -> bool:
+    """pagetext.looks_binary (NUL bytes, or more than 5 % control bytes in the first
+    4 kB), counted with bytes.translate in C instead of a Python loop per byte."""
+    sample = body[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return bool(sample) and controls / len(sample) > 0.05
+
+
 def _decode(body: bytes, charset: str | None) -> str:
     """Bytes that are valid UTF-8 with non-ASCII characters are UTF-8, whatever
     an old <meta charset> claims; otherwise pagetext's decoding decides."""
@@ -121,7 +135,7 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
                 raise InputError("encrypted PDF (password required)") from exc
             raise InputError(str(exc)) from exc
         return text_blocks(text, wrapped=True), text, ""  # PDF lines wrap mid-sentence
-    if looks_binary(body):
+    if _binary(body):
         raise InputError("binary input that is neither HTML, text nor PDF")
     charset = None
     if "charset=" in ctype:

@@ -219,3 +219,12 @@ def test_extract_cli_reads_a_pdfs_text_given_the_pdfs_url(tmp_path):
                                           str(path)])
     assert result.exit_code == 0, result.output     # used to be "error: not a PDF"
     assert json.loads(result.output)["url"] == "https://www.testby.se/download/lofte.pdf"
+
+
+@pytest.mark.parametrize("body", [b"", b"text\n", b"\x00abc", b"\x01" * 10 + b"a" * 100,
+                                  b"\x01" * 3 + b"a" * 100, b"\t\r\n\x0b\x0c" * 50,
+                                  bytes(range(256)) * 20])
+def test_fast_binary_check_agrees_with_pagetext(body):
+    from normalize import _binary
+    from normalize.pagetext import looks_binary
+    assert _binary(body) == looks_binary(body)
