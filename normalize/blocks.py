@@ -263,13 +263,19 @@ def _continues(previous: Block, last_line: str, line: str, gap: bool, wrapped: b
     return not looks_like_heading(line)
 
 
+_HEADING_ENDS = _TERMINAL[:-2] + ("…",)
+_CONTACT_IN_LINE = re.compile(r"@|\b0\d{1,3}[-‑ ]\d")
+
+
 def looks_like_heading(line: str) -> bool:
     """A short line without closing punctuation; a short question ("Vad lovar vi?") too."""
+    if len(line) > 91:
+        return False
     if line.endswith("?") and len(line.split()) <= 8:
         line = line[:-1]
-    return (len(line) <= 90 and not line.endswith(_TERMINAL[:-2] + ("…",))
+    return (len(line) <= 90 and not line.endswith(_HEADING_ENDS)
             and line[:1].isupper() and len(line.split()) <= 12
-            and not _RESPONSIBLE_LINE.match(line) and not re.search(r"@|\b0\d{1,3}[-‑ ]\d", line))
+            and not _RESPONSIBLE_LINE.match(line) and not _CONTACT_IN_LINE.search(line))
 
 
 _LEAD_END = re.compile(r":\s*$|\b(?:lovar|ska|skall|åtar sig|genom|kommer) att\s*$|"

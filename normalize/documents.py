@@ -156,7 +156,8 @@ def _title(page_text: str) -> str | None:
     best, best_score = None, -10
     for line in page_text.splitlines()[:400]:
         line = line.strip()
-        if not line or len(line) > 120 or not cues.PROMISE_WORD.search(line) \
+        if not line or len(line) > 120 or "öft" not in line.lower() \
+                or not cues.PROMISE_WORD.search(line) \
                 or cues.DOC_LINK.search(line):
             continue
         score = (2 * bool(re.search(r"\b20[1-3]\d\b", line))
