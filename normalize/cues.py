@@ -302,9 +302,15 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
         return None
     if passive and TIME.search(text):
         return "scheduled"
+    if _STARTS.search(text) and FUTURE_TIME.search(text):
+        return "scheduled"       # "Arbetet med ny belysning startar under hösten."
+    if FUTURE_TIME.search(text) and _PRESENT_ACTIVE.match(text) and not _OBSERVES.search(text) \
+            and (_PARTY_SUBJECT.match(text) or _MUNICIPAL_SUBJECT.match(text)):
+        return "present"         # "Kommunen öppnar en mötesplats för unga under hösten."
     if REPORT.search(text):
         return None
     if promise_section and TIME.search(text) and _PRESENT_ACTIVE.match(text) \
+            and not _OBSERVES.search(text) \
             and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)):
         return "present"
     return None
@@ -330,5 +336,19 @@ def _gate(lowered: str) -> bool:
 def may_commit(text: str) -> bool:
     """False when no sentence of the text can pass ``sentence_evidence``."""
     return _gate(text.lower())
+# A time ahead, or a recurring one: what turns a present tense into a plan.
+FUTURE_TIME = re.compile(
+    r"\b(?:under|i|från|till|inför|senast|före)\s+(?:\S+\s+){0,1}?(?:våren|hösten|sommaren|vintern|"
+    r"året|perioden|sommarlovet|skolåret|terminen|nästa\s+\w+|20[1-3]\d|januari|februari|mars|"
+    r"april|maj|juni|juli|augusti|september|oktober|november|december)\b|"
+    r"\bvarje\s+(?:vecka|månad|år|termin|höst|vår|helg|kväll|fredag|lördag)\b|"
+    r"\b(?:\S+\s+)?gånger?\s+(?:per|i|om)\s+(?:år|månad|vecka|termin)(?:en)?\b|\bfrån och med\b|"
+    r"\bper\s+(?:år|månad|vecka|termin)\b", re.I)
+# Verbs of observation: "Polisen ser en ökning …" describes, "Kommunen ser över …" does not.
+_OBSERVES = re.compile(r"\b(?:ser(?!\s+(?:över|till)\b)|märker|noterar|konstaterar|bedömer|upplever)\b",
+                       re.I)
+_STARTS = re.compile(r"\b(?:startar|börjar|inleds|påbörjas|drar\s+igång|kommer\s+igång|öppnar)\b", re.I)
+_PARTY_SUBJECT = re.compile(r"^(?:(?:lokal|områdes|kommun)?polis\w*|kommun\w*|[A-ZÅÄÖ][\wåäö-]+s?\s+"
+                            r"(?:kommun|stad)\w*|staden|vi|region\s+gotland)\b", re.I)
 _MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
                                 r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)

@@ -107,6 +107,12 @@ def test_news_item_prose_promises_scheduled_and_passive_forms():
     ("Grannsamverkan ska startas i fem nya områden.", "modal"),
     ("Trygghetsvandringar genomförs i två bostadsområden under hösten.", "scheduled"),
     ("Arbetet med ny belysning påbörjas under våren.", "scheduled"),
+    ("Arbetet med ny belysning i parken startar under hösten.", "scheduled"),
+    # a party acting at a planned or recurring time
+    ("Kommunen ser över belysningen vid skolan under våren.", "present"),
+    ("Vi genomför två trygghetsvandringar per år.", "present"),
+    ("Polisen ser en ökning av narkotikabrott under 2023.", None),      # an observation
+    ("Butikerna öppnar klockan tio på lördagar.", None),               # no party, no plan
     # reports, descriptions and the promise's own follow-up
     ("Under 2023 genomfördes fyra trygghetsvandringar.", None),
     ("Polisen har genomfört fler kontroller än året innan.", None),
