@@ -54,7 +54,8 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
     promise_page = has_place and bool(cues.PROMISE_WORD.search(page_text))
     kept = []
     for d in drafts:
-        if d.commitments and (d.explicit or promise_page and _period(d, drafts, page_text)):
+        if d.commitments and (d.explicit or promise_page and (
+                _period(d, drafts, page_text) or d.promised)):
             kept.append(_finish(d, drafts, page_text))
         elif d.commitments:
             why = ("no municipality on the page" if not has_place else

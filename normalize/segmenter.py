@@ -55,6 +55,8 @@ class Draft:
     lead_seen: bool = False
     prose: list[str] = field(default_factory=list)        # goal sentences ("X lovar att …")
     period: object = None         # set by documents._period (``_UNSET`` until then)
+    promised: bool = False        # a promise lead-in or "lovar" sentence of its own: a
+    #                               promise even when the page states no period
 
     def __post_init__(self):
         self.period = _UNSET
@@ -132,6 +134,7 @@ class Segmenter:
         elif cues.is_lead(text):
             self.lead = Lead(self._role(text), text, block.level)
             self.draft.lead_seen = True
+            self.draft.promised |= _promising(text)
         elif cues.PARTY_LABEL.match(text) and (self.draft.lead_seen or self.draft.explicit):
             role = self.lead.role if self.lead.role in ("promise", "activity") else "promise"
             self.lead = Lead(role, text, block.level)
@@ -349,6 +352,7 @@ class Segmenter:
                 role = "activity"   # "Vad gör vi?" … "Polisen kommer att:" lists activities
             self.lead = Lead(role, text, self.lead.level)
             self.draft.lead_seen = True
+            self.draft.promised |= _promising(text) or bool(party_lead)
         elif cues.is_trap(text) or section_trap:
             self.lead = Lead("trap", text, self.lead.level if section_trap else 0)
         else:
@@ -438,6 +442,8 @@ class Segmenter:
             commitment["_stated"] = True     # a tag decided, even if it named nobody
         if weak:
             commitment["_weak"] = True   # kept only in a document that shows it promises
+        elif why.startswith("promise verb"):
+            draft.promised = True
         draft.commitments.append(commitment)
         self.explain("kept", text, f"{kind}, {commitment['responsible'] or 'no party'}: {why}"
                      + (" (needs a promise elsewhere in the document)" if weak else ""))
@@ -489,6 +495,11 @@ def _undertaking(sentence: str) -> bool:
 def _opens_with_party(sentence: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,3}?(?:polis\w*|kommun\w*|\w+s kommun|vi|stad\w*|"
                          r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
+
+
+def _promising(lead: str) -> bool:
+    """A lead-in or heading that itself promises: "… lovar att:", "Vårt löfte till dig"."""
+    return bool(cues.STRONG_LEAD.search(lead) or cues.PROMISE_HEADING.match(lead.strip()))
 
 
 def _title_only(text: str) -> bool:

@@ -234,3 +234,16 @@ def test_fast_binary_check_agrees_with_pagetext(body):
     from normalize import _binary
     from normalize.pagetext import looks_binary
     assert _binary(body) == looks_binary(body)
+
+
+def test_a_promise_without_a_stated_period_is_still_a_document():
+    [doc] = run("no_period.txt")["documents"]
+    assert doc["period"] is None
+    assert [c["text"] for c in doc["commitments"]] == [
+        "Genomföra trygghetsvandringar i alla bostadsområden.",
+        "Öka närvaron vid skolorna när terminen börjar."]
+
+
+def test_an_undertaking_list_without_a_promise_or_period_is_not_a_document():
+    # "Det gör vi genom att:" on a safety page: no "lovar", no promise heading, no period
+    assert run("no_period_safety.txt")["documents"] == []
