@@ -19,7 +19,7 @@ from crawler.derive.run import normalize_archive
 from crawler.ops.health import thresholds
 from crawler.ops.recrawl import EXIT_LOCKED, ArchiveLocked, recrawl as run_recrawl, write_report
 from crawler.web.serving import serve_archive
-from normalize import InputError, extract as extract_promises
+from normalize import InputError, explain as explain_units, extract as extract_promises
 
 DEFAULT_DB = "archive.db"
 
@@ -180,8 +180,11 @@ def guess_content_type(path: str) -> str | None:
 @click.option("--url", metavar="URL",
               help="The page's address. Helps find the municipality (polisen.se slug or the "
                    "municipality's own domain) and is echoed in the output.")
+@click.option("--explain", is_flag=True,
+              help="Instead of the JSON, print every candidate unit (list item, sentence, "
+                   "title) with whether it was kept as a commitment or dropped, and why.")
 @click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
-def extract(url, path):
+def extract(url, explain, path):
     """Print the promises found in one HTML page, PDF or text file as JSON.
 
     PATH is a saved page: .html, .pdf, or .txt (the page's text as a browser
@@ -190,6 +193,8 @@ def extract(url, path):
     "period", "signed", "signatories", "commitments": [...]}]}.
 
     A page that is simply not a promise prints an empty "documents" list.
+    --explain prints one line per candidate instead: "kept" or "dropped", the
+    reason, and the text, to see why a promise was missed or a line was taken.
     Input that is not a page at all (empty, binary, a broken or encrypted PDF)
     prints "error: …" on stderr and exits with status 2.
 
@@ -197,6 +202,7 @@ def extract(url, path):
     Examples:
       medborgarloften extract --url https://polisen.se/om-polisen/medborgarloften/varmland/sunne/ sunne.txt
       medborgarloften extract medborgarlofte-2024.pdf
+      medborgarloften extract --explain --url https://www.example.se/lofte.pdf lofte.txt
       curl -s https://www.example.se/trygghet/ | medborgarloften extract -
     """
     try:
@@ -205,6 +211,11 @@ def extract(url, path):
         else:
             with open(path, "rb") as handle:
                 content = handle.read()
+        if explain:
+            for unit in explain_units(content, url=url, content_type=guess_content_type(path)):
+                text = " ".join(unit["text"].split())
+                click.echo(f"{unit['verdict']:<8}{unit['why']}\n        {text}")
+            return
         result = extract_promises(content, url=url, content_type=guess_content_type(path))
     except (InputError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
