@@ -31,13 +31,15 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
     Blocks until done. Scrapy's reactor cannot restart, so call this once
     per process (the CLI does).
     """
-    process = CrawlerProcess(crawl_settings(db, overrides))
+    settings = crawl_settings(db, overrides)
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in spiders:
         kwargs: dict = {}
         if name == "kommuner":
             kwargs = {"sites": sites, "max_pages_per_site": max_pages_per_site,
-                      "municipality": ",".join(municipalities) if municipalities else None}
+                      "municipality": ",".join(municipalities) if municipalities else None,
+                      "allow_private_hosts": settings.getbool("ALLOW_PRIVATE_HOSTS")}
         elif name == "polisen" and polisen_url:
             kwargs = {"base_url": polisen_url}
         crawler = process.create_crawler(name)
@@ -45,3 +47,8 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
         process.crawl(crawler, **{k: v for k, v in kwargs.items() if v is not None})
     process.start()
     return [c.stats.get_value("archive/run_id") for c in crawlers]
+
+
+def archiving(settings) -> bool:
+    """Whether the archive pipeline runs (benchmarks switch it off)."""
+    return "crawler.pipelines.ArchivePipeline" in (settings.getdict("ITEM_PIPELINES") or {})

@@ -51,6 +51,9 @@ def classify_failure(failure) -> tuple[str, str, int | None]:
         return "too_large", message, None
     if failure.check(IgnoreRequest):
         text = str(exc).lower()
+        if text.startswith("refused:"):   # crawler.hostguard
+            redirected = failure.request.meta.get("redirect_urls") if failure.request else None
+            return ("redirect" if redirected else "offsite"), message, None
         if "robots" in text:
             return "robots", message, None
         if "redirect" in text:

@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from normalize.blocks import (Block, bullets_in_paragraphs, clean, fold_responsibility_lines,
                               unbulleted_lists)
-from normalize.pagetext import main_element, remove_keeping_tail
+from normalize.pagetext import html_document, main_element, remove_keeping_tail
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "aside", "form",
              "iframe", "button", "select", "head")
@@ -49,7 +48,7 @@ def parse_html(html: str) -> tuple[list[Block], str]:
     try:
         # lxml refuses control characters when text is moved around: drop them first.
         html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
-        root = lxml_html.document_fromstring(html)
+        root = html_document(html)   # deep nesting kept (normalize.pagetext)
     except (etree.ParserError, ValueError):
         return [], ""
     title_element = root.find(".//title")

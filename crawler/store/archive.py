@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import time
+import warnings
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ import sqlite_utils
 
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
-from normalize.pagetext import PageTextError, page_text, text_fingerprint
+from normalize.pagetext import (PageTextError, page_text, text_fingerprint,
+                                truncation_notes)
 
 # Headers worth keeping to show a version as it was served.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-language",
@@ -222,7 +224,7 @@ class Archive:
                                          prepared or _text_of(item))
 
     def _insert_snapshot(self, run_id, item, page, last, body_hash, now, prepared) -> Outcome:
-        text, encoding, text_error = prepared
+        text, encoding, text_error, truncated = prepared
         # Hash the fingerprint, not the text: a clock or session token in the
         # page must not make every fetch a text change.
         text_hash = sha256(text_fingerprint(text).encode("utf-8")) if text is not None else None
@@ -239,7 +241,7 @@ class Archive:
             "headers": json.dumps(kept_headers(item.headers), ensure_ascii=False),
             "body_sha256": body_hash, "size": len(item.body), "text": text,
             "text_sha256": text_hash, "text_changed": int(text_changed),
-            "text_error": text_error,
+            "text_error": text_error, "text_truncated": truncated,
         }).last_pk
         reached("fetch")  # interruption tests: a kill here is mid-transaction
         self.db.execute(
@@ -297,13 +299,15 @@ class Archive:
         return rows[0] if rows else None
 
 
-def _text_of(item) -> tuple[str | None, str | None, str | None]:
-    """(text, detected encoding, error) of a response body."""
-    try:
-        text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
-    except PageTextError as exc:
-        return None, None, str(exc)
-    return text, encoding, None
+def _text_of(item) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, detected encoding, error, what was truncated) of a response body."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
+        except PageTextError as exc:
+            return None, None, str(exc), truncation_notes(caught)
+    return text, encoding, None, truncation_notes(caught)
 
 
 def kept_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import zlib
 from pathlib import Path
@@ -36,7 +37,25 @@ def known_pages(path: str | os.PathLike, site: str | None = None) -> list[str]:
         db.close()
 
 
+class BodyError(ValueError):
+    """A stored body is missing, cannot be decompressed, or fails its sha256."""
+
+
 def read_body(db: sqlite_utils.Database, body_sha256: str) -> bytes:
+    """A stored body, verified against its sha256 (bit rot inside a zlib
+    stream is invisible to SQLite's integrity_check)."""
     row = next(db.query("select compression, body from bodies where sha256 = ?",
-                        [body_sha256]))
-    return zlib.decompress(row["body"]) if row["compression"] == "zlib" else row["body"]
+                        [body_sha256]), None)
+    if row is None:
+        raise BodyError(f"body {body_sha256[:12]}… is missing from the archive")
+    return verified_body(body_sha256, row["compression"], row["body"])
+
+
+def verified_body(body_sha256: str, compression: str | None, stored: bytes | None) -> bytes:
+    try:
+        body = zlib.decompress(stored) if compression == "zlib" else stored
+    except (zlib.error, TypeError) as exc:
+        raise BodyError(f"body {body_sha256[:12]}… cannot be decompressed: {exc}") from exc
+    if body is None or hashlib.sha256(body).hexdigest() != body_sha256:
+        raise BodyError(f"body {body_sha256[:12]}… does not match its sha256 (damaged)")
+    return body
