@@ -43,7 +43,7 @@ def truncation_notes(caught: list) -> str | None:
 
 # Limits that keep one hostile page from costing minutes or gigabytes.
 # A medborgarlöfte is rarely over 30 pages; the first PDF_MAX_PAGES are kept.
-PDF_MAX_PAGES = 60
+PDF_MAX_PAGES = 40
 PDF_MAX_SECONDS = 30.0
 MAX_TEXT_CHARS = 2_000_000
 # libxml2 drops everything nested deeper than 256 elements; deeper pages are

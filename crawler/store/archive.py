@@ -64,8 +64,11 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     """Open (and create if needed) an archive with WAL and a busy timeout.
 
     Raises ArchiveError (one plain sentence) when the file is not a usable
-    archive: not SQLite, corrupt, read-only, or on a full disk.
+    archive: not SQLite, empty, truncated, corrupt, read-only, or on a full disk.
     """
+    problem = header_problem(path)
+    if problem:
+        raise ArchiveError(f"archive {path} cannot be used: {problem}")
     try:
         db = sqlite_utils.Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -78,6 +81,38 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     except OSError as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc.strerror or exc}") from exc
     return db
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def header_problem(path: str | os.PathLike) -> str | None:
+    """Why an existing file cannot be an intact archive, judged from its
+    100-byte header alone (cheap, before SQLite opens it); None if it may be."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return None   # a new archive
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    wal = Path(f"{path}-wal")
+    if size == 0:
+        if wal.exists() and wal.stat().st_size > 0:
+            return None   # all pages still in the write-ahead log
+        return "the file is empty (0 bytes); remove it to start a new archive"
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        return "the file is not an SQLite database (corrupt header)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]   # else the page count is not maintained
+    if valid and pages and size < pages * page_size:
+        return (f"the file is truncated ({size} bytes, its header says "
+                f"{pages * page_size})")
+    return None
 
 
 def archive_error(path, exc: BaseException) -> ArchiveError:

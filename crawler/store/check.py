@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawler.store.archive import ArchiveError, archive_error
+from crawler.store.archive import ArchiveError, archive_error, header_problem
 from crawler.store.read import BodyError, verified_body
 
 # (description, query returning one row per orphan) — references the
@@ -41,6 +41,9 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     """A read-only connection; ArchiveError when the file is not an archive."""
     if not Path(path).is_file():
         raise ArchiveError(f"archive {path} does not exist")
+    problem = header_problem(path)
+    if problem:
+        raise ArchiveError(f"archive {path} cannot be used: {problem}")
     try:
         conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
