@@ -47,7 +47,8 @@ def archive_lock(db_path: str):
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ArchiveError(f"cannot create the lock file {path}: {exc.strerror}") from exc
+        raise ArchiveError(f"cannot create the lock file {path}: {exc.strerror} "
+                           "(is the archive's directory not writable?)") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

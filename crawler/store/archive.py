@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import errno
 import sqlite3
+import tempfile
 import time
 import warnings
 import zlib
@@ -66,7 +68,7 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     Raises ArchiveError (one plain sentence) when the file is not a usable
     archive: not SQLite, empty, truncated, corrupt, read-only, or on a full disk.
     """
-    problem = header_problem(path)
+    problem = header_problem(path) or directory_problem(path)
     if problem:
         raise ArchiveError(f"archive {path} cannot be used: {problem}")
     try:
@@ -76,6 +78,7 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
         with write_transaction(db):
             ensure_schema(db)
+            _probe_write(db)
     except sqlite3.Error as exc:
         raise archive_error(path, exc) from exc
     except OSError as exc:
@@ -113,6 +116,31 @@ def header_problem(path: str | os.PathLike) -> str | None:
         return (f"the file is truncated ({size} bytes, its header says "
                 f"{pages * page_size})")
     return None
+
+
+def directory_problem(path: str | os.PathLike) -> str | None:
+    """SQLite writes ``-wal``/``-shm`` beside the archive: its directory must
+    take new files. (A real file is created: permission bits lie for root.)"""
+    folder = Path(path).resolve().parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileNotFoundError:
+        return f"its directory {folder} does not exist"
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return None   # a full disk is reported by the write that fails
+        return f"its directory {folder} is read-only or not writable ({exc.strerror})"
+    return None
+
+
+def _probe_write(db: sqlite_utils.Database) -> None:
+    """A write that is rolled back: on a read-only file BEGIN IMMEDIATE
+    succeeds (WAL locks live in -shm) and only the first write fails."""
+    db.conn.execute("savepoint write_probe")
+    db.conn.execute("create table _write_probe (x)")
+    db.conn.execute("rollback to write_probe")
+    db.conn.execute("release write_probe")
 
 
 def archive_error(path, exc: BaseException) -> ArchiveError:
