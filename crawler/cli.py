@@ -147,6 +147,7 @@ def crawl(db, spiders, sites, municipalities, max_pages_per_site, polisen_url,
     if not spiders:
         spiders = SPIDERS if (not sites or polisen_url) else ("kommuner",)
     codes = [c.strip() for m in municipalities for c in m.split(",") if c.strip()]
+    _check_setting_values(db, overrides)
     rejected = _check_crawl_input(spiders, sites, codes, polisen_url, allow_private)
     open_db(db).close()   # fails early, in one line, on an unusable archive
     outcomes = run_crawl(db, spiders, sites=sites, municipalities=codes or None,
@@ -160,6 +161,26 @@ def crawl(db, spiders, sites, municipalities, max_pages_per_site, polisen_url,
 
 def _archiving(db: str, overrides: dict) -> bool:
     return archiving(crawl_settings(db, overrides))
+
+
+def _check_setting_values(db: str, overrides: dict) -> None:
+    """-s values of numeric or yes/no settings must parse (else Scrapy dies mid-start)."""
+    defaults = crawl_settings(db)
+    for key, value in overrides.items():
+        default = defaults.get(key)
+        kind = "true or false" if isinstance(default, bool) else \
+            "a number" if isinstance(default, (int, float)) else None
+        if kind is None:
+            continue
+        try:
+            if isinstance(default, bool):
+                if str(value).lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ValueError(value)
+            else:
+                float(value)   # Scrapy reads some int settings with getfloat
+        except ValueError:
+            raise click.BadParameter(f"{key}={value}: expected {kind}",
+                                     param_hint="--setting") from None
 
 
 def _check_crawl_input(spiders, sites, codes, polisen_url, allow_private) -> int:

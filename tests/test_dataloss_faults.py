@@ -31,7 +31,8 @@ from crawler.store.archive import EXIT_ARCHIVE, Archive
 
 pytestmark = pytest.mark.slow
 
-URL = "https://polisen.se/om-polisen/medborgarloften/varmland/sunne/"
+# A loopback URL on a closed port: a crawl that re-visits known pages never leaves the host.
+URL = "http://127.0.0.1:9/om-polisen/medborgarloften/varmland/sunne/"
 # Fixture page, invented for tests.
 PROMISE = ("<html><body><main><h1>Medborgarlöfte för Sunne kommun 2024</h1>"
            "<p>Polisen och Sunne kommun lovar att:</p><ul>"
@@ -97,14 +98,18 @@ def file_digest(path: Path) -> str:
 
 
 def data_digest(path: Path) -> tuple:
-    """The archive's earlier data, as rows (independent of page layout)."""
+    """The archive's earlier data (the pristine archive's rows; a crawl may add
+    new ones), independent of page layout."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return tuple(tuple(conn.execute(sql).fetchall()) for sql in (
-            "select id, url, body_sha256, text from snapshots order by id",
-            "select sha256, body from bodies order by sha256",
-            "select id, text from commitments order by id",
-            "select id, spider, status from crawl_runs where id = 1"))
+            "select id, url, body_sha256, text from snapshots where id = 1",
+            "select sha256, body from bodies where sha256 in "
+            "(select body_sha256 from snapshots where id = 1)",
+            "select id, text from commitments where snapshot_id = 1 order by id",
+            "select id, spider, status from crawl_runs where id = 1",
+            "select url, first_seen, snapshot_count from pages where url = "
+            "(select url from snapshots where id = 1)"))
     finally:
         conn.close()
 
@@ -241,3 +246,24 @@ def test_deleted_wal_after_a_clean_close_loses_nothing(tmp_path, pristine, web):
     assert data_digest(db) == before
     assert run(["check", str(db)]).returncode == 0
     assert run(commands(db, web)["normalize"]).returncode == 0
+
+
+def test_disk_fills_during_a_crawl(small_disk, pristine, web):
+    """Room for the run to start but not for every page: the pages that did
+    not fit are counted, the run fails, nothing earlier is lost."""
+    db = small_disk / "archive.db"
+    shutil.copy(pristine, db)
+    before = data_digest(db)
+    fill(small_disk)
+    filler = small_disk / "filler"
+    os.truncate(filler, filler.stat().st_size - 48 * 1024)
+    fixture_web, sites = web
+    result = run(["crawl", "--db", str(db), "--sites", str(sites), *fast_crawl_settings(),
+                  "-s", "HTTPCACHE_ENABLED=False"])
+    assert_one_clear_error(result)
+    assert result.returncode == 1
+    assert "could not be stored" in result.stderr or "could not record" in result.stderr \
+        or "stored nothing" in result.stderr
+    filler.unlink()
+    assert data_digest(db) == before
+    assert run(["check", str(db)]).returncode == 0

@@ -74,6 +74,10 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     try:
         db = sqlite_utils.Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        truncated = truncation_problem(db.conn, path)
+        if truncated:
+            db.close()
+            raise ArchiveError(f"archive {path} cannot be used: {truncated}")
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
         with write_transaction(db):
@@ -86,36 +90,42 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     return db
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 def header_problem(path: str | os.PathLike) -> str | None:
-    """Why an existing file cannot be an intact archive, judged from its
-    100-byte header alone (cheap, before SQLite opens it); None if it may be."""
-    path = Path(path)
+    """Why an existing file cannot be an archive, from its size alone; None if it may be.
+
+    Only ``stat``: opening and closing the database file with another file
+    descriptor would drop the POSIX locks this process's SQLite connections
+    hold on it (see "How To Corrupt An SQLite Database File", 2.2.1).
+    """
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            header = handle.read(100)
+        size = Path(path).stat().st_size
     except FileNotFoundError:
         return None   # a new archive
     except OSError as exc:
         return f"it cannot be read ({exc.strerror})"
-    wal = Path(f"{path}-wal")
-    if size == 0:
-        if wal.exists() and wal.stat().st_size > 0:
-            return None   # all pages still in the write-ahead log
+    if size == 0 and _wal_size(path) == 0:
         return "the file is empty (0 bytes); remove it to start a new archive"
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        return "the file is not an SQLite database (corrupt header)"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[24:28] == header[92:96]   # else the page count is not maintained
-    if valid and pages and size < pages * page_size:
-        return (f"the file is truncated ({size} bytes, its header says "
-                f"{pages * page_size})")
     return None
+
+
+def truncation_problem(conn: sqlite3.Connection, path: str | os.PathLike) -> str | None:
+    """A file shorter than the pages SQLite says it has (checked when no
+    write-ahead log holds newer pages)."""
+    if _wal_size(path) > 0 or not Path(path).exists():
+        return None
+    pages = conn.execute("pragma page_count").fetchone()[0]
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    size = Path(path).stat().st_size
+    if size < pages * page_size:
+        return f"the file is truncated ({size} bytes, its header says {pages * page_size})"
+    return None
+
+
+def _wal_size(path) -> int:
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except OSError:
+        return 0
 
 
 def directory_problem(path: str | os.PathLike) -> str | None:

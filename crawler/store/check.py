@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawler.store.archive import ArchiveError, archive_error, header_problem
+from crawler.store.archive import (ArchiveError, archive_error, header_problem,
+                                   truncation_problem)
 from crawler.store.read import BodyError, verified_body
 
 # (description, query returning one row per orphan) — references the
@@ -47,8 +48,12 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
+        problem = truncation_problem(conn, path)
     except sqlite3.Error as exc:
         raise archive_error(path, exc) from exc
+    if problem:
+        conn.close()
+        raise ArchiveError(f"archive {path} cannot be used: {problem}")
     return conn
 
 
