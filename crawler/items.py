@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 from crawler.quality import body_problem
-from normalize.pagetext import PageTextError, page_text
+from normalize.pagetext import PageTextError, page_text, truncation_notes
 
 
 @dataclass
@@ -27,6 +28,7 @@ class PageItem:
     detected_encoding: str | None = None
     text_error: str | None = None
     problem: tuple[str, str] | None = None   # (error kind, message): a 200 that is no page
+    truncated: str | None = None             # what limits cut (PDF pages, deep nesting)
     text_read: bool = False
 
     def read_text(self) -> "PageItem":
@@ -37,11 +39,14 @@ class PageItem:
         self.problem = body_problem(self)
         if self.problem:
             return self
-        try:
-            self.text, self.detected_encoding = page_text(
-                self.body, self.content_type, self.declared_encoding)
-        except PageTextError as exc:
-            self.text_error = str(exc)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.text, self.detected_encoding = page_text(
+                    self.body, self.content_type, self.declared_encoding)
+            except PageTextError as exc:
+                self.text_error = str(exc)
+        self.truncated = truncation_notes(caught)
         return self
 
 

@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "crawler.hostguard.HostGuardMiddleware": 50,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -61,6 +62,10 @@ HTTPCACHE_POLICY = "crawler.middlewares.RevalidateEveryTimePolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_GZIP = True
 HTTPCACHE_IGNORE_HTTP_CODES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504]
+
+# Loopback/private hosts are refused (crawler/hostguard.py) unless this is
+# set: `crawl --allow-private-hosts`, for the fixture web of demo and tests.
+ALLOW_PRIVATE_HOSTS = False
 
 # Where the archive lives; the CLI sets it from --db.
 ARCHIVE_PATH = "archive.db"

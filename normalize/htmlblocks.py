@@ -19,7 +19,7 @@ from lxml import etree
 
 from normalize.blocks import (Block, bullets_in_paragraphs, clean, fold_responsibility_lines,
                               unbulleted_lists)
-from normalize.pagetext import main_element, remove_keeping_tail
+from normalize.pagetext import html_document, main_element, remove_keeping_tail
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "aside", "form",
              "iframe", "button", "select", "head")
@@ -60,7 +60,8 @@ def parse_html(html: str) -> tuple[list[Block], str]:
         html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
         # lxml.etree's HTML parser (what lxml.html.document_fromstring runs) without
         # lxml.html's element classes: the same tree, half the cost to build and walk.
-        root = etree.fromstring(html, etree.HTMLParser())
+        # Deep nesting is kept (normalize.pagetext.html_document).
+        root = html_document(html, etree.HTMLParser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return [], ""
     if root is None:

@@ -31,10 +31,11 @@ class KommunerSpider(ArchiveSpider):
 
     def __init__(self, sites: str | None = None, municipality: str | None = None,
                  max_pages_per_site: int | str | None = None, hints: str | None = None,
-                 **kwargs):
+                 allow_private_hosts: bool = False, **kwargs):
         super().__init__(**kwargs)
         codes = municipality.split(",") if municipality else None
-        self.sites: dict[str, Site] = {s.code: s for s in load_sites(sites, codes, hints)}
+        self.sites: dict[str, Site] = {s.code: s for s in load_sites(
+            sites, codes, hints, allow_private=allow_private_hosts in (True, "True", "1"))}
         self._max_pages_arg = max_pages_per_site
         self.scheduled: Counter = Counter()   # requests scheduled per site
         self.sitemaps_read: Counter = Counter()

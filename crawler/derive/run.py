@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import click
 import sqlite_utils
 
-from crawler.store.archive import open_db, utcnow
-from crawler.store.read import read_body
+from crawler.store.archive import open_db, utcnow, write_transaction
+from crawler.store.read import BodyError, read_body
 from crawler.derive.changes import (Event, commitment_events, document_count_events, line_diff,
                              period_events, text_key)
 from crawler.store.schema import ensure_derived_schema
@@ -35,6 +35,7 @@ class NormalizeReport:
     processed: int = 0
     skipped: int = 0
     failed: int = 0
+    unreadable: int = 0   # stored body missing or damaged: earlier results were kept
     documents: int = 0
     commitments: int = 0
     changes: int = 0
@@ -45,7 +46,7 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
     db = open_db(db_path)
     report = NormalizeReport()
     try:
-        with db.atomic():
+        with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
         todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
@@ -118,11 +119,15 @@ def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
     error, result = None, {"documents": [], "municipalities": []}
     try:
         body = read_body(db, snapshot["body_sha256"])
+    except BodyError as exc:
+        _keep_earlier(db, snapshot, f"{type(exc).__name__}: {exc}", report)
+        return
+    try:
         result = normalize.extract(_as_archived(body, snapshot["detected_encoding"]),
                                    url=snapshot["url"], content_type=snapshot["content_type"])
     except Exception as exc:  # one bad snapshot must not stop the run
         error = f"{type(exc).__name__}: {exc}"
-    with db.atomic():
+    with write_transaction(db):
         _delete_derived(db, snapshot["id"])
         codes = _municipality_codes(result, snapshot)
         documents = [] if error else _store_documents(db, snapshot, result, codes,
@@ -153,6 +158,22 @@ def _as_archived(body: bytes, encoding: str | None) -> bytes | str:
         except (UnicodeDecodeError, LookupError):
             pass
     return body
+
+
+def _keep_earlier(db, snapshot: dict, error: str, report: NormalizeReport) -> None:
+    """The body cannot be read: earlier derived rows stay, the failure is noted."""
+    report.failed += 1
+    report.unreadable += 1
+    click.echo(f"error: snapshot {snapshot['id']} ({snapshot['url']}): {error}; "
+               "earlier results kept", err=True)
+    with write_transaction(db):
+        if db["normalized_snapshots"].count_where("snapshot_id = ?", [snapshot["id"]]):
+            db["normalized_snapshots"].update(snapshot["id"], {"error": error})
+        else:
+            db["normalized_snapshots"].insert({
+                "snapshot_id": snapshot["id"], "url": snapshot["url"],
+                "text_sha256": snapshot["text_sha256"], "normalizer_version": None,
+                "processed_at": utcnow(), "documents": 0, "commitments": 0, "error": error})
 
 
 def _delete_derived(db, snapshot_id: int) -> None:
@@ -299,13 +320,13 @@ def _record_gone_pages(db) -> int:
         })
     if not rows:
         return 0
-    with db.atomic():
+    with write_transaction(db):
         before = db["changes"].count
         db["changes"].insert_all(rows, ignore=True)
         return db["changes"].count - before
 
 
 def _build_search(db) -> None:
-    with db.atomic():
+    with write_transaction(db):
         build_search_index(db)
 

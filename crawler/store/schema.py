@@ -33,6 +33,8 @@ RAW_TABLES: dict[str, dict] = {
         "status": int, "content_type": str, "declared_encoding": str,
         "detected_encoding": str, "headers": str, "body_sha256": str, "size": int,
         "text": str, "text_sha256": str, "text_changed": int, "text_error": str,
+        # What was cut to stay within limits (PDF pages, deep HTML), else null.
+        "text_truncated": str,
     }, pk="id"),
     "fetch_errors": dict(columns={
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
@@ -119,6 +121,16 @@ INDEXES = {
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the raw archive tables (idempotent)."""
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
+    _add_missing_columns(db, RAW_TABLES)
+
+
+def _add_missing_columns(db: sqlite_utils.Database, tables: dict) -> None:
+    """Migration: columns added to a table spec since an archive was made."""
+    for name, spec in tables.items():
+        existing = {c.name for c in db[name].columns}
+        for column, kind in spec["columns"].items():
+            if column not in existing:
+                db[name].add_column(column, kind)
 
 
 def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
