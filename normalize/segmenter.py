@@ -289,6 +289,12 @@ class Segmenter:
             # "Polisen och kommunen lovar att:" then items written as paragraphs.
             self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
             return
+        if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
+                and not block.gap and self._line_run(number) and _short_item(text):
+            # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
+            # text copy, right under the heading (or the lines before it), no blank between.
+            self._add(text, "promise", self.lead.text, why="line right under a promise heading")
+            return
         section = self.lead.role == "promise" and bool(self.lead.level)
         goal = None      # decided once, for the first sentence that has a promise form
         for sentence in sentences:
@@ -310,6 +316,12 @@ class Segmenter:
             weak = not section and why != "promise verb"
             self._add(sentence, "promise", self.lead.text if section else None,
                       why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
+
+    def _line_run(self, number: int) -> bool:
+        """The block follows the heading/lead-in or a line just kept, with no gap."""
+        previous = self.blocks[number - 1] if number else None
+        return previous is not None and (previous.kind == "heading" and previous.text == self.lead.text
+                                         or self.added_at == number - 1)
 
     def _before_list(self, number: int) -> bool:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
@@ -495,6 +507,14 @@ def _undertaking(sentence: str) -> bool:
 def _opens_with_party(sentence: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,3}?(?:polis\w*|kommun\w*|\w+s kommun|vi|stad\w*|"
                          r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
+
+
+def _short_item(text: str) -> bool:
+    """A short line that could be a list item: no report, description, question or lead-in."""
+    return 2 <= len(text.split()) <= 15 and not text.rstrip().endswith((":", "?")) \
+        and not cues.NOT_A_COMMITMENT_SUBJECT.match(text) and not cues.STRONG_REPORT.search(text) \
+        and not cues.DESCRIBES.search(text) and not cues.SPEECH.search(text) \
+        and not cues.CONTACT.search(text)
 
 
 def _promising(lead: str) -> bool:

@@ -247,3 +247,15 @@ def test_a_promise_without_a_stated_period_is_still_a_document():
 def test_an_undertaking_list_without_a_promise_or_period_is_not_a_document():
     # "Det gör vi genom att:" on a safety page: no "lovar", no promise heading, no period
     assert run("no_period_safety.txt")["documents"] == []
+
+
+def test_bulletless_lines_under_party_headings_including_noun_phrases():
+    result = run("party_headings_text.txt")
+    assert result["documents"][0]["period"]["end"] == "2025-12-31"   # "2023" + "2023–2025"
+    assert rows(result) == [
+        ("promise", None, "polisen", "Vara synliga på torget på helgkvällar."),
+        ("promise", None, "polisen", "Genomföra trafikkontroller vid skolorna."),
+        ("promise", None, "kommunen", "Ordna fler aktiviteter för unga på loven."),
+        ("promise", None, "gemensamt", "Fler vuxna ute på helgkvällar."),   # a noun phrase
+        # "Löftena bygger på …" is about the promise, not one of its lines
+    ]
