@@ -289,6 +289,13 @@ class Segmenter:
             # "Polisen och kommunen lovar att:" then items written as paragraphs.
             self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
             return
+        if self.lead.role in ("promise", "activity") and (self.lead.text or "").endswith(":") \
+                and len(sentences) == 1 and self._line_run(number) and _short_item(text, 30) \
+                and _undertaking(text):
+            # "Polisen och kommunen lovar att:" then one <p> per item ("Polisen patrullerar …").
+            kind = "activity" if self.lead.role == "activity" else "promise"
+            self._add(text, kind, self.lead.text, why="paragraph right under a lead-in")
+            return
         if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
                 and not block.gap and self._line_run(number) and _short_item(text):
             # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
@@ -318,9 +325,9 @@ class Segmenter:
                       why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
 
     def _line_run(self, number: int) -> bool:
-        """The block follows the heading/lead-in or a line just kept, with no gap."""
+        """The block follows the heading/lead-in or a line just kept."""
         previous = self.blocks[number - 1] if number else None
-        return previous is not None and (previous.kind == "heading" and previous.text == self.lead.text
+        return previous is not None and (previous.text == self.lead.text
                                          or self.added_at == number - 1)
 
     def _before_list(self, number: int) -> bool:
@@ -509,9 +516,9 @@ def _opens_with_party(sentence: str) -> bool:
                          r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
 
 
-def _short_item(text: str) -> bool:
+def _short_item(text: str, words: int = 15) -> bool:
     """A short line that could be a list item: no report, description, question or lead-in."""
-    return 2 <= len(text.split()) <= 15 and not text.rstrip().endswith((":", "?")) \
+    return 2 <= len(text.split()) <= words and not text.rstrip().endswith((":", "?")) \
         and not cues.NOT_A_COMMITMENT_SUBJECT.match(text) and not cues.STRONG_REPORT.search(text) \
         and not cues.DESCRIBES.search(text) and not cues.SPEECH.search(text) \
         and not cues.CONTACT.search(text)
