@@ -209,6 +209,12 @@ def is_noise_item(text: str) -> bool:
                 or CONTACT.search(text) and len(text) < 150) or len(text.split()) < 2
 
 
+OPENS_WITH_PARTY = re.compile(r"^\s*(?:polis|kommun|vi\b)", re.I)
+# What medborgarlöften are in general: "Ett medborgarlöfte är …", "Medborgarlöften innebär …".
+CONCEPT = re.compile(r"\bett\s+medborgarlöfte\s+(?:är|innebär|kan)\b|"
+                     r"\bmedborgarlöften\s+(?:är|innebär|kan)\b", re.I)
+
+
 def prose_promises(text: str) -> list[str]:
     """Sentences of a paragraph that promise: 'Polisen lovar att öka…'."""
     lowered = text.lower()

@@ -247,6 +247,11 @@ class Segmenter:
             # can be a commitment (the cheap test for the many paragraphs of a long page).
             self.explain("dropped", text, "no promise verb, modal or time")
             return
+        if cues.CONCEPT.search(text) and not cues.OPENS_WITH_PARTY.match(text):
+            # "Medborgarlöften är en del av … Polisen och kommunen lovar att …": the
+            # paragraph explains what a medborgarlöfte is.
+            self.explain("dropped", text, "explains what medborgarlöften are")
+            return
         sentences = _sentences(text)
         if sentences and self.added_at == number - 1 and self.draft.commitments \
                 and self.draft.commitments[-1]["kind"] == "promise" \

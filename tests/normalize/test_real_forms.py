@@ -267,3 +267,23 @@ def test_one_paragraph_per_item_after_a_lead_in_and_a_quote_after_them():
         ("promise", None, "gemensamt", "Kommunen sätter upp ny belysning i stadsparken."),
         # "– …, säger kommunalrådet X" is a quote, not an item
     ]
+
+
+def test_hard_wrapped_text_is_recognised_without_a_pdf_url():
+    text = (FORMS / "wrapped_pdf_text.txt").read_bytes()
+    without_url = extract(text, url="https://www.testby.se/trygghet/", municipalities=REGISTRY)
+    with_url = extract(text, url="https://www.testby.se/lofte.pdf", municipalities=REGISTRY)
+    assert without_url["documents"] == with_url["documents"]
+    # a browser's copy (one line per paragraph) is not taken for wrapped text
+    from normalize.blocks import looks_wrapped
+    assert not looks_wrapped((Path(__file__).parent / "fixtures" / "pages" / "two_periods.txt")
+                             .read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", ["about.txt", "explainer.txt"])
+def test_explaining_medborgarloften_on_a_municipal_site_is_no_promise(name):
+    # "Medborgarlöften är … Polisen och kommunen lovar att arbeta med …" with a place
+    # (the URL's) and no period: an explanation, not a document.
+    page = (Path(__file__).parent / "fixtures" / "pages" / name).read_bytes()
+    assert extract(page, url="https://www.testby.se/trygghet/", content_type="text/plain",
+                   municipalities=REGISTRY)["documents"] == []
