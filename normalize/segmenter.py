@@ -75,6 +75,7 @@ class Segmenter:
         self.runs = _list_runs(blocks)
         self.title_open = False              # paragraphs now explain a title-like promise
         self.title_index = -1                # a "Löfte 1: …" title a promise sentence may replace
+        self.line_kept_at = -2               # the block last kept as a bullet-less list line
         self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
         self.pair_count = sum(
             1 for a, b in zip(blocks, blocks[1:])
@@ -293,6 +294,7 @@ class Segmenter:
                 and cues.INFINITIVE_ITEM.match(text):
             # "Polisen och kommunen lovar att:" then items written as paragraphs.
             self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
+            self.line_kept_at = number
             return
         if self.lead.role in ("promise", "activity") and (self.lead.text or "").endswith(":") \
                 and len(sentences) == 1 and self._line_run(number) and _short_item(text, 30) \
@@ -300,12 +302,14 @@ class Segmenter:
             # "Polisen och kommunen lovar att:" then one <p> per item ("Polisen patrullerar …").
             kind = "activity" if self.lead.role == "activity" else "promise"
             self._add(text, kind, self.lead.text, why="paragraph right under a lead-in")
+            self.line_kept_at = number
             return
         if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
                 and not block.gap and self._line_run(number) and _short_item(text):
             # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
             # text copy, right under the heading (or the lines before it), no blank between.
             self._add(text, "promise", self.lead.text, why="line right under a promise heading")
+            self.line_kept_at = number
             return
         section = self.lead.role == "promise" and bool(self.lead.level)
         goal = None      # decided once, for the first sentence that has a promise form
@@ -330,10 +334,14 @@ class Segmenter:
                       why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
 
     def _line_run(self, number: int) -> bool:
-        """The block follows the heading/lead-in or a line just kept."""
+        """The block follows the heading/lead-in itself, or a line kept the same way
+        (not a list item: a note after a list is not one of its lines)."""
         previous = self.blocks[number - 1] if number else None
-        return previous is not None and (previous.text == self.lead.text
-                                         or self.added_at == number - 1)
+        return previous is not None and (
+            previous.text == self.lead.text or self.line_kept_at == number - 1
+            # the first line after a lead-in may have been taken as a bullet-less item
+            or self.added_at == number - 1 and number >= 2
+            and self.blocks[number - 2].text == self.lead.text)
 
     def _before_list(self, number: int) -> bool:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None

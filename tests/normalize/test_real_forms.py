@@ -287,3 +287,13 @@ def test_explaining_medborgarloften_on_a_municipal_site_is_no_promise(name):
     page = (Path(__file__).parent / "fixtures" / "pages" / name).read_bytes()
     assert extract(page, url="https://www.testby.se/trygghet/", content_type="text/plain",
                    municipalities=REGISTRY)["documents"] == []
+
+
+def test_a_note_after_a_numbered_list_is_not_one_of_its_lines():
+    text = ("Medborgarlöfte för Testby kommun (FIXTURE)\nPolisen och kommunen lovar att:\n"
+            "1. Öka polisens närvaro vid torget.\n2. Genomföra trygghetsvandringar i parken.\n"
+            "Dokumentet är en kopia av det undertecknade originalet.\n")
+    [doc] = extract(text.encode(), url="https://www.testby.se/lofte.pdf",
+                    municipalities=REGISTRY)["documents"]
+    assert [c["text"] for c in doc["commitments"]] == [
+        "Öka polisens närvaro vid torget.", "Genomföra trygghetsvandringar i parken."]
