@@ -17,8 +17,17 @@ the latest heading or lead-in says about the list that follows.
   activity lead ("Det gör vi genom att:") after a promise of the same
   section gives activities; otherwise it introduces the promises themselves
   (a "… lovar att arbeta för …" paragraph before it is the goal, not a promise).
-- Prose "X lovar att …" sentences count under a promise heading ("Löftet");
-  elsewhere they are kept aside for documents that list nothing.
+- Sentences of paragraphs are candidates of their own, judged by their form
+  (``cues.sentence_evidence``: promise verb, modal, scheduled passive, a
+  party's planned present); modal and weaker forms are marked weak and kept
+  only in a document that otherwise promises (``documents.segment``). A
+  "lovar" sentence right before the only list of its document is that
+  list's goal, unless the page pairs several sentences with their own lists.
+- Title-like promises (a title under "Löfte 1", short sub-headings with an
+  explanation under a promise heading) are kept; a "lovar" sentence right
+  after a title replaces it.
+- Every decision can be traced (``trace``: kept/dropped, text, why), which
+  ``normalize.explain`` and ``extract --explain`` print.
 """
 
 from __future__ import annotations
