@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from normalize.blocks import text_blocks
+from normalize.blocks import looks_wrapped, text_blocks
 from normalize.htmlblocks import parse_html
 from normalize.documents import build_documents
 from normalize.municipalities import as_entries, find_municipalities
@@ -129,6 +129,7 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
         blocks, title = parse_html(decoded)
     else:
         # Text said to be a PDF (a .pdf URL or type) is a PDF's extracted text: wrapped.
-        wrapped = "pdf" in ctype or url.lower().split("?")[0].endswith(".pdf")
+        wrapped = "pdf" in ctype or url.lower().split("?")[0].endswith(".pdf") \
+            or looks_wrapped(decoded)
         blocks = text_blocks(decoded, wrapped=wrapped)
     return blocks, "\n".join(b.text for b in blocks), title

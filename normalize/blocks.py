@@ -126,6 +126,20 @@ def strip_page_chrome(lines: list[str]) -> list[str]:
     return result
 
 
+def looks_wrapped(text: str) -> bool:
+    """Text hard-wrapped like a PDF's, whatever its URL: many long lines stop without
+    closing punctuation and the next line goes on in lower case. A browser's copy
+    has one line per paragraph and does not look like that."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n")]
+    long_lines = wraps = 0
+    for line, following in zip(lines, lines[1:]):
+        if len(line) >= 40:
+            long_lines += 1
+            if following[:1].islower() and not line.endswith((".", "!", "?", ":", ";")):
+                wraps += 1
+    return wraps >= 3 and wraps >= 0.25 * long_lines
+
+
 def _page_mark_removed(line: str) -> str:
     return re.sub(r"\s{3,}\d{1,3}\s*$", "", _PAGE_MARK.sub("", line)).strip()
 

@@ -63,7 +63,8 @@ NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan
 PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
 FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
                        r"återrapport|genomfört", re.I)
-SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|^[”\"“].*[”\"“]\W{0,2}$")
+SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|,\s+säger\s+\S+\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|"
+                    r"^[”\"“].*[”\"“]\W{0,2}$")
 DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
                       r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
 CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon(?:nummer)?\s*:?\s*\d|"
@@ -206,6 +207,12 @@ def is_noise_item(text: str) -> bool:
     contact lines, questions, fragments."""
     return bool(SPEECH.search(text) or DOC_LINK.search(text) or QUESTION.search(text)
                 or CONTACT.search(text) and len(text) < 150) or len(text.split()) < 2
+
+
+OPENS_WITH_PARTY = re.compile(r"^\s*(?:polis|kommun|vi\b)", re.I)
+# What medborgarlöften are in general: "Ett medborgarlöfte är …", "Medborgarlöften innebär …".
+CONCEPT = re.compile(r"\bett\s+medborgarlöfte\s+(?:är|innebär|kan)\b|"
+                     r"\bmedborgarlöften\s+(?:är|innebär|kan)\b", re.I)
 
 
 def prose_promises(text: str) -> list[str]:

@@ -17,8 +17,17 @@ the latest heading or lead-in says about the list that follows.
   activity lead ("Det gör vi genom att:") after a promise of the same
   section gives activities; otherwise it introduces the promises themselves
   (a "… lovar att arbeta för …" paragraph before it is the goal, not a promise).
-- Prose "X lovar att …" sentences count under a promise heading ("Löftet");
-  elsewhere they are kept aside for documents that list nothing.
+- Sentences of paragraphs are candidates of their own, judged by their form
+  (``cues.sentence_evidence``: promise verb, modal, scheduled passive, a
+  party's planned present); modal and weaker forms are marked weak and kept
+  only in a document that otherwise promises (``documents.segment``). A
+  "lovar" sentence right before the only list of its document is that
+  list's goal, unless the page pairs several sentences with their own lists.
+- Title-like promises (a title under "Löfte 1", short sub-headings with an
+  explanation under a promise heading) are kept; a "lovar" sentence right
+  after a title replaces it.
+- Every decision can be traced (``trace``: kept/dropped, text, why), which
+  ``normalize.explain`` and ``extract --explain`` print.
 """
 
 from __future__ import annotations
@@ -75,6 +84,7 @@ class Segmenter:
         self.runs = _list_runs(blocks)
         self.title_open = False              # paragraphs now explain a title-like promise
         self.title_index = -1                # a "Löfte 1: …" title a promise sentence may replace
+        self.line_kept_at = -2               # the block last kept as a bullet-less list line
         self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
         self.pair_count = sum(
             1 for a, b in zip(blocks, blocks[1:])
@@ -247,6 +257,11 @@ class Segmenter:
             # can be a commitment (the cheap test for the many paragraphs of a long page).
             self.explain("dropped", text, "no promise verb, modal or time")
             return
+        if cues.CONCEPT.search(text) and not cues.OPENS_WITH_PARTY.match(text):
+            # "Medborgarlöften är en del av … Polisen och kommunen lovar att …": the
+            # paragraph explains what a medborgarlöfte is.
+            self.explain("dropped", text, "explains what medborgarlöften are")
+            return
         sentences = _sentences(text)
         if sentences and self.added_at == number - 1 and self.draft.commitments \
                 and self.draft.commitments[-1]["kind"] == "promise" \
@@ -288,6 +303,22 @@ class Segmenter:
                 and cues.INFINITIVE_ITEM.match(text):
             # "Polisen och kommunen lovar att:" then items written as paragraphs.
             self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
+            self.line_kept_at = number
+            return
+        if self.lead.role in ("promise", "activity") and (self.lead.text or "").endswith(":") \
+                and len(sentences) == 1 and self._line_run(number) and _short_item(text, 30) \
+                and _undertaking(text):
+            # "Polisen och kommunen lovar att:" then one <p> per item ("Polisen patrullerar …").
+            kind = "activity" if self.lead.role == "activity" else "promise"
+            self._add(text, kind, self.lead.text, why="paragraph right under a lead-in")
+            self.line_kept_at = number
+            return
+        if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
+                and not block.gap and self._line_run(number) and _short_item(text):
+            # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
+            # text copy, right under the heading (or the lines before it), no blank between.
+            self._add(text, "promise", self.lead.text, why="line right under a promise heading")
+            self.line_kept_at = number
             return
         section = self.lead.role == "promise" and bool(self.lead.level)
         goal = None      # decided once, for the first sentence that has a promise form
@@ -310,6 +341,16 @@ class Segmenter:
             weak = not section and why != "promise verb"
             self._add(sentence, "promise", self.lead.text if section else None,
                       why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
+
+    def _line_run(self, number: int) -> bool:
+        """The block follows the heading/lead-in itself, or a line kept the same way
+        (not a list item: a note after a list is not one of its lines)."""
+        previous = self.blocks[number - 1] if number else None
+        return previous is not None and (
+            previous.text == self.lead.text or self.line_kept_at == number - 1
+            # the first line after a lead-in may have been taken as a bullet-less item
+            or self.added_at == number - 1 and number >= 2
+            and self.blocks[number - 2].text == self.lead.text)
 
     def _before_list(self, number: int) -> bool:
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
@@ -495,6 +536,14 @@ def _undertaking(sentence: str) -> bool:
 def _opens_with_party(sentence: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,3}?(?:polis\w*|kommun\w*|\w+s kommun|vi|stad\w*|"
                          r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
+
+
+def _short_item(text: str, words: int = 15) -> bool:
+    """A short line that could be a list item: no report, description, question or lead-in."""
+    return 2 <= len(text.split()) <= words and not text.rstrip().endswith((":", "?")) \
+        and not cues.NOT_A_COMMITMENT_SUBJECT.match(text) and not cues.STRONG_REPORT.search(text) \
+        and not cues.DESCRIBES.search(text) and not cues.SPEECH.search(text) \
+        and not cues.CONTACT.search(text)
 
 
 def _promising(lead: str) -> bool:

@@ -247,3 +247,53 @@ def test_a_promise_without_a_stated_period_is_still_a_document():
 def test_an_undertaking_list_without_a_promise_or_period_is_not_a_document():
     # "Det gör vi genom att:" on a safety page: no "lovar", no promise heading, no period
     assert run("no_period_safety.txt")["documents"] == []
+
+
+def test_bulletless_lines_under_party_headings_including_noun_phrases():
+    result = run("party_headings_text.txt")
+    assert result["documents"][0]["period"]["end"] == "2025-12-31"   # "2023" + "2023–2025"
+    assert rows(result) == [
+        ("promise", None, "polisen", "Vara synliga på torget på helgkvällar."),
+        ("promise", None, "polisen", "Genomföra trafikkontroller vid skolorna."),
+        ("promise", None, "kommunen", "Ordna fler aktiviteter för unga på loven."),
+        ("promise", None, "gemensamt", "Fler vuxna ute på helgkvällar."),   # a noun phrase
+        # "Löftena bygger på …" is about the promise, not one of its lines
+    ]
+
+
+def test_one_paragraph_per_item_after_a_lead_in_and_a_quote_after_them():
+    assert rows(run("paragraph_items.html")) == [
+        ("promise", None, "gemensamt", "Polisen patrullerar på torget varje fredagskväll."),
+        ("promise", None, "gemensamt", "Kommunen sätter upp ny belysning i stadsparken."),
+        # "– …, säger kommunalrådet X" is a quote, not an item
+    ]
+
+
+def test_hard_wrapped_text_is_recognised_without_a_pdf_url():
+    text = (FORMS / "wrapped_pdf_text.txt").read_bytes()
+    without_url = extract(text, url="https://www.testby.se/trygghet/", municipalities=REGISTRY)
+    with_url = extract(text, url="https://www.testby.se/lofte.pdf", municipalities=REGISTRY)
+    assert without_url["documents"] == with_url["documents"]
+    # a browser's copy (one line per paragraph) is not taken for wrapped text
+    from normalize.blocks import looks_wrapped
+    assert not looks_wrapped((Path(__file__).parent / "fixtures" / "pages" / "two_periods.txt")
+                             .read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", ["about.txt", "explainer.txt"])
+def test_explaining_medborgarloften_on_a_municipal_site_is_no_promise(name):
+    # "Medborgarlöften är … Polisen och kommunen lovar att arbeta med …" with a place
+    # (the URL's) and no period: an explanation, not a document.
+    page = (Path(__file__).parent / "fixtures" / "pages" / name).read_bytes()
+    assert extract(page, url="https://www.testby.se/trygghet/", content_type="text/plain",
+                   municipalities=REGISTRY)["documents"] == []
+
+
+def test_a_note_after_a_numbered_list_is_not_one_of_its_lines():
+    text = ("Medborgarlöfte för Testby kommun (FIXTURE)\nPolisen och kommunen lovar att:\n"
+            "1. Öka polisens närvaro vid torget.\n2. Genomföra trygghetsvandringar i parken.\n"
+            "Dokumentet är en kopia av det undertecknade originalet.\n")
+    [doc] = extract(text.encode(), url="https://www.testby.se/lofte.pdf",
+                    municipalities=REGISTRY)["documents"]
+    assert [c["text"] for c in doc["commitments"]] == [
+        "Öka polisens närvaro vid torget.", "Genomföra trygghetsvandringar i parken."]
