@@ -98,6 +98,7 @@ class WaybackFixture:
         self.throttle = {2: 1} if throttle is None else throttle   # request n → Retry-After
         self.captures: list[FixtureCapture] = []
         self.requests: list[tuple[str, int]] = []     # (path?query, status)
+        self.user_agents: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -249,6 +250,7 @@ def _handler_for(archive: WaybackFixture):
             accepts = "gzip" in (self.headers.get("Accept-Encoding") or "")
             status, headers, body = archive.answer(parts.path, parts.query, accepts)
             archive.log(self.path, status)
+            archive.user_agents.add(self.headers.get("User-Agent") or "")
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

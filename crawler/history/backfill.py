@@ -173,6 +173,12 @@ class Backfill:
             stored = store_capture(self.db, run_id, item)
             reached("backfill")  # interruption tests: a kill here is mid-transaction
             self._mark(run_id, key, capture, stored.kind, final, None, stored.snapshot_id)
+            if (timestamp, original) != (capture.timestamp, capture.original):
+                # the capture the archive redirected to is handled as well
+                self._mark(run_id, replay_url(self.origin, timestamp, original),
+                           CdxCapture(timestamp, original), stored.kind, final,
+                           f"reached through {key}", stored.snapshot_id)
+                self.seen.add((timestamp, original))
         self._count(stored, item)
         return "stored", None, original, stored, item.body
 
@@ -216,7 +222,7 @@ class Backfill:
             "capture_url": key, "url": capture.original, "timestamp": capture.timestamp,
             "digest": capture.digest, "run_id": run_id, "handled_at": utcnow(),
             "outcome": outcome, "snapshot_id": snapshot_id, "final_url": final,
-            "message": message})
+            "message": message}, ignore=True)
 
     def _count(self, stored, item: Capture) -> None:
         if stored.kind == "present":
