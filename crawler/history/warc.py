@@ -163,27 +163,32 @@ class _Importer:
     def _read_from(self, handle, path: str, start: int) -> int | None:
         handle.seek(start)
         records = ArchiveIterator(handle, check_digests=True)
-        position = start
+        position = start      # where the next record starts
         try:
             for record in records:
-                position = start + records.get_record_offset()
-                self._one(record, f"{path} at offset {position}")
+                error = self._one(record)
+                # (the offset is known once the record has been read to its end)
+                offset = start + records.get_record_offset()
+                position = offset + records.get_record_length()
+                if error:
+                    self.report.errors.append(f"{path} at offset {offset}: {error}")
             return None
         except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
             self.report.errors.append(f"{path} at offset {position}: unreadable record "
-                                      f"({type(exc).__name__}: {exc}); skipped to the next record")
+                                      f"({type(exc).__name__}: {_short(exc)}); "
+                                      "skipped to the next record")
             return _next_record(path, position + 1)
 
-    def _one(self, record, where: str) -> None:
+    def _one(self, record) -> str | None:
+        """Import one record; the reason it is malformed, or None."""
         self.report.records += 1
         try:
             capture = self._capture(record)
         except MalformedRecord as exc:
-            self.report.errors.append(f"{where}: {exc}")
-            return
+            return str(exc)
         if capture is None:
             self.report.skipped += 1
-            return
+            return None
         with self.db.atomic():
             stored = store_capture(self.db, self.run_id, capture)
         if stored.kind == "present":
@@ -191,6 +196,7 @@ class _Importer:
         else:
             self.report.stored += 1
             self.report.new_pages += stored.kind == "new_page"
+        return None
 
     def _capture(self, record) -> Capture | None:
         if record.rec_type not in ("response", "revisit"):
@@ -242,6 +248,12 @@ class _Importer:
                        capture_url=record.rec_headers.get_header("WARC-Record-ID"),
                        status=status, content_type=content_type, headers=headers,
                        municipalities=self.sites.municipalities_for(uri, site))
+
+
+def _short(exc: Exception, limit: int = 120) -> str:
+    """An error message fit for a terminal: printable, one line, bounded."""
+    text = "".join(c if c.isprintable() else "?" for c in str(exc).replace("\n", " "))
+    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def _next_record(path: str, after: int) -> int | None:
