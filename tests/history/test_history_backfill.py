@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
+from crawler.cli import fast_crawl_settings
 from crawler.demo.wayback import WaybackFixture
 from crawler.derive.run import normalize_archive
 from crawler.history.backfill import BackfillOptions, history_reach, run_backfill
@@ -193,3 +195,20 @@ def test_kill_mid_backfill_then_rerun_gives_the_same_archive(archive_db, wayback
         == {r["capture_url"].split("/web/")[1] for r in rows(reference, "select * from history_captures")}
     runs = rows(archive_db, "select status from crawl_runs where spider = 'backfill' order by id")
     assert [r["status"] for r in runs] == ["interrupted", "ok"]
+
+
+def test_a_crawl_after_the_backfill_compares_with_the_newest_version(archive_db, wayback,
+                                                                     crawled, tmp_path):
+    web, _ = crawled
+    backfill(archive_db, wayback)
+    before = snapshot_rows(archive_db)
+    with sqlite3.connect(archive_db) as conn:   # no conditional requests: full bodies compared
+        conn.execute("update pages set etag = null, last_modified = null")
+    sites = web.write_sites_csv(tmp_path / "sites.csv")
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "--db", str(archive_db), "--sites",
+         str(sites), "--polisen-url", web.polisen_url, *fast_crawl_settings(),
+         "-s", "HTTPCACHE_ENABLED=False"], capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # Unchanged pages add nothing, although older captures were stored after the last crawl.
+    assert snapshot_rows(archive_db) == before

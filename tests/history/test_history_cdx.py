@@ -1,0 +1,95 @@
+"""The CDX client against the loopback web archive: parameters, paging, replay forms."""
+
+from __future__ import annotations
+
+import sqlite3
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from crawler.demo.server import FixtureWeb
+from crawler.demo.wayback import WaybackFixture
+from crawler.history.cdx import (CdxCapture, list_captures, parse_replay_url, spread,
+                                 timestamp_iso, view_url)
+from crawler.history.polite import PoliteClient
+from crawler.store.archive import open_db
+
+
+@pytest.fixture(scope="module")
+def archive():
+    with FixtureWeb() as web, WaybackFixture(web, throttle={}) as wayback:
+        yield wayback
+
+
+def client(delay=0.0):
+    return PoliteClient("medborgarloften-test", delay, max_wait=5, retries=2, timeout=5)
+
+
+def test_paging_with_resume_keys_returns_every_capture_once(archive):
+    archive.requests.clear()
+    root = archive.web.url("sandviken")
+    paged = list(list_captures(client(), archive.endpoint, root, page_size=1))
+    whole = list(list_captures(client(), archive.endpoint, root, page_size=100))
+    assert [c.timestamp for c in paged] == [c.timestamp for c in whole]
+    assert {(c.timestamp, c.original) for c in whole} == {
+        (c.timestamp, c.original) for c in archive.listed(root)}
+    queries = [parse_qs(urlsplit(path).query) for path, _ in archive.requests]
+    assert len(whole) == 4
+    assert sum("resumeKey" in q for q in queries) == 3          # one capture per page
+    first = queries[0]
+    assert first["output"] == ["json"] and first["matchType"] == ["prefix"]
+    assert first["collapse"] == ["digest"] and first["filter"] == ["statuscode:200"]
+    assert first["showResumeKey"] == ["true"]
+
+
+def test_from_to_and_collapse(archive):
+    polisen = archive.web.polisen_url
+    found = list(list_captures(client(), archive.endpoint, polisen, since="2015", until="2015"))
+    assert [c.timestamp for c in found] == ["20151001120000"]   # 2015-12 repeats its digest
+    assert list(list_captures(client(), archive.endpoint, polisen, since="2030")) == []
+
+
+def test_exact_match_lists_only_that_url(archive):
+    pdf = archive.web.url("sandviken") + "download/18.999/medborgarlofte-2017-sandviken.pdf"
+    found = list(list_captures(client(), archive.endpoint, pdf, match_type="exact"))
+    assert [(c.original, c.mimetype) for c in found] == [(pdf, "application/pdf")]
+
+
+def test_429_is_retried_after_retry_after(archive):
+    archive.throttle = {len(archive.requests) + 1: 1}
+    polite = client()
+    found = list(list_captures(polite, archive.endpoint, archive.web.url("kristinehamn")))
+    archive.throttle = {}
+    assert len(found) == 1
+    assert polite.stats.throttled == 1 and polite.stats.waited >= 1.0 and polite.stats.requests == 2
+
+
+def test_delay_between_requests_to_one_host_is_kept(archive):
+    polite = client(delay=0.2)
+    for _ in range(3):
+        polite.get(archive.endpoint + "?url=none&output=json")
+    assert polite.stats.waited >= 0.35
+
+
+def test_replay_and_timestamp_forms():
+    url = "https://web.archive.org/web/20170301100000id_/https://www.sandviken.se/a/?x=1"
+    assert parse_replay_url(url) == ("20170301100000", "https://www.sandviken.se/a/?x=1")
+    assert view_url(url) == "https://web.archive.org/web/20170301100000/https://www.sandviken.se/a/?x=1"
+    assert timestamp_iso("2017030110") == "2017-03-01T10:00:00+00:00"
+    captures = [CdxCapture(f"20{y}0101000000", "u") for y in range(10, 20)]
+    assert [c.timestamp[:4] for c in spread(captures, 3)] == ["2010", "2014", "2019"]
+    assert spread(captures, None) == captures
+
+
+def test_archives_from_before_backfill_get_source_crawl(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table snapshots (id integer primary key, url text, fetched_at text)")
+    conn.execute("insert into snapshots (url, fetched_at) values ('https://x.se/', '2024-01-01')")
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert [tuple(r.values()) for r in db.query("select source, capture_url from snapshots")] \
+        == [("crawl", None)]
+    db["snapshots"].insert({"url": "https://x.se/", "fetched_at": "2025-01-01"})
+    assert db.execute("select source from snapshots where id = 2").fetchone()[0] == "crawl"
