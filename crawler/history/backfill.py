@@ -23,7 +23,8 @@ from crawler.history.cdx import (CdxCapture, CdxError, list_captures, parse_repl
                                  replay_origin, replay_url, spread, timestamp_iso)
 from crawler.history.ingest import Capture, store_capture
 from crawler.history.polite import Politeness, PoliteClient
-from crawler.history.targets import SiteMap, Target, initial_targets, pdf_links
+from crawler.history.targets import SiteMap, Target, host_key, initial_targets, pdf_links
+from crawler.crawl import crawl_settings
 from crawler.relevance import mentions_promise
 from crawler.store.archive import Archive, utcnow
 from crawler.store.read import read_body
@@ -57,6 +58,7 @@ class BackfillReport:
     already: int = 0         # handled by an earlier backfill: not fetched again
     not_relevant: int = 0    # captured page does not speak of medborgarlöften
     failed: int = 0          # replay 404, redirect out of the archive, network error
+    cdx_failed: int = 0      # CDX queries that failed: the listing is incomplete
     politeness: Politeness = field(default_factory=Politeness)
     reach: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
@@ -79,8 +81,13 @@ class Backfill:
         self.db = self.archive.db
         self.sites = SiteMap(self.db)
         self.origin = replay_origin(options.endpoint)
-        self.client = PoliteClient(settings.USER_AGENT, options.delay, settings.BACKFILL_MAX_WAIT,
-                                   settings.BACKFILL_RETRIES, settings.BACKFILL_TIMEOUT)
+        scrapy_settings = crawl_settings(options.db)   # USER_AGENT with MEDBORGARLOFTEN_CONTACT
+        self.client = PoliteClient(scrapy_settings.get("USER_AGENT"), options.delay,
+                                   settings.BACKFILL_MAX_WAIT, settings.BACKFILL_RETRIES,
+                                   settings.BACKFILL_TIMEOUT,
+                                   scrapy_settings.getint("DOWNLOAD_MAXSIZE"))
+        if options.url:   # an explicit URL may be on a site the archive does not know
+            self.sites.sites.setdefault(host_key(options.url), urlsplit(options.url).hostname)
         self.report = BackfillReport(politeness=self.client.stats)
         self.touched: set[str] = set()
         self.run_id: int | None = None
@@ -119,6 +126,7 @@ class Backfill:
                 settings.BACKFILL_MAX_PAGES))
         except (CdxError, requests.RequestException) as exc:
             self.report.failed += 1
+            self.report.cdx_failed += 1
             self.archive.record_error(self.run_id, target.url, "wayback", "other", f"CDX: {exc}")
             return []
         wanted = [c for c in listed if self._wanted(c, target)
@@ -166,9 +174,9 @@ class Backfill:
                                 f"replay answered {status}: {final}")
         timestamp, original = parse_replay_url(final)
         site = self.sites.site_for(original)
-        if site is None or not self._relevant(response, original, site):
+        item = site and _capture_item(response, original, site, timestamp, final, self.sites)
+        if not item or not self._relevant(item):
             return self._record(run_id, key, capture, "not_relevant", final, original)
-        item = _capture_item(response, original, site, timestamp, final, self.sites)
         with self.db.atomic():
             stored = store_capture(self.db, run_id, item)
             reached("backfill")  # interruption tests: a kill here is mid-transaction
@@ -196,14 +204,13 @@ class Backfill:
             url = location
         return None, url
 
-    def _relevant(self, response, original: str, site: str) -> bool:
-        content_type = response.headers.get("Content-Type", "")
-        if response.content.startswith(b"%PDF") or "pdf" in content_type.lower():
+    def _relevant(self, item: Capture) -> bool:
+        if item.body.startswith(b"%PDF") or "pdf" in item.content_type.lower():
             return True
-        if urlsplit(original).path in SECTION_PATHS:
+        if urlsplit(item.url).path in SECTION_PATHS:
             return False   # the section's list page itself, as the crawl skips it
         try:
-            text, _ = page_text(response.content, content_type, None)
+            text, _ = page_text(item.body, item.content_type, item.declared_encoding)
         except PageTextError:
             return False
         return mentions_promise(text)

@@ -9,6 +9,7 @@ or rewritten links.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -95,7 +96,7 @@ def _page(client: PoliteClient, query: str) -> tuple[list[CdxCapture], str | Non
     if not response.content.strip():
         return [], None
     try:
-        rows = response.json()
+        rows = json.loads(response.content)
     except ValueError as exc:
         raise CdxError(f"CDX answer is not JSON: {exc}") from exc
     if not rows:

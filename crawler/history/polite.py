@@ -19,6 +19,20 @@ import requests
 RETRIED_STATUSES = (429, 500, 502, 503, 504)
 
 
+class TooLarge(requests.RequestException):
+    """A body over the size cap (the crawl's DOWNLOAD_MAXSIZE)."""
+
+
+@dataclass
+class Reply:
+    """What one request got: status, headers, the (decoded) body."""
+
+    url: str
+    status_code: int
+    headers: requests.structures.CaseInsensitiveDict
+    content: bytes
+
+
 @dataclass
 class Politeness:
     requests: int = 0
@@ -34,24 +48,26 @@ class Politeness:
 
 class PoliteClient:
     def __init__(self, user_agent: str, delay: float, max_wait: float, retries: int,
-                 timeout: float, sleep=time.sleep):
+                 timeout: float, max_bytes: int = 15 * 1024 * 1024, sleep=time.sleep):
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.delay, self.max_wait, self.retries, self.timeout = delay, max_wait, retries, timeout
-        self.sleep = sleep
+        self.sleep, self.max_bytes = sleep, max_bytes
         self.stats = Politeness()
         self._last: dict[str, float] = {}
 
     def close(self) -> None:
         self.session.close()
 
-    def get(self, url: str) -> requests.Response:
+    def get(self, url: str) -> Reply:
         """GET without following redirects; retried politely; raises on network errors."""
         host = urlsplit(url).netloc
         for attempt in range(self.retries + 1):
             self._wait_turn(host)
             try:
-                response = self.session.get(url, timeout=self.timeout, allow_redirects=False)
+                reply = self._fetch(url)
+            except TooLarge:
+                raise
             except requests.RequestException:
                 if attempt == self.retries:
                     raise
@@ -59,14 +75,25 @@ class PoliteClient:
                 continue
             finally:
                 self._last[host] = time.monotonic()
-            self.stats.requests += 1
-            self.stats.bytes += len(response.content)
-            if response.status_code in RETRIED_STATUSES and attempt < self.retries:
+            if reply.status_code in RETRIED_STATUSES and attempt < self.retries:
                 self.stats.throttled += 1
-                self._pause(retry_after(response) or self._backoff(attempt))
+                self._pause(retry_after(reply) or self._backoff(attempt))
                 continue
-            return response
+            return reply
         raise AssertionError("unreachable")
+
+    def _fetch(self, url: str) -> Reply:
+        with self.session.get(url, timeout=self.timeout, allow_redirects=False,
+                              stream=True) as response:
+            self.stats.requests += 1
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                self.stats.bytes += len(chunk)
+                if size > self.max_bytes:
+                    raise TooLarge(f"body over {self.max_bytes} bytes: {url}")
+                chunks.append(chunk)
+            return Reply(url, response.status_code, response.headers, b"".join(chunks))
 
     def _wait_turn(self, host: str) -> None:
         last = self._last.get(host)
@@ -83,7 +110,7 @@ class PoliteClient:
             self.sleep(seconds)
 
 
-def retry_after(response: requests.Response) -> float | None:
+def retry_after(response: Reply) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
     value = (response.headers.get("Retry-After") or "").strip()
     if not value:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -93,3 +95,15 @@ def test_archives_from_before_backfill_get_source_crawl(tmp_path):
         == [("crawl", None)]
     db["snapshots"].insert({"url": "https://x.se/", "fetched_at": "2025-01-01"})
     assert db.execute("select source from snapshots where id = 2").fetchone()[0] == "crawl"
+
+
+def test_backfill_exits_non_zero_when_the_cdx_server_fails(archive, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "backfill", "--db", str(tmp_path / "a.db"),
+         "--cdx-endpoint", archive.origin + "/no-cdx-here", "--delay", "0"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "2 CDX queries failed" in result.stderr      # both polisen.se section roots
+    errors = sqlite3.connect(tmp_path / "a.db").execute(
+        "select count(*) from fetch_errors where message like 'CDX:%'").fetchone()[0]
+    assert errors == 2
