@@ -191,6 +191,15 @@ def test_kill_mid_backfill_then_rerun_gives_the_same_archive(archive_db, wayback
     assert "politeness:" in rerun.stderr
     assert snapshot_rows(archive_db) == snapshot_rows(reference)
     assert rows(archive_db, "pragma integrity_check")[0]["integrity_check"] == "ok"
+    # no duplicates: as many rows as distinct versions, in pages and bodies too
+    for table in ("snapshots", "pages", "bodies"):
+        assert rows(archive_db, f"select count(*) as n from {table}") == \
+            rows(reference, f"select count(*) as n from {table}")
+    assert len(rows(archive_db, "select id from snapshots")) == len(snapshot_rows(archive_db))
+    assert rows(archive_db, "select url, snapshot_count, current_snapshot_id is not null as c,"
+                            " first_seen from pages order by url") == \
+        rows(reference, "select url, snapshot_count, current_snapshot_id is not null as c,"
+                        " first_seen from pages order by url")
     assert {r["capture_url"].split("/web/")[1] for r in rows(archive_db, "select * from history_captures")} \
         == {r["capture_url"].split("/web/")[1] for r in rows(reference, "select * from history_captures")}
     runs = rows(archive_db, "select status from crawl_runs where spider = 'backfill' order by id")

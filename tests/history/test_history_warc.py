@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import shutil
@@ -103,7 +104,7 @@ def _response(uri, date, body, content_type="text/html; charset=utf-8"):
 def test_a_warc_written_by_warcio_imports_response_and_revisit_records(tmp_path):
     body = PAGE.encode()
     path = tmp_path / "foreign.warc.gz"
-    digest = "sha1:" + __import__("base64").b32encode(hashlib.sha1(body).digest()).decode()
+    digest = "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
 
     def revisit(writer):
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
