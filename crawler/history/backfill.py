@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -33,6 +34,15 @@ from normalize.registry import by_code
 from spiders.polisen import SECTION_PATHS
 
 REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class Handled(NamedTuple):
+    """What became of one capture; ``body``/``url`` for looking for PDF links."""
+
+    outcome: str            # stored, failed, not_relevant
+    message: str | None = None
+    url: str | None = None
+    body: bytes | None = None
 MAX_REPLAY_REDIRECTS = 5
 
 
@@ -157,17 +167,21 @@ class Backfill:
             if done["body_sha256"] and "html" in (done["content_type"] or ""):
                 return self._links(read_body(self.db, done["body_sha256"]), done["url"])
             return []
-        outcome, message, final, stored, body = self._fetch_and_store(run_id, capture, key)
-        if outcome == "failed":
-            self.archive.record_error(run_id, capture.original, "wayback", "other", message)
-        return self._links(body, final) if body is not None and outcome == "stored" else []
+        handled = self._fetch_and_store(run_id, capture, key)
+        if handled.outcome == "failed":
+            self.archive.record_error(run_id, capture.original, "wayback", "other",
+                                      handled.message)
+        return self._links(handled.body, handled.url) if handled.body is not None else []
 
-    def _fetch_and_store(self, run_id: int, capture: CdxCapture, key: str):
+    def _fetch_and_store(self, run_id: int, capture: CdxCapture, key: str) -> Handled:
         try:
             response, final = self._replay(key)
-        except requests.RequestException as exc:
+        except requests.RequestException as exc:   # not recorded: the next run tries again
             self.report.failed += 1
-            return "failed", f"replay: {type(exc).__name__}: {exc}", None, None, None
+            return Handled("failed", f"replay: {type(exc).__name__}: {exc}")
+        if response is not None and response.status_code >= 500:   # tried again next run
+            self.report.failed += 1
+            return Handled("failed", f"replay answered {response.status_code}: {final}")
         if response is None or response.status_code != 200:
             status = response.status_code if response is not None else "redirect"
             return self._record(run_id, key, capture, "failed", final,
@@ -188,7 +202,7 @@ class Backfill:
                            f"reached through {key}", stored.snapshot_id)
                 self.seen.add((timestamp, original))
         self._count(stored, item)
-        return "stored", None, original, stored, item.body
+        return Handled("stored", url=original, body=item.body)
 
     def _replay(self, url: str):
         """Follow the archive's own redirects (to the nearest capture, or to the
@@ -215,14 +229,14 @@ class Backfill:
             return False
         return mentions_promise(text)
 
-    def _record(self, run_id, key, capture, outcome, final, message):
+    def _record(self, run_id, key, capture, outcome, final, message) -> Handled:
         with self.db.atomic():
             self._mark(run_id, key, capture, outcome, final, message, None)
         if outcome == "failed":
             self.report.failed += 1
         else:
             self.report.not_relevant += 1
-        return outcome, message, final, None, None
+        return Handled(outcome, message)
 
     def _mark(self, run_id, key, capture, outcome, final, message, snapshot_id) -> None:
         self.db["history_captures"].insert({

@@ -39,8 +39,8 @@ class SiteMap:
     def __init__(self, db: sqlite_utils.Database):
         self.sites = {host_key(m.website): m.code for m in load_municipalities() if m.website}
         self.sites[host_key(POLISEN_URL)] = POLISEN
-        for row in db.query("select min(url) as url, site from pages group by site"):
-            self.sites[host_key(row["url"])] = row["site"]
+        for row in db.query("select url, site from pages order by first_seen"):
+            self.sites.setdefault(host_key(row["url"]), row["site"])
         self.polisen_roots = sorted({_origin(r["url"]) for r in db.query(
             "select url from pages where site = ?", [POLISEN])} or {_origin(POLISEN_URL)})
 
