@@ -15,7 +15,8 @@ crawl of that web. What it imitates, for the tests and the demo:
   without a capture redirects to the nearest one; a capture marked
   ``redirect`` redirects to the capture of another URL; ``replay: 404``
   answers 404.
-- ``throttle``: request numbers answered 429 with ``Retry-After``.
+- ``throttle``: request numbers answered 429 with ``Retry-After``;
+  ``replay_answer``: one answer for every replay (an archive in trouble).
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ class WaybackFixture:
         self.captures: list[FixtureCapture] = []
         self.requests: list[tuple[str, int]] = []     # (path?query, status)
         self.user_agents: set[str] = set()
+        # When set, every replay gets this (status, headers, body): an archive in trouble.
+        self.replay_answer: tuple[int, dict, bytes] | None = None
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -148,6 +151,9 @@ class WaybackFixture:
                 b"Too Many Requests (fixture)"
         if path == "/cdx/search/cdx":
             status, headers, body = self._cdx(parse_qs(query))
+        elif path.startswith("/web/") and self.replay_answer:
+            status, headers, body = self.replay_answer[0], dict(self.replay_answer[1]), \
+                self.replay_answer[2]
         elif path.startswith("/web/"):
             status, headers, body = self._replay(path + (f"?{query}" if query else ""))
         else:

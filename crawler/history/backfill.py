@@ -23,7 +23,7 @@ from crawler.faultpoints import reached
 from crawler.history.cdx import (CdxCapture, CdxError, list_captures, parse_replay_url,
                                  replay_origin, replay_url, spread, timestamp_iso)
 from crawler.history.ingest import Capture, store_capture
-from crawler.history.polite import Politeness, PoliteClient
+from crawler.history.polite import RETRIED_STATUSES, Politeness, PoliteClient
 from crawler.history.targets import SiteMap, Target, host_key, initial_targets, pdf_links
 from crawler.crawl import crawl_settings
 from crawler.relevance import mentions_promise
@@ -179,7 +179,8 @@ class Backfill:
         except requests.RequestException as exc:   # not recorded: the next run tries again
             self.report.failed += 1
             return Handled("failed", f"replay: {type(exc).__name__}: {exc}")
-        if response is not None and response.status_code >= 500:   # tried again next run
+        if response is not None and response.status_code in RETRIED_STATUSES:
+            # still throttled or failing after the retries: the next run tries again
             self.report.failed += 1
             return Handled("failed", f"replay answered {response.status_code}: {final}")
         if response is None or response.status_code != 200:

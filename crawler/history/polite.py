@@ -77,7 +77,8 @@ class PoliteClient:
                 self._last[host] = time.monotonic()
             if reply.status_code in RETRIED_STATUSES and attempt < self.retries:
                 self.stats.throttled += 1
-                self._pause(retry_after(reply) or self._backoff(attempt))
+                wait = retry_after(reply)
+                self._pause(self._backoff(attempt) if wait is None else wait)
                 continue
             return reply
         raise AssertionError("unreachable")

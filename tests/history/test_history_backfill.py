@@ -221,3 +221,18 @@ def test_a_crawl_after_the_backfill_compares_with_the_newest_version(archive_db,
     assert result.returncode == 0, result.stderr[-2000:]
     # Unchanged pages add nothing, although older captures were stored after the last crawl.
     assert snapshot_rows(archive_db) == before
+
+
+def test_a_replay_still_throttled_after_the_retries_is_tried_again_next_run(archive_db,
+                                                                            crawled):
+    web, _ = crawled
+    with WaybackFixture(web, throttle={}) as archive:
+        archive.replay_answer = (429, {"Retry-After": "0"}, b"slow down (fixture)")
+        first = run_backfill(BackfillOptions(db=str(archive_db), endpoint=archive.endpoint,
+                                             delay=0.0))
+        assert first.stored == 0 and first.failed == first.listed > 0
+        assert rows(archive_db, "select * from history_captures") == []
+        archive.replay_answer = None
+        second = run_backfill(BackfillOptions(db=str(archive_db), endpoint=archive.endpoint,
+                                              delay=0.0))
+    assert second.stored == 8
