@@ -54,6 +54,8 @@ def backfill(db, since, until, url, municipalities, all_known, cdx_endpoint,
         max_per_url=max_captures_per_url, delay=delay))
     for line in report.lines():
         click.echo(line, err=True)
+    if report.stored:
+        click.echo(f"next: medborgarloften normalize --db {db}", err=True)
     if report.cdx_failed:
         click.echo(f"error: {report.cdx_failed} CDX queries failed (see fetch_errors); "
                    "the history found is incomplete", err=True)
