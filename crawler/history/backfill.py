@@ -187,7 +187,8 @@ class Backfill:
             status = response.status_code if response is not None else "redirect"
             return self._record(run_id, key, capture, "failed", final,
                                 f"replay answered {status}: {final}")
-        timestamp, original = parse_replay_url(final)
+        timestamp, captured = parse_replay_url(final)
+        original = self.sites.archived_url(captured)
         site = self.sites.site_for(original)
         item = site and _capture_item(response, original, site, timestamp, final, self.sites)
         if not item or not self._relevant(item):
@@ -196,12 +197,12 @@ class Backfill:
             stored = store_capture(self.db, run_id, item)
             reached("backfill")  # interruption tests: a kill here is mid-transaction
             self._mark(run_id, key, capture, stored.kind, final, None, stored.snapshot_id)
-            if (timestamp, original) != (capture.timestamp, capture.original):
+            if (timestamp, captured) != (capture.timestamp, capture.original):
                 # the capture the archive redirected to is handled as well
-                self._mark(run_id, replay_url(self.origin, timestamp, original),
-                           CdxCapture(timestamp, original), stored.kind, final,
+                self._mark(run_id, replay_url(self.origin, timestamp, captured),
+                           CdxCapture(timestamp, captured), stored.kind, final,
                            f"reached through {key}", stored.snapshot_id)
-                self.seen.add((timestamp, original))
+                self.seen.add((timestamp, captured))
         self._count(stored, item)
         return Handled("stored", url=original, body=item.body)
 

@@ -29,8 +29,18 @@ class Target:
 
 
 def host_key(url: str) -> str:
-    host = urlsplit(url).netloc.lower()
+    """The host as archives vary it: no 'www.', no default port."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().rsplit("@", 1)[-1]
+    if (parts.scheme, host.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
+        host = host.rsplit(":", 1)[0]
     return host[4:] if host.startswith("www.") else host
+
+
+def page_key(url: str) -> str:
+    """One page however it was captured: http or https, www. or not, :80 or not."""
+    parts = urlsplit(url)
+    return host_key(url) + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 class SiteMap:
@@ -39,10 +49,21 @@ class SiteMap:
     def __init__(self, db: sqlite_utils.Database):
         self.sites = {host_key(m.website): m.code for m in load_municipalities() if m.website}
         self.sites[host_key(POLISEN_URL)] = POLISEN
+        self.pages: dict[str, str] = {}   # page_key → the URL the archive uses
         for row in db.query("select url, site from pages order by first_seen"):
             self.sites.setdefault(host_key(row["url"]), row["site"])
+            self.pages.setdefault(page_key(row["url"]), row["url"])
         self.polisen_roots = sorted({_origin(r["url"]) for r in db.query(
             "select url from pages where site = ?", [POLISEN])} or {_origin(POLISEN_URL)})
+
+    def archived_url(self, url: str) -> str:
+        """The archive's URL for the page a capture shows (a capture of
+        http://www.x.se:80/a/ is a version of https://x.se/a/ when that is archived)."""
+        known = self.pages.get(page_key(url))
+        if known is None:
+            self.pages[page_key(url)] = url
+            return url
+        return known
 
     def site_for(self, url: str) -> str | None:
         return self.sites.get(host_key(url))

@@ -242,6 +242,7 @@ class _Importer:
         raise MalformedRecord(f"{uri}: revisit of a payload ({digest}) not in this import")
 
     def _as_capture(self, record, uri, fetched_at, status, body, content_type) -> Capture:
+        uri = self.sites.archived_url(uri)
         site = self.sites.site_for(uri) or urlsplit(uri).hostname
         headers = {k.lower(): v for k, v in record.http_headers.headers}
         return Capture(url=uri, site=site, fetched_at=fetched_at, body=body, source="warc",

@@ -14,6 +14,7 @@ from crawler.demo.wayback import WaybackFixture
 from crawler.history.cdx import (CdxCapture, list_captures, parse_replay_url, spread,
                                  timestamp_iso, view_url)
 from crawler.history.polite import PoliteClient
+from crawler.history.targets import SiteMap
 from crawler.store.archive import open_db
 
 
@@ -107,3 +108,21 @@ def test_backfill_exits_non_zero_when_the_cdx_server_fails(archive, tmp_path):
     errors = sqlite3.connect(tmp_path / "a.db").execute(
         "select count(*) from fetch_errors where message like 'CDX:%'").fetchone()[0]
     assert errors == 2
+
+
+def test_a_capture_of_a_url_variant_is_a_version_of_the_archived_page(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    db["pages"].insert({"url": "https://polisen.se/om-polisen/medborgarloften/varmland/sunne/",
+                        "site": "polisen", "first_seen": "2025-01-01"})
+    sites = SiteMap(db)
+    for variant in ("http://www.polisen.se:80/om-polisen/medborgarloften/varmland/sunne/",
+                    "http://polisen.se/om-polisen/medborgarloften/varmland/sunne/",
+                    "https://www.polisen.se/om-polisen/medborgarloften/varmland/sunne/"):
+        assert sites.archived_url(variant) == \
+            "https://polisen.se/om-polisen/medborgarloften/varmland/sunne/"
+        assert sites.site_for(variant) == "polisen"
+    old = "http://www.polisen.se:80/om-polisen/medborgarloften/dalarna/falun/"
+    assert sites.archived_url(old) == old          # a page the archive did not know
+    assert sites.municipalities_for(old, "polisen") == ["2080"]
+    assert sites.site_for("https://www.sandviken.se/x.pdf") == "2181"   # from the registry
+    assert sites.site_for("https://example.org/") is None
