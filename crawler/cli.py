@@ -132,7 +132,8 @@ def demo(db, serve, port, versions):
     Starts a small fixture web on 127.0.0.x (municipal sites and a
     polisen.se-like site, all clearly marked as test pages), crawls it,
     re-crawls its second version (a reworded promise, a removed page, a
-    footer-only change), normalizes, and serves the result.
+    footer-only change), backfills older versions from a fixture web archive
+    (history back to 2015), normalizes, and serves the result.
     """
     db_path = Path(db)
     for suffix in ("", "-wal", "-shm"):

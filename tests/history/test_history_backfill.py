@@ -12,7 +12,8 @@ import pytest
 from crawler.cli import fast_crawl_settings
 from crawler.demo.wayback import WaybackFixture
 from crawler.derive.run import normalize_archive
-from crawler.history.backfill import BackfillOptions, history_reach, run_backfill
+from crawler.history.backfill import BackfillOptions, run_backfill
+from crawler.history.report import history_reach
 from crawler.store.archive import open_db
 from tests.crawl_helpers import rows
 
