@@ -77,6 +77,7 @@ class Backfill:
         self.touched: set[str] = set()
         self.run_id: int | None = None
         self.seen: set[tuple[str, str]] = set()   # captures listed by an earlier target
+        self.urls_done: set[str] = set()
 
     def run(self) -> BackfillReport:
         before = history_reach(self.db)
@@ -114,9 +115,13 @@ class Backfill:
             self.report.cdx_failed += 1
             self.archive.record_error(self.run_id, target.url, "wayback", "other", f"CDX: {exc}")
             return []
+        # A URL listed by an earlier target (a prefix above it) had all its
+        # captures listed then: they were chosen (and spread) once.
         wanted = [c for c in listed if self._wanted(c, target)
+                  and c.original not in self.urls_done
                   and (c.timestamp, c.original) not in self.seen]
         chosen = spread(wanted, self.options.max_per_url)
+        self.urls_done.update(c.original for c in wanted)
         self.seen.update((c.timestamp, c.original) for c in chosen)
         self.report.listed += len(chosen)
         return chosen

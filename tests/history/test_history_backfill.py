@@ -237,3 +237,11 @@ def test_a_replay_still_throttled_after_the_retries_is_tried_again_next_run(arch
         second = run_backfill(BackfillOptions(db=str(archive_db), endpoint=archive.endpoint,
                                               delay=0.0))
     assert second.stored == 8
+
+
+def test_max_captures_per_url_keeps_the_first_and_the_last(archive_db, wayback):
+    backfill(archive_db, wayback, max_per_url=2)
+    years = [r["fetched_at"][:4] for r in rows(
+        archive_db, "select fetched_at from snapshots where source = 'wayback' and url like ? "
+                    "order by fetched_at", [f"%6:%/{SANDVIKEN_PAGE}"])]
+    assert years == ["2017", "2020"]
