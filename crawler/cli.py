@@ -19,7 +19,10 @@ import click
 
 from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
+from crawler.demo.wayback import WaybackFixture
+from crawler.history.backfill import BackfillOptions, run_backfill
 from crawler.derive.run import normalize_archive
+from crawler.history.commands import backfill, export_warc_command, import_warc_command
 from crawler.ops.health import thresholds
 from crawler.ops.recrawl import EXIT_LOCKED, ArchiveLocked, recrawl as run_recrawl, write_report
 from crawler.sites import SitesFileError, read_sites_csv, url_problem
@@ -279,7 +282,8 @@ def demo(db, serve, port, versions):
     Starts a small fixture web on 127.0.0.x (municipal sites and a
     polisen.se-like site, all clearly marked as test pages), crawls it,
     re-crawls its second version (a reworded promise, a removed page, a
-    footer-only change), normalizes, and serves the result.
+    footer-only change), backfills older versions from a fixture web archive
+    (history back to 2015), normalizes, and serves the result.
     """
     db_path = Path(db)
     for suffix in ("", "-wal", "-shm"):
@@ -296,10 +300,21 @@ def demo(db, serve, port, versions):
                 *fast_crawl_settings()])
             if code != 0:
                 raise click.ClickException(f"crawl of version {version} failed (exit {code})")
+        _demo_backfill(db_path, web)
     _after_crawl(db_path)
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
         serve_archive(str(db_path), port=port)
+
+
+def _demo_backfill(db_path: Path, web: FixtureWeb) -> None:
+    """History back to 2015 from the fixture web archive (crawler/demo/wayback.py)."""
+    click.echo("Backfilling from the fixture web archive …", err=True)
+    with WaybackFixture(web) as archive:
+        report = run_backfill(BackfillOptions(db=str(db_path), endpoint=archive.endpoint,
+                                              delay=0.0))
+    for line in report.lines():
+        click.echo(line, err=True)
 
 
 def _after_crawl(db_path: Path) -> None:
@@ -510,6 +525,10 @@ def _settings_in(args: tuple[str, ...]) -> dict:
     pairs = [value for flag, value in zip(args, args[1:]) if flag in ("-s", "--setting")]
     pairs += [a.split("=", 1)[1] for a in args if a.startswith("--setting=")]
     return _parse_settings(tuple(pairs))
+
+
+for _command in (backfill, export_warc_command, import_warc_command):
+    cli.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
         with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
+        _forget_repeated_texts(db)
         todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
         show = sys.stderr.isatty() if progress is None else progress
         with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
@@ -112,7 +113,8 @@ def _snapshots_to_process(db, version: str, reprocess_all: bool) -> list[dict]:
     if not reprocess_all:
         sql += """ and not exists (select 1 from normalized_snapshots n
                    where n.snapshot_id = s.id and n.normalizer_version = :version)"""
-    return list(db.query(sql + " order by s.id", {"version": version}))
+    # In time order: a backfilled 2017 capture comes before a 2025 crawl.
+    return list(db.query(sql + " order by s.fetched_at, s.id", {"version": version}))
 
 
 def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
@@ -255,15 +257,40 @@ def _store_commitments(db, snapshot, doc, document_id, codes, period) -> None:
 
 
 def _previous_normalized(db, snapshot: dict) -> dict | None:
+    """The page's latest normalized version before this one, by fetch time."""
     rows = list(db.query(
         """select s.id, s.text from snapshots s join normalized_snapshots n on n.snapshot_id = s.id
-           where s.url = ? and s.id < ? and n.error is null order by s.id desc limit 1""",
-        [snapshot["url"], snapshot["id"]]))
+           where s.url = :url and n.error is null
+             and (s.fetched_at < :at or (s.fetched_at = :at and s.id < :id))
+           order by s.fetched_at desc, s.id desc limit 1""",
+        {"url": snapshot["url"], "at": snapshot["fetched_at"], "id": snapshot["id"]}))
     return rows[0] if rows else None
+
+
+def _forget_repeated_texts(db) -> None:
+    """A version whose text turned out to repeat an older one loses its derived rows.
+
+    This happens when a backfill inserts an older capture before it
+    (crawler.history): the older version now carries the documents and events.
+    """
+    stale = [r["snapshot_id"] for r in db.query(
+        "select n.snapshot_id from normalized_snapshots n join snapshots s"
+        " on s.id = n.snapshot_id where s.text_changed = 0")]
+    for snapshot_id in stale:
+        with db.atomic():
+            _delete_derived(db, snapshot_id)
+            db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'",
+                       [snapshot_id])
+            db.execute("delete from normalized_snapshots where snapshot_id = ?", [snapshot_id])
 
 
 def _record_changes(db, snapshot: dict, documents: list[dict], codes: list[str]) -> int:
     previous = _previous_normalized(db, snapshot)
+    # Events computed against another predecessor (an older capture was
+    # backfilled in between since) are replaced.
+    db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'"
+               " and previous_snapshot_id is not ?",
+               [snapshot["id"], previous["id"] if previous else None])
     if previous is None:
         events = [Event("page_new")]
     else:

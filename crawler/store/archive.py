@@ -366,7 +366,7 @@ class Archive:
     def _last_snapshot(self, url: str) -> dict | None:
         rows = list(self.db.query(
             "select id, body_sha256, text_sha256 from snapshots where url = ?"
-            " order by id desc limit 1", [url]))
+            " order by fetched_at desc, id desc limit 1", [url]))  # backfilled ones are older
         return rows[0] if rows else None
 
 

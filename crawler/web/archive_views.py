@@ -27,6 +27,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
+from crawler.web.sources import capture_link, source_note
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)
 
@@ -196,7 +197,8 @@ async def snapshot_view(datasette, request):
         return await page(datasette, request, "Saknas", "<h1>Versionen finns inte</h1>", 404)
     db = datasette.get_database()
     versions = (await db.execute(
-        "select id, fetched_at, text_changed from snapshots where url = ? order by id",
+        "select id, fetched_at, text_changed from snapshots where url = ?"
+        " order by fetched_at, id",  # backfilled captures are older than later ids
         [snapshot["url"]])).rows
     commitments = (await db.execute(
         "select id, text from commitments where snapshot_id = ? order by document_id, position",
@@ -207,6 +209,7 @@ async def snapshot_view(datasette, request):
         f"<p>Adress: {_link(snapshot['url'])}<br>Hämtad: {escape(snapshot['fetched_at'])} · "
         f"HTTP {escape(snapshot['status'])} · {escape(snapshot['content_type'] or '')} · "
         f"{escape(snapshot['size'])} byte</p>",
+        source_note(snapshot),
         f'<p><a href="/-/snapshot/{snapshot_id}/raw">Rå fil som text</a>'
         + (f' · <a href="#som-sidan">Sidan som den såg ut (utan skript)</a>' if html_kind else "")
         + f' · <a href="/{escape(db.name)}/snapshots/{snapshot_id}">Alla fält</a></p>',
@@ -305,6 +308,8 @@ def render_cell(value, column, table, database):
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
         return Markup(f'<a href="/-/snapshot/{value}">arkiverad version {value}</a>')
+    if capture_link(value, column):
+        return capture_link(value, column)
     if column == "jämförelse" and isinstance(value, str) and value.startswith("/-/diff?"):
         return Markup(f'<a href="{escape(value)}">jämför versionerna</a>')
     return None
