@@ -168,6 +168,9 @@ class Archive:
             "last_modified": item.headers.get("last-modified"),
             "last_status": item.status, "gone_since": None, "gone_status": None,
         }
+        if getattr(item, "relevance_score", None) is not None:
+            values["relevance_score"] = item.relevance_score
+            values["relevance_reasons"] = json.dumps(item.relevance_reasons, ensure_ascii=False)
         if page is None:
             values.update(first_seen=now, last_changed=now, snapshot_count=0,
                           found_via=item.found_via, referrer=item.referrer)

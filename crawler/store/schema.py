@@ -25,6 +25,8 @@ RAW_TABLES: dict[str, dict] = {
         "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
         "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
         "gone_status": int, "found_via": str, "referrer": str,
+        # Why the crawl archived the page (crawler.relevance): score and reasons (JSON list).
+        "relevance_score": float, "relevance_reasons": str,
     }, pk="url"),
     "bodies": dict(columns={"sha256": str, "size": int, "compression": str, "body": bytes},
                    pk="sha256"),
@@ -38,6 +40,14 @@ RAW_TABLES: dict[str, dict] = {
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
         "message": str, "http_status": int, "at": str,
     }, pk="id"),
+    # Per municipality after each crawl of its site (crawler.coverage): was a promise found?
+    "coverage": dict(columns={
+        "code": str, "name": str, "status": str, "status_text": str, "site_url": str,
+        "moved_to": str, "promise_pages": int, "polisen_pages": int, "requests": int,
+        "errors": int, "error": str, "best_candidate_url": str,
+        "best_candidate_score": float, "best_candidate_reasons": str, "run_id": int,
+        "updated_at": str,
+    }, pk="code"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
     "alerts": dict(columns={
         "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
@@ -117,8 +127,18 @@ INDEXES = {
 }
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the raw archive tables (idempotent)."""
+    """Create the raw archive tables (idempotent); older archives get new columns."""
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
+    _add_missing_columns(db, RAW_TABLES)
+
+
+def _add_missing_columns(db: sqlite_utils.Database, tables: dict) -> None:
+    """Migration: a column added to a table spec is added to archives made before it."""
+    for name, spec in tables.items():
+        existing = db[name].columns_dict
+        for column, kind in spec["columns"].items():
+            if column not in existing:
+                db[name].add_column(column, kind)
 
 
 def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
