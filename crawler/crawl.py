@@ -7,6 +7,8 @@ import os
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.coverage import coverage_rows
+
 SPIDERS = ("polisen", "kommuner")
 
 
@@ -44,4 +46,6 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
         crawlers.append(crawler)
         process.crawl(crawler, **{k: v for k, v in kwargs.items() if v is not None})
     process.start()
+    if os.path.exists(db):
+        coverage_rows(db)   # both spiders done: polisen.se pages count in the coverage table
     return [c.stats.get_value("archive/run_id") for c in crawlers]

@@ -19,7 +19,8 @@ class PageItem:
     municipalities: list[str] = field(default_factory=list)  # codes the page names
     found_via: str = ""             # start, link, sitemap, search, known
     referrer: str | None = None
-    relevance_score: float | None = None   # crawler.relevance.judge, kept on the page row
+    relevant: bool | None = None            # crawler.relevance.judge, kept on the page row
+    relevance_score: float | None = None
     relevance_reasons: list[str] = field(default_factory=list)
 
 

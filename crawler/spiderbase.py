@@ -63,6 +63,7 @@ class ArchiveSpider(scrapy.Spider):
     def judge_page(self, response: Response, item: PageItem) -> Judgement:
         """Relevance of an HTML page or a PDF from all its evidence; stored on the item."""
         judgement = judge(self.evidence(response))
+        item.relevant = judgement.relevant
         item.relevance_score = judgement.score
         item.relevance_reasons = judgement.reasons
         return judgement

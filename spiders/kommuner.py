@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from crawler.coverage import CoverageRecorder
 from crawler.items import FetchErrorItem
 from crawler.relevance import is_pdf_url, link_score
 from crawler.sites import Site, load_sites
@@ -42,6 +43,12 @@ class KommunerSpider(ArchiveSpider):
         self.best: dict[str, tuple[float, str, list[str]]] = {}  # best page not archived
         self.run_args = {"sites": sites, "municipality": codes,
                          "max_pages_per_site": max_pages_per_site}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.coverage = CoverageRecorder(crawler, spider)   # the coverage table, at close
+        return spider
 
     @property
     def max_pages(self) -> int:

@@ -168,9 +168,7 @@ class Archive:
             "last_modified": item.headers.get("last-modified"),
             "last_status": item.status, "gone_since": None, "gone_status": None,
         }
-        if getattr(item, "relevance_score", None) is not None:
-            values["relevance_score"] = item.relevance_score
-            values["relevance_reasons"] = json.dumps(item.relevance_reasons, ensure_ascii=False)
+        values.update(relevance_values(item))
         if page is None:
             values.update(first_seen=now, last_changed=now, snapshot_count=0,
                           found_via=item.found_via, referrer=item.referrer)
@@ -188,6 +186,7 @@ class Archive:
         for header in ("etag", "last-modified"):
             if item.headers.get(header):
                 values[header.replace("-", "_")] = item.headers[header]
+        values.update(relevance_values(item))
         if page is not None:
             self.db["pages"].update(item.url, values)
 
@@ -210,6 +209,14 @@ class Archive:
             "select id, body_sha256, text_sha256 from snapshots where url = ?"
             " order by id desc limit 1", [url]))
         return rows[0] if rows else None
+
+
+def relevance_values(item) -> dict:
+    """The crawl's judgement of a page (none for 304/404 responses, which were not judged)."""
+    if getattr(item, "relevance_score", None) is None:
+        return {}
+    return {"relevant": int(bool(item.relevant)), "relevance_score": item.relevance_score,
+            "relevance_reasons": json.dumps(item.relevance_reasons, ensure_ascii=False)}
 
 
 def kept_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -25,8 +25,9 @@ RAW_TABLES: dict[str, dict] = {
         "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
         "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
         "gone_status": int, "found_via": str, "referrer": str,
-        # Why the crawl archived the page (crawler.relevance): score and reasons (JSON list).
-        "relevance_score": float, "relevance_reasons": str,
+        # The crawl's last judgement (crawler.relevance): promise page or not, score,
+        # reasons (JSON list), so a missed or wrong page can be explained.
+        "relevant": int, "relevance_score": float, "relevance_reasons": str,
     }, pk="url"),
     "bodies": dict(columns={"sha256": str, "size": int, "compression": str, "body": bytes},
                    pk="sha256"),
