@@ -9,6 +9,7 @@ read a sitemap with Scrapy's own helpers (gzip, indexes, robots.txt
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from urllib.parse import urljoin
 
@@ -41,6 +42,10 @@ class ArchiveSpider(scrapy.Spider):
         """Pages archived earlier for a site: re-visited so removals are seen."""
         return archive_read.known_pages(self.settings.get("ARCHIVE_PATH"), site)
 
+    def known_relevant(self, site: str | None) -> set[str]:
+        """Pages archived earlier for a site that were judged promise pages then."""
+        return archive_read.known_relevant_pages(self.settings.get("ARCHIVE_PATH"), site)
+
     # -- requests -------------------------------------------------------------
     def request(self, site: str, url: str, callback, via: str, priority: int = 0,
                 depth: int = 0, errback="default", dont_filter: bool = False,
@@ -67,6 +72,14 @@ class ArchiveSpider(scrapy.Spider):
         item.relevance_score = judgement.score
         item.relevance_reasons = judgement.reasons
         return judgement
+
+    @staticmethod
+    def keep_earlier_judgement(item: PageItem, judgement: Judgement) -> None:
+        """A known promise page re-requested without the link that led to it keeps its
+        earlier verdict while it still speaks of the subject (score above 0)."""
+        if not judgement.relevant and judgement.score > 0:
+            item.relevant = judgement.relevant = True
+            item.relevance_reasons = [*judgement.reasons, "tidigare bedömd som löftessida"]
 
     def evidence(self, response: Response) -> Evidence:
         meta = response.meta
@@ -173,7 +186,7 @@ def sitemap_body(response: Response, max_size: int = 0) -> bytes | None:
     if gzip_magic_number(response):
         try:
             return gunzip(response.body, max_size=max_size)
-        except (OSError, ValueError):   # corrupt gzip or over DOWNLOAD_MAXSIZE
+        except (OSError, ValueError, zlib.error):   # corrupt gzip, or over DOWNLOAD_MAXSIZE
             return None
     if isinstance(response, XmlResponse) or response.body.lstrip()[:5] == b"<?xml":
         return response.body

@@ -64,9 +64,12 @@ class KommunerSpider(ArchiveSpider):
                                "robots", 1000, dont_filter=True, errback=self.on_robots_error)
             for url in site.start_urls():
                 yield self.request(site.code, url, self.parse_page, "start", 900)
+            relevant = self.known_relevant(site.code)
             for url in self.known_urls(site.code):
+                self._trust_known_host(site, url)
                 self.requested.add(url)
-                yield self.request(site.code, url, self.parse_page, "known", 800, depth=1)
+                yield self.request(site.code, url, self.parse_page, "known", 800, depth=1,
+                                   was_relevant=url in relevant)
 
     def _follow(self, site: Site, url: str, depth: int, score: float, via: str, **meta):
         """A request for a link, or None when off-site, seen, too deep or over budget."""
@@ -80,17 +83,22 @@ class KommunerSpider(ArchiveSpider):
         priority = int(score * 10) - depth * 5
         return self.request(site.code, url, self.parse_page, via, priority, depth, **meta)
 
+    def _trust_known_host(self, site: Site, url: str) -> None:
+        """A page archived for this site is on this site, even on a host it moved to earlier."""
+        if not site.allows(url):
+            site.extra_domains.append(urlsplit(url).hostname or "")
+
     def _adopt_move(self, site: Site, response) -> None:
         """The site's root or robots.txt redirected to another host: the site has moved there."""
         redirects = response.meta.get("redirect_urls")
-        if not redirects or site.allows(response.url):
+        if not redirects or response.meta.get("found_via") not in ("robots", "start"):
             return
-        if response.meta.get("found_via") not in ("robots", "start"):
+        old, new = urlsplit(redirects[0]), urlsplit(response.url)
+        if old.hostname == new.hostname:
             return
-        new_host = urlsplit(response.url).hostname or ""
-        site.extra_domains.append(new_host)
-        root = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}/"
-        self.moves[site.code] = root
+        if not site.allows(response.url):
+            site.extra_domains.append(new.hostname or "")
+        self.moves[site.code] = f"{new.scheme}://{new.netloc}/"
         self.logger.info("site %s moved: %s -> %s", site.code, redirects[0], response.url)
 
     # -- robots, sitemaps, search ----------------------------------------
@@ -170,6 +178,8 @@ class KommunerSpider(ArchiveSpider):
         if not (is_html(response) or is_pdf(response)):
             return
         judgement = self.judge_page(response, item)
+        if via == "known" and response.meta.get("was_relevant"):
+            self.keep_earlier_judgement(item, judgement)
         # Search result lists change with the index: followed, never archived.
         if (judgement.relevant and via != "search") or via == "known":
             yield item

@@ -36,6 +36,20 @@ def known_pages(path: str | os.PathLike, site: str | None = None) -> list[str]:
         db.close()
 
 
+def known_relevant_pages(path: str | os.PathLike, site: str | None = None) -> set[str]:
+    """URLs of a site whose last judgement by the crawl was "promise page"."""
+    if not Path(path).exists():
+        return set()
+    db = open_db(path)
+    try:
+        sql, params = "select url from pages where relevant = 1", []
+        if site is not None:
+            sql, params = sql + " and site = ?", [site]
+        return {r["url"] for r in db.query(sql, params)}
+    finally:
+        db.close()
+
+
 def read_body(db: sqlite_utils.Database, body_sha256: str) -> bytes:
     row = next(db.query("select compression, body from bodies where sha256 = ?",
                         [body_sha256]))

@@ -1,0 +1,46 @@
+"""The polisen.se spider on frozen responses: section pages, municipality tags, PDFs."""
+
+from __future__ import annotations
+
+from scrapy.http import Response
+
+from frozen import POLISEN, response, split
+
+SECTION = POLISEN + "om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/"
+
+
+def test_county_page_follows_section_links_only(polisen):
+    requests, items, _ = split(polisen.parse(response(SECTION + "varmland/", "polisen_lan.html")))
+    urls = {r.url for r in requests}
+    assert urls == {SECTION + "varmland/sunne/", SECTION + "varmland/kristinehamn/"}
+    assert all(r.meta["site_code"] == "polisen" for r in requests)
+    [item] = items   # the county page names the promises: archived, tagged with no code
+    assert item.municipalities == [] and item.relevant
+
+
+def test_municipality_page_is_archived_with_its_code_and_reasons(polisen):
+    _, [item], _ = split(polisen.parse(response(SECTION + "varmland/sunne/",
+                                                "polisen_sunne.html")))
+    assert item.site == "polisen" and item.municipalities == ["1766"]
+    assert item.relevant and "titel: medborgarloft" in item.relevance_reasons
+
+
+def test_pages_outside_the_section_are_not_archived(polisen):
+    _, items, _ = split(polisen.parse(response(POLISEN + "om-polisen/", "polisen_sunne.html")))
+    assert items == []
+
+
+def test_pdf_and_gone_pages_go_to_the_pipeline(polisen):
+    pdf = response(SECTION + "varmland/sunne/lofte.pdf", "lofte_pdf_metadata.pdf",
+                   content_type="application/pdf", cls=Response)
+    requests, [item], _ = split(polisen.parse(pdf))
+    assert requests == [] and item.municipalities == ["1766"]
+    gone = response(SECTION + "varmland/sunne/", status=410, body=b"")
+    _, [item], _ = split(polisen.parse(gone))
+    assert item.status == 410
+
+
+def test_budget_caps_requests(polisen):
+    polisen.max_pages = 1
+    requests, _, _ = split(polisen.parse(response(SECTION + "varmland/", "polisen_lan.html")))
+    assert len(requests) == 1
