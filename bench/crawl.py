@@ -148,7 +148,8 @@ def coverage_bench() -> dict:
         web.clear_log()
         seconds_v2, _, code_v2 = timed_crawl(db, sites_csv, fast_crawl_settings())
         conn = sqlite3.connect(db)
-        gone = {url for (url,) in conn.execute("select url from pages where gone_since is not null")}
+        gone = {url for (url,) in conn.execute(
+            "select url from pages where gone_since is not null")}
         conn.close()
         removed_gone = web.removed() <= gone
         sites = len(web.municipal_sites)

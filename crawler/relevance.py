@@ -52,7 +52,7 @@ def score_text(text: str) -> float:
 
 
 def url_words(url: str) -> str:
-    """The path and file name of a URL as words: "/a/medborgarlofte_2025.pdf" → "a medborgarlofte 2025 pdf"."""
+    """A URL's path and file name as words: "/a/lofte_2025.pdf" → "a lofte 2025 pdf"."""
     path = unquote(urlsplit(url).path)
     return re.sub(r"[-_/.]+", " ", path).strip()
 

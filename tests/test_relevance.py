@@ -101,7 +101,7 @@ def test_link_text_counts_only_with_a_promise_shaped_page():
     "Så arbetar polisen med medborgarlöften"])
 def test_decoys_are_vetoed_with_a_reason(title):
     judgement = judge(Evidence(url="https://x.se/nyheter/a/", title=title,
-                               body="Polisen och kommunen vill höra vad du tycker. Svara senast 2025."))
+                               body="Polisen och kommunen vill höra vad du tycker."))
     assert not judgement.relevant and any(r.startswith("lockbete") for r in judgement.reasons)
 
 

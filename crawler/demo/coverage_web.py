@@ -200,7 +200,8 @@ def deep_link(g: Generator) -> None:
            f'<p>Läs om vår <a href="{cooperation}">samverkan med polisen</a>.</p>')
     g.html(cooperation, "Samverkan med polisen", "<h1>Samverkan med polisen</h1><p>"
            f'<a href="{path}">Överenskommelser med polisen 2025–2026</a></p>')
-    g.html(path, "Medborgarlöfte 2025–2026", promise_html("Medborgarlöfte 2025–2026", g.place),
+    title = "Medborgarlöfte 2025–2026"
+    g.html(path, title, promise_html(title, g.place),
            in_sitemap=False, truth=True)
 
 

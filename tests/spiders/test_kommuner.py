@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scrapy.http import Response, TextResponse, XmlResponse
 
-from frozen import CODE, FILES, ROOT, response, split
+from frozen import BROKEN_PDF, CODE, FILES, ROOT, SOFT_404, response, split
 
 TRYGGHET = ROOT + "kommun-och-politik/trygghet-och-sakerhet/"
 TITLE_ONLY = TRYGGHET + "tillsammans-for-ett-tryggare-hylte/"
@@ -85,14 +85,14 @@ def test_pdf_named_only_in_its_metadata_is_archived_and_not_parsed_for_links(kom
 
 
 def test_unreadable_pdf_goes_to_the_pipeline_to_be_recorded(kommuner):
-    page = response(ROOT + "trasig.pdf", "trasig.pdf", content_type="application/pdf",
+    page = response(ROOT + "trasig.pdf", BROKEN_PDF, content_type="application/pdf",
                     cls=Response)
     _, [item], _ = split(kommuner.parse_page(page))
     assert item.relevance_reasons[0].startswith("pdf oläslig")
 
 
 def test_soft_404_and_gone_pages_go_to_the_pipeline_unjudged(kommuner):
-    for status, name in ((200, "mjuk_404.html"), (404, "mjuk_404.html"), (304, None)):
+    for status, name in ((200, SOFT_404), (404, SOFT_404), (304, None)):
         requests, [item], _ = split(kommuner.parse_page(response(
             ROOT + "borta/", name, status=status, body=b"" if name is None else None)))
         assert requests == [] and item.status == status and item.relevance_score is None

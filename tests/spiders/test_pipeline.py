@@ -9,7 +9,7 @@ from scrapy.http import Response
 
 from crawler.coverage import coverage_rows
 from crawler.pipelines import ArchivePipeline
-from frozen import CODE, ROOT, response, split
+from frozen import BROKEN_PDF, CODE, ROOT, SOFT_404, response, split
 
 TITLE_ONLY = ROOT + "kommun-och-politik/trygghet-och-sakerhet/tillsammans-for-ett-tryggare-hylte/"
 
@@ -34,7 +34,7 @@ def test_relevant_page_is_stored_with_its_score_and_reasons(kommuner, archive_pa
 
 
 def test_soft_404_and_broken_sitemap_become_fetch_errors(kommuner, archive_path):
-    soft = kommuner.parse_page(response(ROOT + "finns-inte/", "mjuk_404.html"))
+    soft = kommuner.parse_page(response(ROOT + "finns-inte/", SOFT_404))
     sitemap = kommuner.parse_sitemap(response(ROOT + "karta.xml", "inte_en_sitemap.xml",
                                               content_type="text/html", sitemap_declared=True))
     run(kommuner, [soft, sitemap])
@@ -51,7 +51,7 @@ def test_known_page_that_disappears_is_marked_gone(kommuner, archive_path):
 
 
 def test_unreadable_pdf_is_kept_with_a_pdf_error(kommuner, archive_path):
-    pdf = response(ROOT + "trasig.pdf", "trasig.pdf", content_type="application/pdf",
+    pdf = response(ROOT + "trasig.pdf", BROKEN_PDF, content_type="application/pdf",
                    cls=Response)
     run(kommuner, [kommuner.parse_page(pdf)])
     db = sqlite_utils.Database(archive_path)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from scrapy.http import Response
 
-from frozen import POLISEN, response, split
+from frozen import COUNTY, POLISEN, SUNNE, response, split
 
 SECTION = POLISEN + "om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/"
 
 
 def test_county_page_follows_section_links_only(polisen):
-    requests, items, _ = split(polisen.parse(response(SECTION + "varmland/", "polisen_lan.html")))
+    requests, items, _ = split(polisen.parse(response(SECTION + "varmland/", COUNTY)))
     urls = {r.url for r in requests}
     assert urls == {SECTION + "varmland/sunne/", SECTION + "varmland/kristinehamn/"}
     assert all(r.meta["site_code"] == "polisen" for r in requests)
@@ -20,13 +20,13 @@ def test_county_page_follows_section_links_only(polisen):
 
 def test_municipality_page_is_archived_with_its_code_and_reasons(polisen):
     _, [item], _ = split(polisen.parse(response(SECTION + "varmland/sunne/",
-                                                "polisen_sunne.html")))
+                                                SUNNE)))
     assert item.site == "polisen" and item.municipalities == ["1766"]
     assert item.relevant and "titel: medborgarloft" in item.relevance_reasons
 
 
 def test_pages_outside_the_section_are_not_archived(polisen):
-    _, items, _ = split(polisen.parse(response(POLISEN + "om-polisen/", "polisen_sunne.html")))
+    _, items, _ = split(polisen.parse(response(POLISEN + "om-polisen/", SUNNE)))
     assert items == []
 
 
@@ -42,5 +42,5 @@ def test_pdf_and_gone_pages_go_to_the_pipeline(polisen):
 
 def test_budget_caps_requests(polisen):
     polisen.max_pages = 1
-    requests, _, _ = split(polisen.parse(response(SECTION + "varmland/", "polisen_lan.html")))
+    requests, _, _ = split(polisen.parse(response(SECTION + "varmland/", COUNTY)))
     assert len(requests) == 1
