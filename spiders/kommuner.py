@@ -183,7 +183,7 @@ class KommunerSpider(ArchiveSpider):
         # Search result lists change with the index: followed, never archived.
         if (judgement.relevant and via != "search") or via == "known":
             yield item
-        elif judgement.score > self.best.get(site.code, (0.0,))[0]:
+        elif via != "search" and judgement.score > self.best.get(site.code, (0.0,))[0]:
             self.best[site.code] = (judgement.score, response.url, judgement.reasons)
         if is_pdf(response):
             return
