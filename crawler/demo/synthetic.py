@@ -171,6 +171,9 @@ class SyntheticSite:
                     f'.org/schemas/sitemap/0.9">{urls}</urlset>\n').encode()
             return Response(200, body, {"Content-Type": CONTENT_TYPES[".xml"],
                                         "Last-Modified": VERSION_DATES[1]})
+        if path == "/sok":   # the site search of the page chrome's form finds the promise
+            return Response(0, fault={"kind": "search", "param": "q",
+                                      "results": {"medborgarl": [PROMISE]}})
         if path == PDF:
             return Response(200, _pdf(), {"Content-Type": CONTENT_TYPES[".pdf"],
                                           "Last-Modified": VERSION_DATES[1]})
