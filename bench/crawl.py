@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.coverage_web import CoverageWeb, measure
 from crawler.demo.synthetic import SyntheticWeb
 

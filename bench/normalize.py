@@ -27,10 +27,11 @@ from crawler.demo.build_web import text_to_html  # noqa: E402
 from normalize import extract  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "normalize" / "fixtures"
+SEEDS = Path(__file__).resolve().parents[1] / "crawler" / "demo" / "seeds"
 
 
 def main_contents() -> list[str]:
-    seeds = sorted((FIXTURES / "seeds").glob("*.txt"))
+    seeds = sorted(SEEDS.glob("*.txt"))
     contents = [text_to_html(p.read_text("utf-8")) for p in seeds]
     for path in sorted(FIXTURES.glob("fixture_*.html")):
         body = path.read_text("utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from crawler.coverage import coverage_rows
-from crawler.crawl import SPIDERS, run_crawl
+from crawler.crawl import SPIDERS, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
 from crawler.derive.run import normalize_archive
 from crawler.ops.health import thresholds
@@ -158,13 +158,6 @@ def _after_crawl(db_path: Path) -> None:
     report = normalize_archive(str(db_path))
     click.echo(f"{report.documents} documents, {report.commitments} commitments, "
                f"{report.changes} change events", err=True)
-
-
-def fast_crawl_settings() -> list[str]:
-    """Settings for crawling the local fixture web: no politeness delays."""
-    pairs = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
-             "RETRY_BACKOFF_BASE": "0.1", "DOWNLOAD_TIMEOUT": "5", "LOG_LEVEL": "WARNING"}
-    return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
 
 
 # Extensions mimetypes may not know on every system.

@@ -49,3 +49,10 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
     if os.path.exists(db):
         coverage_rows(db)   # both spiders done: polisen.se pages count in the coverage table
     return [c.stats.get_value("archive/run_id") for c in crawlers]
+
+
+def fast_crawl_settings() -> list[str]:
+    """Settings for crawling the local fixture web: no politeness delays."""
+    pairs = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+             "RETRY_BACKOFF_BASE": "0.1", "DOWNLOAD_TIMEOUT": "5", "LOG_LEVEL": "WARNING"}
+    return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.quality import body_problem
+from normalize.pagetext import PageTextError, page_text
+
 
 @dataclass
 class PageItem:
@@ -19,9 +22,30 @@ class PageItem:
     municipalities: list[str] = field(default_factory=list)  # codes the page names
     found_via: str = ""             # start, link, sitemap, search, known
     referrer: str | None = None
+    # Filled once by read_text(): the spider's relevance check and the archive share them.
+    text: str | None = None
+    detected_encoding: str | None = None
+    text_error: str | None = None
+    problem: tuple[str, str] | None = None   # (error kind, message): a 200 that is no page
+    text_read: bool = False
     relevant: bool | None = None            # crawler.relevance.judge, kept on the page row
     relevance_score: float | None = None
     relevance_reasons: list[str] = field(default_factory=list)
+
+    def read_text(self) -> "PageItem":
+        """Decode the body and extract its main text, once (idempotent)."""
+        if self.text_read or self.status != 200:
+            return self
+        self.text_read = True
+        self.problem = body_problem(self)
+        if self.problem:
+            return self
+        try:
+            self.text, self.detected_encoding = page_text(
+                self.body, self.content_type, self.declared_encoding)
+        except PageTextError as exc:
+            self.text_error = str(exc)
+        return self
 
 
 @dataclass

@@ -10,13 +10,8 @@ from scrapy import signals
 
 from crawler.store.archive import Archive
 from crawler.items import FetchErrorItem, PageItem
-from crawler.quality import body_problem
 
 logger = logging.getLogger(__name__)
-
-RUN_COUNTS = ("requests", "bytes", "new_pages", "new_versions", "text_changes",
-              "unchanged", "not_modified", "gone", "errors")
-
 
 class ArchivePipeline:
     """Stores PageItems as snapshots and FetchErrorItems as fetch_errors.
@@ -71,7 +66,7 @@ class ArchivePipeline:
         return item
 
     def _page(self, item: PageItem) -> None:
-        problem = body_problem(item) if item.status == 200 else None
+        problem = item.read_text().problem
         if problem:
             self._error(item.url, item.site, *problem, item.status)
             return

@@ -3,7 +3,7 @@
 A page is judged from all the evidence a person uses: its title and
 headings, its URL path and file name (å/ä/ö folded as slugs fold them), the
 text of the link that led there and the words around it, a PDF's metadata
-and first page, the body, and the promise-shaped structure itself (a period,
+and text, the body, and the promise-shaped structure itself (a period,
 the two parties, lists of what each "lovar"/"ska" do — the normalizer's
 ``extract`` finds commitments). Municipal sites name the same thing in many
 ways ("samverkansöverenskommelse", "trygghetslöfte", "gemensamma åtaganden",
@@ -107,7 +107,7 @@ class Evidence:
     url: str
     title: str = ""
     headings: str = ""
-    body: str = ""          # main text (HTML) or first page (PDF)
+    body: str = ""          # main text (HTML) or text (PDF)
     anchor: str = ""        # text of the link that led here
     context: str = ""       # words around that link
     pdf_meta: str = ""      # PDF title, subject, keywords
@@ -208,15 +208,13 @@ def _decoy(folded: dict[str, str]) -> str:
     return ""
 
 
-def pdf_evidence(body: bytes) -> tuple[str, str, str]:
-    """(metadata text, first page text, error) of a PDF; error is "" when it could be read."""
+def pdf_metadata(body: bytes) -> str:
+    """Title, subject and keywords of a PDF ("" when it has none or cannot be read)."""
     import pdfplumber  # heavy optional import: only PDFs need it
 
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
-            meta = " ".join(str(pdf.metadata.get(k, "")) for k in
-                            ("Title", "Subject", "Keywords"))
-            first = (pdf.pages[0].extract_text() or "") if pdf.pages else ""
-    except Exception as exc:  # pdfminer raises many types; the archive records the details
-        return "", "", type(exc).__name__
-    return meta.strip(), first, ""
+            return " ".join(str(pdf.metadata.get(k, "")) for k in
+                            ("Title", "Subject", "Keywords")).strip()
+    except Exception:  # pdfminer raises many types; the archive records unreadable PDFs
+        return ""

@@ -20,10 +20,9 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.errors import classify_failure
 from crawler.items import FetchErrorItem, PageItem
-from crawler.quality import body_problem
-from crawler.relevance import Evidence, Judgement, judge, pdf_evidence
+from crawler.relevance import Evidence, Judgement, judge, pdf_metadata
 from crawler.store import read as archive_read
-from normalize.pagetext import decode_html, html_main_text
+from normalize.pagetext import decode_html
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 FINAL_STATUSES = (304, 404, 410)   # gone or unchanged: the pipeline records them as they are
@@ -62,12 +61,12 @@ class ArchiveSpider(scrapy.Spider):
                   via: str = "link") -> tuple[PageItem, bool]:
         """(item, finished): 304/404/410 and broken bodies go to the pipeline as they are."""
         item = self.page_item(response, site, municipalities, via)
-        finished = response.status in FINAL_STATUSES or body_problem(item) is not None
+        finished = response.status in FINAL_STATUSES or item.problem is not None
         return item, finished
 
     def judge_page(self, response: Response, item: PageItem) -> Judgement:
         """Relevance of an HTML page or a PDF from all its evidence; stored on the item."""
-        judgement = judge(self.evidence(response))
+        judgement = judge(self.evidence(response, item))
         item.relevant = judgement.relevant
         item.relevance_score = judgement.score
         item.relevance_reasons = judgement.reasons
@@ -81,32 +80,25 @@ class ArchiveSpider(scrapy.Spider):
             item.relevant = judgement.relevant = True
             item.relevance_reasons = [*judgement.reasons, "tidigare bedömd som löftessida"]
 
-    def evidence(self, response: Response) -> Evidence:
+    def evidence(self, response: Response, item: PageItem) -> Evidence:
+        """What a person would look at; the main text is the item's, read once."""
         meta = response.meta
         evidence = Evidence(url=response.url, anchor=meta.get("link_text", ""),
                             context=meta.get("link_context", ""), raw=response.body,
-                            content_type=_header(response, b"Content-Type"))
+                            content_type=_header(response, b"Content-Type"),
+                            body=item.text or "")
         if is_pdf(response):
-            evidence.pdf_meta, evidence.body, evidence.unreadable = pdf_evidence(response.body)
+            evidence.unreadable = "" if item.text is not None else (item.text_error or "?")
+            evidence.pdf_meta = pdf_metadata(response.body) if item.text is not None else ""
             return evidence
-        text = self.decoded(response)
-        selector = scrapy.Selector(text=text) if text else None
-        if selector is not None:
+        html = decoded(response.body, item)
+        if html:
+            selector = scrapy.Selector(text=html)
             evidence.title = " ".join(selector.css("title::text").getall()).strip()
             evidence.headings = "\n".join(
                 " ".join(h.css("::text").getall()).strip()
                 for h in selector.css("h1, h2, h3"))
-        evidence.body = html_main_text(text)
         return evidence
-
-    def decoded(self, response: Response) -> str:
-        """The page decoded by the project's one decoder (normalize.pagetext)."""
-        charset = _CHARSET.search(_header(response, b"Content-Type"))
-        return decode_html(response.body, charset.group(1) if charset else None)[0]
-
-    def main_text(self, response: Response) -> str:
-        """Main text decoded by our rules (wrong charsets fixed)."""
-        return html_main_text(self.decoded(response))
 
     def page_item(self, response: Response, site: str, municipalities=(),
                   found_via: str = "link") -> PageItem:
@@ -120,7 +112,8 @@ class ArchiveSpider(scrapy.Spider):
             content_type=content_type,
             declared_encoding=charset.group(1).lower() if charset else None,
             headers=headers, municipalities=list(municipalities),
-            found_via=found_via, referrer=referer.decode("latin-1") if referer else None)
+            found_via=found_via, referrer=referer.decode("latin-1") if referer else None,
+        ).read_text()
 
     # -- sitemaps -----------------------------------------------------------------
     def sitemaps_from_robots(self, response: Response) -> list[str]:
@@ -193,6 +186,16 @@ def sitemap_body(response: Response, max_size: int = 0) -> bytes | None:
     if response.url.endswith((".xml", ".xml.gz")):
         return response.body
     return None
+
+
+def decoded(body: bytes, item: PageItem) -> str:
+    """The HTML in the encoding the one decoder (normalize.pagetext) found for this item."""
+    if item.detected_encoding:
+        try:
+            return body.decode(item.detected_encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode_html(body, item.declared_encoding)[0]
 
 
 def sitemap_urls(base: str) -> list[str]:

@@ -48,23 +48,6 @@ def extract(content: bytes | str, *, url: str | None = None, content_type: str |
     }
 
 
-def _decode(body: bytes, charset: str | None) -> str:
-    """Bytes that are valid UTF-8 with non-ASCII characters are UTF-8, whatever
-    an old <meta charset> claims; otherwise pagetext's decoding decides."""
-    if not body.isascii():
-        try:
-            return body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    return decode_html(body, charset)[0]
-
-
-def _blocks(content: bytes | str, content_type: str = "", url: str = ""):
-    """(blocks, text) of a page: kept for callers of the old helper."""
-    blocks, text, _ = _read(content, content_type, url)
-    return blocks, text
-
-
 def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str, str]:
     """(blocks, their text, the HTML title) of a page, whatever its format."""
     body = content.encode("utf-8") if isinstance(content, str) else content
@@ -85,7 +68,7 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
     charset = None
     if "charset=" in ctype:
         charset = ctype.split("charset=", 1)[1].split(";")[0].strip(" \"'")
-    decoded = content if isinstance(content, str) else _decode(body, charset)
+    decoded = content if isinstance(content, str) else decode_html(body, charset)[0]
     head = decoded[:3000].lower()
     title = ""
     if "html" in ctype or "<html" in head or "<body" in head or "<p>" in head or "<div" in head:

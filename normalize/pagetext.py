@@ -39,12 +39,22 @@ _VOLATILE_LINE = re.compile(
 def decode_html(body: bytes, declared_encoding: str | None = None) -> tuple[str, str]:
     """Decode an HTML/text body, returning ``(text, encoding_used)``.
 
-    The declared charset is trusted only when the bytes decode cleanly with
-    it; otherwise charset-normalizer guesses (a page served as UTF-8 but
-    written in windows-1252 is common on older municipal sites).
+    This is the project's one decoder: the crawl, the archive and the
+    normalizer all read pages through it. Bytes that are valid UTF-8 and
+    contain non-ASCII characters are UTF-8, whatever a stale ``<meta>`` or
+    header says (common after a CMS migration; windows-1252 text with å/ä/ö
+    is never valid UTF-8). Otherwise the declared charset is trusted only
+    when the bytes decode cleanly with it, then windows-1252, then
+    charset-normalizer guesses (a page served as UTF-8 but written in
+    windows-1252 is common on older municipal sites).
     """
     if not body:
         return "", (declared_encoding or "utf-8").lower()
+    if not body.isascii():
+        try:
+            return body.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for encoding in _candidates(body, declared_encoding):
         try:
             return body.decode(encoding), encoding

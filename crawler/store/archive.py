@@ -26,7 +26,7 @@ import sqlite_utils
 
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
-from normalize.pagetext import PageTextError, page_text, text_fingerprint
+from normalize.pagetext import text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-language",
@@ -130,11 +130,8 @@ class Archive:
             return self._insert_snapshot(run_id, item, page, last, body_hash, now)
 
     def _insert_snapshot(self, run_id, item, page, last, body_hash, now) -> Outcome:
-        text, encoding, text_error = None, None, None
-        try:
-            text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
-        except PageTextError as exc:
-            text_error = str(exc)
+        item.read_text()  # a no-op for spider items: the spider read them already
+        text, encoding, text_error = item.text, item.detected_encoding, item.text_error
         # Hash the fingerprint, not the text: a clock or session token in the
         # page must not make every fetch a text change.
         text_hash = sha256(text_fingerprint(text).encode("utf-8")) if text is not None else None

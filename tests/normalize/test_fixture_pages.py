@@ -1,7 +1,7 @@
 """Rules of the normalizer on invented pages.
 
 Every page built or read here is a FIXTURE – invented for tests (see
-fixtures/README.md); only fixtures/seeds/ holds real pages.
+fixtures/README.md); the real seed pages are in crawler/demo/seeds/.
 """
 
 import io
