@@ -9,8 +9,10 @@ the two parties, lists of what each "lovar"/"ska" do — the normalizer's
 ways ("samverkansöverenskommelse", "trygghetslöfte", "gemensamma åtaganden",
 "Trygg i X"), so synonyms count too. The page is archived when any strong
 signal fires and no decoy cue (a survey, a page explaining the method)
-outweighs it; the score and the reasons are stored on the page row so a
-missed or wrong page can be explained.
+outweighs it, and unless the page only points elsewhere (it names the
+promise but has no period, no commitment verbs and no commitments); the
+score and the reasons are stored on the page row so a missed or wrong page
+can be explained.
 """
 
 from __future__ import annotations
@@ -158,6 +160,9 @@ def judge(evidence: Evidence) -> Judgement:
         score -= 12.0
         reasons.append(f"lockbete: {decoy}")
         strong = False
+    if strong and not commitments and _no_content(folded["body"]):
+        reasons.append("hänvisning: nämner löftet men har inga åtaganden")
+        strong = False
     return Judgement(strong and score >= THRESHOLD, round(score, 1), reasons)
 
 
@@ -186,6 +191,11 @@ def _shape(folded_body: str) -> tuple[float, list[str]]:
         score += 3.0
         reasons.append(f"{cues} löftesverb")
     return score, reasons
+
+
+def _no_content(folded_body: str) -> bool:
+    """A page that only points to the promise ("read it on polisen.se"): no period, no verbs."""
+    return not PERIOD.search(folded_body) and not COMMITMENT_CUE.search(folded_body)
 
 
 def _commitments(evidence: Evidence) -> int:

@@ -1,15 +1,16 @@
 """polisen.se: the medborgarlöften section, county pages → municipality pages.
 
 The section has moved over the years; both known roots are walked. Every
-page below a root that is judged a promise page (crawler.relevance) is
-archived, with its score and reasons, and tagged with the municipalities
-its URL slug names.
+page below a root that speaks of medborgarlöften is archived, with the
+relevance judgement (crawler.relevance) on its row, and tagged with the
+municipalities its URL slug names.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+from crawler.relevance import mentions_promise
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
 from normalize.municipalities import codes_from_polisen_path
 
@@ -66,7 +67,10 @@ class PolisenSpider(ArchiveSpider):
     def _is_promise_page(self, response, item) -> bool:
         path = urlsplit(response.url).path
         below_root = any(path.startswith(p) and len(path) > len(p) for p in SECTION_PATHS)
-        return below_root and self.judge_page(response, item).relevant
+        # Section pages (county lists, follow-ups) are kept too, as before; their
+        # relevance columns still say whether they are promise pages themselves.
+        return below_root and (self.judge_page(response, item).relevant
+                               or mentions_promise(item.text or ""))
 
 
 def municipality_codes_for(url: str) -> list[str]:

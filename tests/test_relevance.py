@@ -119,3 +119,10 @@ def test_unrelated_page_scores_nothing():
     judgement = judge(Evidence(url="https://x.se/bygga-bo/bygglov/", title="Bygglov",
                                body="Så söker du bygglov."))
     assert (judgement.relevant, judgement.score, judgement.reasons) == (False, 0.0, [])
+
+
+def test_page_that_only_points_to_the_promise_elsewhere_is_not_one():
+    pointer = judge(Evidence(url="https://x.se/trygghet/medborgarloften/", title="Medborgarlöften",
+                             headings="Medborgarlöften", body="Medborgarlöften\nPolisen och "
+                             "kommunen har tecknat medborgarlöften. Läs dem på polisens webbplats."))
+    assert not pointer.relevant and pointer.reasons[-1].startswith("hänvisning")

@@ -14,8 +14,9 @@ def test_county_page_follows_section_links_only(polisen):
     urls = {r.url for r in requests}
     assert urls == {SECTION + "varmland/sunne/", SECTION + "varmland/kristinehamn/"}
     assert all(r.meta["site_code"] == "polisen" for r in requests)
-    [item] = items   # the county page names the promises: archived, tagged with no code
-    assert item.municipalities == [] and item.relevant
+    [item] = items   # a section page: archived, tagged with no code, but not a promise itself
+    assert item.municipalities == [] and not item.relevant
+    assert "hänvisning: nämner löftet men har inga åtaganden" in item.relevance_reasons
 
 
 def test_municipality_page_is_archived_with_its_code_and_reasons(polisen):
