@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from crawler.coverage import coverage_rows
 from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
 from crawler.demo.wayback import WaybackFixture
@@ -475,6 +476,43 @@ def check(db):
         click.echo(f"error: {len(findings)} finding(s) in {db}", err=True)
         sys.exit(1)
     click.echo(f"{db}: intact", err=True)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive to read.")
+@click.option("--status", type=click.Choice(["found", "polisen_only", "none", "unreachable"]),
+              help="Only municipalities with this status.")
+def coverage(db, status):
+    """Per municipality: was a promise page found, where, and if not, why.
+
+    Reads the `coverage` table that each municipal crawl writes (the same
+    rows as the Datasette page "Täckning per kommun"): found on the
+    municipal site, only on polisen.se, none found (with the best candidate
+    page and its score), or site unreachable (with the error).
+    """
+    rows = [r for r in coverage_rows(db) if status in (None, r["status"])]
+    for row in rows:
+        click.echo(_coverage_line(row))
+    counts = {}
+    for row in rows:
+        counts[row["status_text"]] = counts.get(row["status_text"], 0) + 1
+    click.echo("; ".join(f"{text}: {n}" for text, n in sorted(counts.items())) or
+               "inga kommuner i täckningstabellen", err=True)
+
+
+def _coverage_line(row: dict) -> str:
+    line = (f"{row['code']} {row['name']}: {row['status_text']} (egna sidor "
+            f"{row['promise_pages']}, polisen.se {row['polisen_pages']}, förfrågningar "
+            f"{row['requests']})")
+    if row["moved_to"]:
+        line += f"; flyttad till {row['moved_to']}"
+    if row["status"] == "unreachable":
+        line += f"; fel: {row['error']}"
+    elif row["status"] != "found" and row["best_candidate_url"]:
+        line += (f"; bästa kandidat {row['best_candidate_url']} "
+                 f"(poäng {row['best_candidate_score']})")
+    return line
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})

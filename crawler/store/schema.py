@@ -25,6 +25,9 @@ RAW_TABLES: dict[str, dict] = {
         "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
         "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
         "gone_status": int, "found_via": str, "referrer": str,
+        # The crawl's last judgement (crawler.relevance): promise page or not, score,
+        # reasons (JSON list), so a missed or wrong page can be explained.
+        "relevant": int, "relevance_score": float, "relevance_reasons": str,
     }, pk="url"),
     "bodies": dict(columns={"sha256": str, "size": int, "compression": str, "body": bytes},
                    pk="sha256"),
@@ -42,6 +45,14 @@ RAW_TABLES: dict[str, dict] = {
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
         "message": str, "http_status": int, "at": str,
     }, pk="id"),
+    # Per municipality after each crawl of its site (crawler.coverage): was a promise found?
+    "coverage": dict(columns={
+        "code": str, "name": str, "status": str, "status_text": str, "site_url": str,
+        "moved_to": str, "promise_pages": int, "polisen_pages": int, "requests": int,
+        "errors": int, "error": str, "best_candidate_url": str,
+        "best_candidate_score": float, "best_candidate_reasons": str, "run_id": int,
+        "updated_at": str,
+    }, pk="code"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
     # Every Wayback capture a backfill handled, stored or not (crawler.history):
     # a rerun skips these, so a killed backfill continues where it stopped.
@@ -128,7 +139,7 @@ INDEXES = {
 }
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the raw archive tables (idempotent)."""
+    """Create the raw archive tables (idempotent); older archives get new columns."""
     _add_snapshot_source(db)
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
     _add_missing_columns(db, RAW_TABLES)
