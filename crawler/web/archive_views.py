@@ -8,6 +8,7 @@ Routes
                         gives it an opaque origin and no scripts run
   /-/diff?a=ID&b=ID     side-by-side HTML diff of two versions' text
   /-/om                 about the archive: how the data was collected
+  /DB/QUERY.atom        Atom feeds of canned queries (crawler.web.feeds)
 
 Everything user-supplied or archived is HTML-escaped; archived HTML is never
 rendered in the archive's own origin.
@@ -26,6 +27,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
+from crawler.web.feeds import feed_view
 from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 # The site-wide hooks live in crawler.web.protect; importing them here
 # registers them through this module's entry point.
@@ -253,6 +255,7 @@ def register_routes():
         (r"^/-/snapshot/(?P<id>\d+)/raw$", snapshot_raw),
         (r"^/-/snapshot/(?P<id>\d+)/html$", snapshot_html),
         (r"^/-/diff$", diff_view),
+        (r"^/(?P<database>[^/]+)/(?P<query>[^/]+)\.atom$", feed_view),
     ]
 
 
