@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
@@ -175,17 +176,6 @@ def state_for(datasette) -> SearchState:
     return _STATES[datasette]
 
 
-async def facet_rows(db, fts: str, values: dict, state, search: SearchState) -> list[tuple]:
-    """(parameter, value, count) for every facet, over the matching rows that
-    have the chosen ``values`` (None: the value is missing)."""
-
-    def count(conn):
-        ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
-        return search.facet_index(conn, (db.path, state)).counts(ids, values)[0]
-
-    return await db.execute_fn(count)
-
-
 # One page of hits, by id (the ranking's order is restored in Python).
 HITS_BY_ID_SQL = """
 select c.id, c.text, c.municipality_code, m.name as municipality, m.county,
@@ -197,44 +187,55 @@ left join municipalities m on m.code = c.municipality_code
 where c.id in ({ids})"""
 
 
-async def ranked_hits(db, groups, fts: str, chosen: dict[str, str], values: dict, page: int,
-                      state):
+def ranked_hits(conn, path, state, groups, fts: str, chosen: dict[str, str], values: dict,
+                page: int) -> tuple[list[dict], str]:
     """One page of hits: ranked by tantivy when this process has its index
-    for the search tables as they are now (crawler.search.ranking), else by FTS5
-    bm25. Returns (hits, ranking used). ``page`` is bounded by the caller."""
-    index = ready_index(db.path, state)
+    for the search tables as they are in this read (crawler.search.ranking), else
+    by FTS5 bm25. Returns (hits, ranking used). ``page`` is bounded by the caller."""
+    index = ready_index(path, state)
     offset = (page - 1) * PAGE_SIZE
     if index is None:
         filters, params = filter_sql(chosen)
         params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": offset}
-        rows = (await db.execute(HITS_SQL.format(filters=filters), params)).rows
-        return [dict(r) for r in rows], "fts5"
+        cursor = conn.execute(HITS_SQL.format(filters=filters), params)
+        return _dicts(cursor), "fts5"
     ids = index.top(groups or [], values, PAGE_SIZE, offset)
     if not ids:
         return [], "tantivy"
-    rows = (await db.execute(HITS_BY_ID_SQL.format(
-        ids=", ".join(str(int(i)) for i in ids)))).rows
     order = {i: n for n, i in enumerate(ids)}
-    hits = sorted((dict(r) for r in rows), key=lambda r: order[r["id"]])
+    cursor = conn.execute(HITS_BY_ID_SQL.format(ids=", ".join(str(int(i)) for i in ids)))
+    hits = sorted(_dicts(cursor), key=lambda r: order[r["id"]])
     for hit in hits:
         hit["marked"] = mark_matches(hit["text"] or "", groups)
     return hits, "tantivy"
 
 
-async def run_search(db, q: str, chosen: dict[str, str], page: int, state,
-                     search: SearchState) -> dict:
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
+               search: SearchState) -> dict:
     """Facet counts, total, one page of hits, document/page hit counts, and a
-    "menade du" suggestion when nothing matched."""
-    groups = await db.execute_fn(lambda conn: query_groups(conn, q))
-    fts = match_expression(groups)
-    values = {param: None if value == NONE else value for param, value in chosen.items()}
-    counts = await facet_rows(db, fts, values, state, search)
-    hits, ranking = await ranked_hits(db, groups, fts, chosen, values, page, state)
-    others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
-              for table in ("search_documents", "search_pages")}
-    suggested = None if counts else await db.execute_fn(lambda conn: suggestion(conn, q))
+    "menade du" suggestion when nothing matched; all read in ONE read
+    transaction, so counts and hits agree even while `normalize` commits."""
+    conn.execute("begin")
+    try:
+        state = search_state(conn)
+        groups = query_groups(conn, q)
+        fts = match_expression(groups)
+        values = {param: None if value == NONE else value for param, value in chosen.items()}
+        ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
+        counts = search.facet_index(conn, (path, state)).counts(ids, values)[0]
+        hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
+        others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
+                  for table in ("search_documents", "search_pages")}
+        suggested = None if counts else suggestion(conn, q)
+    finally:
+        conn.execute("rollback")  # read only
     return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others,
-            "ranking": ranking, "suggestion": suggested}
+            "ranking": ranking, "suggestion": suggested, "state": state}
 
 
 EMPTY = {"fts": '""', "facet_rows": [], "hits": [], "others": {}, "ranking": None,
@@ -279,9 +280,9 @@ def parse_request(request) -> SearchRequest:
     return SearchRequest(q, chosen, page, request.url_vars.get("format") == "json")
 
 
-async def cached_search(db, search: SearchState, req: SearchRequest) -> dict:
+async def cached_search(datasette, db, search: SearchState, req: SearchRequest) -> dict:
     """`run_search`, through the instance's result cache and shared with
-    identical searches running now."""
+    identical searches running now; stopped after the site's SQL time limit."""
     state = await db.execute_fn(search_state)
     result = search.results.get(state, req.key)
     if result is None and req.key in search.running:
@@ -290,12 +291,18 @@ async def cached_search(db, search: SearchState, req: SearchRequest) -> dict:
         return result
     pending = search.running[req.key] = asyncio.get_running_loop().create_future()
     try:
-        result = await run_search(db, req.q, req.chosen, req.page, state, search)
+        limit = datasette.setting("sql_time_limit_ms")
+
+        def searched(conn):
+            with sqlite_timelimit(conn, limit):
+                return run_search(conn, db.path, req.q, req.chosen, req.page, search)
+        result = await db.execute_fn(searched)
     finally:
         if search.running.get(req.key) is pending:
             del search.running[req.key]
         pending.set_result(result)  # None on failure: the waiters run it themselves
-    search.results.put(req.key, result)
+    if result["state"] == state:
+        search.results.put(req.key, result)
     return result
 
 
@@ -323,16 +330,16 @@ async def search_view(datasette, request):
     result = EMPTY
     if req.q:
         try:
-            result = await cached_search(db, state_for(datasette), req)
-        except QueryInterrupted:
-            return await message(datasette, request, req.q, 503,
-                                 "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
-        except sqlite3.OperationalError as exc:
-            if "no such table" not in str(exc):
+            result = await cached_search(datasette, db, state_for(datasette), req)
+        except (QueryInterrupted, sqlite3.OperationalError) as exc:
+            if "no such table" in str(exc):
+                return await message(datasette, request, req.q, 503,
+                                     "Sökindexet saknas eller är från en äldre version. Kör "
+                                     "`medborgarloften normalize` på arkivet.")
+            if not isinstance(exc, QueryInterrupted) and "interrupted" not in str(exc):
                 raise
             return await message(datasette, request, req.q, 503,
-                                 "Sökindexet saknas eller är från en äldre version. Kör "
-                                 "`medborgarloften normalize` på arkivet.")
+                                 "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
     total, facets = facets_from_counts(result["facet_rows"], req.chosen, theme_labels) \
         if req.q else (0, {})
     last = max(1, math.ceil(total / PAGE_SIZE))
