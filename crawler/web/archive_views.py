@@ -9,6 +9,7 @@ Routes
   /-/diff?a=ID&b=ID     side-by-side HTML diff of two versions' text
   /-/om                 about the archive: how the data was collected
   /DB/QUERY.atom        Atom feeds of canned queries (crawler.web.feeds)
+  /-/static-plugins/medborgarloften/…   the site's scripts and CSS (static/)
 
 Everything user-supplied or archived is HTML-escaped; archived HTML is never
 rendered in the archive's own origin.
@@ -21,9 +22,10 @@ import json
 import re
 import zlib
 from functools import lru_cache
+from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Response, asgi_static
 from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
@@ -37,6 +39,7 @@ from crawler.web.textdiff import side_by_side, text_diff
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)
 
+STATIC = Path(__file__).resolve().parent / "static"
 # For archived bodies: no scripts, no network, own opaque origin.
 SANDBOX_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; "
@@ -256,6 +259,9 @@ def register_routes():
         (r"^/-/snapshot/(?P<id>\d+)/html$", snapshot_html),
         (r"^/-/diff$", diff_view),
         (r"^/(?P<database>[^/]+)/(?P<query>[^/]+)\.atom$", feed_view),
+        # The site's own scripts and CSS (crawler/web/static). Datasette finds a
+        # plugin's static/ only for a package entry point; ours are modules.
+        (r"^/-/static-plugins/medborgarloften/(?P<path>.*)$", asgi_static(str(STATIC))),
     ]
 
 

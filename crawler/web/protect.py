@@ -35,7 +35,8 @@ INTERNAL = re.compile(r"^/-/(databases|threads|plugins|settings|config|metadata|
                       r"create-token|api)(\.json)?/?$")
 # Tables a visitor has no use for: stored bodies (served via /-/snapshot/ID/raw)
 # and the search machinery (FTS5 tables and their shadow tables).
-HIDDEN_TABLE = re.compile(r"^(bodies|search_\w+|sqlite_\w+|\w+_(data|idx|docsize|config|content))$")
+HIDDEN_TABLE = re.compile(r"^(bodies|commitment_groups|search_\w+|sqlite_\w+|"
+                          r"\w+_(data|idx|docsize|config|content))$")
 # Requests that cost CPU or many rows: search, diffs, charts, table and query
 # views, feeds. Everything else (static files, one archived version, the
 # about page, row pages) is light and never waits behind them.
