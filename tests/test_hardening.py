@@ -204,3 +204,16 @@ def test_the_limiter_refuses_when_its_queue_is_full():
         return outcomes
     outcomes = asyncio.run(scenario())
     assert outcomes.count("ok") == 2 and outcomes.count("503") == 2
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/archive/nonexistent", 404), ("/nonexistent", 404), ("/archive/bodies", 403),
+    ("/archive/commitments?text__arraycontains=x", 400), ("/-/snapshot/999", 404),
+    ("/-/sok?q=x&sida=abc", 400), ("/archive/commitments", 405),
+])
+def test_user_errors_are_swedish_pages_that_expose_nothing_internal(ds, archive, path, status):
+    response = get(ds, path, "post" if status == 405 else "get")
+    assert response.status_code == status
+    assert 'lang="sv"' in response.text or "Medborgarlöften" in response.text
+    assert not re.search(r"\b(Error|Traceback|not found|Forbidden|sqlite)\b", response.text)
+    assert str(archive) not in response.text and "select " not in response.text

@@ -34,7 +34,8 @@ from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 # The site-wide hooks live in crawler.web.protect; importing them here
 # registers them through this module's entry point.
 from crawler.web.protect import asgi_wrapper as protect_wrapper
-from crawler.web.protect import extra_js_urls, extra_template_vars, permission_allowed  # noqa: F401
+from crawler.web.protect import (extra_js_urls, extra_template_vars, forbidden,  # noqa: F401
+                                  handle_exception, permission_allowed)
 from crawler.web.textdiff import side_by_side, text_diff
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)

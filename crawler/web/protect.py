@@ -9,11 +9,15 @@ entry point), so no new entry point is needed for them.
 from __future__ import annotations
 
 import re
+import sys
+import traceback
 from urllib.parse import parse_qsl
 
 from datasette import hookimpl
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
 
-from crawler.web.guards import HeavyLimiter, Overloaded, plain_error
+from crawler.web.guards import HeavyLimiter, Overloaded, error_page, plain_error
 
 # Every script is a file of the site (script-src 'self'); Datasette's and its
 # plugins' inline scripts are replaced by static files (see extra_template_vars
@@ -118,6 +122,30 @@ def asgi_wrapper(datasette):
     limiter = HeavyLimiter(running=max(1, threads - 1), queued=4 * threads, wait=5.0)
     datasette._medborgarloften_limiter = limiter
     return lambda app: protect(app, datasette, limiter)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """Every error Datasette raises becomes a Swedish page with a generic
+    message for its status: Datasette's English messages name tables, SQL
+    and files; a 500 is logged, never shown."""
+    async def render():
+        status = getattr(exception, "status", 500)
+        if not isinstance(exception, (Base400, DatasetteError)) or not 400 <= status < 600:
+            status = 500
+            traceback.print_exception(exception, file=sys.stderr)
+        message = None
+        if "interrupted" in str(getattr(exception, "title", "") or exception).lower():
+            status, message = 503, "Frågan tog för lång tid. Gör urvalet mindre."
+        return await error_page(datasette, request, status, message)
+    return render
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    async def render():
+        return await error_page(datasette, request, 403)
+    return render
 
 
 @hookimpl
