@@ -67,23 +67,16 @@ async def error_page(datasette, request, status: int, message: str | None = None
     error = ERRORS.get(status, ERRORS[400 if status < 500 else 500])
     text = message or error.text
     path = request.path if request is not None else ""
-    if path.endswith(".json"):
+    if path.endswith(".json"):  # an API client gets JSON
         return Response.json({"ok": False, "status": status, "error": text}, status=status,
                              headers=headers)
+    # Outside Datasette's middleware (the site's ASGI guard) there is no CSRF
+    # token in the scope; the page is then rendered without the request.
+    inside = request is not None and "csrftoken" in request.scope
     html = await datasette.render_template(
         "fel.html", {"title": error.title, "message": text, "status": status},
-        request=request)
+        request=request if inside else None)
     return Response.html(html, status=status, headers=headers)
-
-
-def plain_error(status: int, message: str | None = None) -> tuple[bytes, dict]:
-    """A minimal Swedish error body for the ASGI layer (no template needed)."""
-    error = ERRORS.get(status, ERRORS[500])
-    text = message or error.text
-    body = (f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
-            f"<title>{error.title}</title></head><body><h1>{error.title}</h1>"
-            f"<p>{text}</p></body></html>").encode("utf-8")
-    return body, {"content-type": "text/html; charset=utf-8"}
 
 
 class Overloaded(Exception):

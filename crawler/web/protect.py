@@ -14,10 +14,10 @@ import traceback
 from urllib.parse import parse_qsl
 
 from datasette import hookimpl
-from datasette.utils.asgi import Base400
+from datasette.utils.asgi import Base400, Request
 from datasette.views.base import DatasetteError
 
-from crawler.web.guards import HeavyLimiter, Overloaded, error_page, plain_error
+from crawler.web.guards import HeavyLimiter, Overloaded, error_page
 
 # Every script is a file of the site (script-src 'self'); Datasette's and its
 # plugins' inline scripts are replaced by static files (see extra_template_vars
@@ -58,12 +58,12 @@ def _headers(event: dict) -> dict:
     return {**event, "headers": list(event.get("headers", [])) + extra}
 
 
-async def _send_error(send, status: int, extra_headers: dict | None = None) -> None:
-    body, headers = plain_error(status)
-    headers = {**headers, **SITE_HEADERS, **(extra_headers or {})}
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(k.encode(), v.encode()) for k, v in headers.items()]})
-    await send({"type": "http.response.body", "body": body})
+async def _send_error(datasette, scope, send, status: int,
+                      extra_headers: dict | None = None) -> None:
+    request = Request(scope, None)
+    response = await error_page(datasette, request, status,
+                                headers={**SITE_HEADERS, **(extra_headers or {})})
+    await response.asgi_send(send)
 
 
 async def _bad_sort(datasette, path: str, query: str) -> bool:
@@ -86,12 +86,12 @@ def protect(app, datasette, limiter: HeavyLimiter):
             return await app(scope, receive, send)
         path = scope.get("path", "")
         if scope.get("method", "GET") not in READ_METHODS:
-            return await _send_error(send, 405, {"allow": "GET, HEAD"})
+            return await _send_error(datasette, scope, send, 405, {"allow": "GET, HEAD"})
         if INTERNAL.match(path):
-            return await _send_error(send, 404)
+            return await _send_error(datasette, scope, send, 404)
         query = scope.get("query_string", b"").decode("utf-8", "replace")
         if await _bad_sort(datasette, path, query):
-            return await _send_error(send, 400)
+            return await _send_error(datasette, scope, send, 400)
         started = False
 
         async def send_with_headers(event):
@@ -107,20 +107,22 @@ def protect(app, datasette, limiter: HeavyLimiter):
                     return await app(scope, receive, send_with_headers)
             return await app(scope, receive, send_with_headers)
         except Overloaded:
-            return await _send_error(send, 503, {"retry-after": "5"})
+            return await _send_error(datasette, scope, send, 503, {"retry-after": "5"})
         except Exception:
             if started:
                 raise
-            return await _send_error(send, 500)
+            traceback.print_exc()  # logged for the operator, never shown
+            return await _send_error(datasette, scope, send, 500)
     return guarded
 
 
 @hookimpl
 def asgi_wrapper(datasette):
     """Headers, methods, hidden paths and load shedding around the whole site."""
+    # Half the SQL threads for heavy requests: the rest, and the event loop's
+    # share of the GIL, stay with light pages (measured with bench/flood.py).
     threads = int(datasette.setting("num_sql_threads") or 3)
-    limiter = HeavyLimiter(running=max(1, threads - 1), queued=4 * threads, wait=5.0)
-    datasette._medborgarloften_limiter = limiter
+    limiter = HeavyLimiter(running=max(1, threads // 2), queued=4 * threads, wait=5.0)
     return lambda app: protect(app, datasette, limiter)
 
 

@@ -41,6 +41,7 @@ PAGE_SIZE = 50
 MAX_QUERY = 300   # characters of a query
 MAX_TERMS = 8     # words of a query (each widens to up to 400 indexed words)
 MAX_FILTER = 200  # characters of a filter value
+SEARCH_STATEMENTS = 3  # a search's time budget, in units of the site's SQL time limit
 # (query parameter, column in the match rows, Swedish heading)
 FACETS = (("lan", "county", "Län"), ("polisregion", "police_region", "Polisregion"),
           ("ar", "start_year", "Startår"), ("tema", "themes", "Tema"),
@@ -291,7 +292,9 @@ async def cached_search(datasette, db, search: SearchState, req: SearchRequest) 
         return result
     pending = search.running[req.key] = asyncio.get_running_loop().create_future()
     try:
-        limit = datasette.setting("sql_time_limit_ms")
+        # The site's limit is per SQL statement; a search is several (facets,
+        # hits, documents, pages) read in one transaction.
+        limit = SEARCH_STATEMENTS * datasette.setting("sql_time_limit_ms")
 
         def searched(conn):
             with sqlite_timelimit(conn, limit):
