@@ -140,18 +140,11 @@ def demo(db, serve, port, versions, force):
     Starts a small fixture web on 127.0.0.x (municipal sites and a
     polisen.se-like site, all clearly marked as test pages), crawls it,
     re-crawls its second version (a reworded promise, a removed page, a
-    footer-only change), normalizes, and serves the result.
+    footer-only change), normalizes, and serves the result. Writes demo.db
+    (never archive.db, the real archive's default).
     """
     db_path = Path(db)
-    if db_path.exists() and not force and not is_demo_archive(db_path):
-        raise click.ClickException(
-            f"{db_path} finns och är inte ett demoarkiv; den skrivs inte över. Välj en annan "
-            "fil med --db, eller --force för att ersätta den.")
-    if serve:
-        try:
-            check_port("127.0.0.1", port)
-        except PortInUse as exc:
-            raise click.ClickException(str(exc)) from None
+    _check_demo_target(db_path, force, port if serve else None)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     shutil.rmtree(f"{db_path}.httpcache", ignore_errors=True)
@@ -170,6 +163,20 @@ def demo(db, serve, port, versions, force):
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
         sys.exit(_serve(str(db_path), "127.0.0.1", port))
+
+
+def _check_demo_target(db_path: Path, force: bool, port: int | None) -> None:
+    """Refuse, before anything is written, to replace an archive the demo did
+    not make, or to build a demo it cannot serve (the port is taken)."""
+    if db_path.exists() and not force and not is_demo_archive(db_path):
+        raise click.ClickException(
+            f"{db_path} finns och är inte ett demoarkiv; den skrivs inte över. Välj en annan "
+            "fil med --db, eller --force för att ersätta den.")
+    if port is not None:
+        try:
+            check_port("127.0.0.1", port)
+        except PortInUse as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def is_demo_archive(path: Path) -> bool:

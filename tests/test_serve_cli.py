@@ -134,11 +134,33 @@ def test_a_worker_that_dies_is_restarted(archive):
                 break
             time.sleep(0.1)
         assert len(now) == 2 and first[0] not in now
-        for _ in range(4):
+        # Connections queued on the killed worker's socket were reset with it.
+        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        for _ in range(4):  # the new worker may still be starting: its backlog waits
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json",
-                                          timeout=10).status == 200
+                                          timeout=60).status == 200
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
     assert "startar en ny" in process.stderr.read()
     assert pids_matching(f"--port {port}") == []
+
+
+@pytest.mark.slow
+def test_a_single_server_process_that_dies_is_restarted(archive):
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", str(archive), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    pattern = f"datasette serve .* --port {port} "
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        [first] = pids_matching(pattern)
+        os.kill(int(first), signal.SIGKILL)
+        time.sleep(0.5)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=600)
+        assert pids_matching(pattern) not in ([], [first])
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    assert "startar om den" in process.stderr.read()

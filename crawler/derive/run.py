@@ -51,9 +51,10 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
     db = open_db(db_path)
     report = NormalizeReport()
     try:
-        with db.atomic():  # one transaction: readers never see a half-built archive
+        with db.atomic():
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
+        with db.atomic():  # one transaction: readers never see a half-built archive
             todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
             show = sys.stderr.isatty() if progress is None else progress
             with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
