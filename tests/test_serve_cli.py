@@ -19,6 +19,7 @@ from serve_fixtures import build_serve_archive
 from server_helpers import free_port, wait_until_serving
 
 CLI = [sys.executable, "-m", "crawler.cli"]
+STARTUP_TRIES = 900  # up to ~90 s: server start-up is slow on a loaded machine
 
 
 @pytest.fixture(scope="module")
@@ -101,15 +102,16 @@ def test_serve_stops_on_signals_when_started_with_sigint_ignored(archive, worker
     port = free_port()
     parent = subprocess.Popen([sys.executable, "-c", SCRIPT, *CLI, "serve", str(archive),
                                "--port", str(port), "--workers", workers],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                              start_new_session=True)
     serve_pid = int(parent.stdout.readline())
     try:
-        wait_until_serving(f"http://127.0.0.1:{port}", parent)
+        wait_until_serving(f"http://127.0.0.1:{port}", parent, tries=STARTUP_TRIES)
         os.kill(serve_pid, sig)
         assert parent.wait(timeout=30) == 0
     finally:
         if parent.poll() is None:
-            os.kill(serve_pid, signal.SIGKILL)
+            os.killpg(parent.pid, signal.SIGKILL)
             parent.wait()
     time.sleep(0.5)
     assert pids_matching(f"--port {port}") == []
@@ -123,7 +125,7 @@ def test_a_worker_that_dies_is_restarted(archive):
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     pattern = f"crawler.web.workers .* --port {port} --worker$"
     try:
-        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=STARTUP_TRIES)
         first = pids_matching(pattern)
         assert len(first) == 2
         os.kill(int(first[0]), signal.SIGKILL)   # as the kernel's OOM killer would
@@ -134,7 +136,7 @@ def test_a_worker_that_dies_is_restarted(archive):
             time.sleep(0.1)
         assert len(now) == 2 and first[0] not in now
         # Connections queued on the killed worker's socket were reset with it.
-        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=STARTUP_TRIES)
         for _ in range(4):  # the new worker may still be starting: its backlog waits
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json",
                                           timeout=60).status == 200
@@ -153,13 +155,33 @@ def test_a_single_server_process_that_dies_is_restarted(archive):
                                start_new_session=True)
     pattern = f"datasette serve .* --port {port} "
     try:
-        wait_until_serving(f"http://127.0.0.1:{port}", process)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=STARTUP_TRIES)
         [first] = pids_matching(pattern)
         os.kill(int(first), signal.SIGKILL)
         time.sleep(0.5)
-        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=600)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=STARTUP_TRIES)
         assert pids_matching(pattern) not in ([], [first])
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
     assert "startar om den" in process.stderr.read()
+
+
+@pytest.mark.slow
+def test_no_server_outlives_a_killed_serve(archive):
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", str(archive), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", process, tries=STARTUP_TRIES)
+        process.kill()
+        process.wait()
+        for _ in range(100):
+            left = pids_matching(f"datasette serve .* --port {port} ")
+            if not left:
+                break
+            time.sleep(0.1)
+        assert left == []
+    finally:
+        for pid in pids_matching(f"datasette serve .* --port {port} "):
+            os.kill(int(pid), signal.SIGKILL)

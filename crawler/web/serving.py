@@ -23,6 +23,7 @@ How it is configured (see docs/archive-ui.md):
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
 import shutil
@@ -175,7 +176,7 @@ def run_until_stopped(command: list[str], env: dict | None = None) -> int:
     restarts: list[float] = []
     try:
         while True:
-            child = subprocess.Popen(command, env=env)
+            child = subprocess.Popen(command, env=env, preexec_fn=_end_with_parent)
             code = child.wait()
             if stopping or code == 0 or not may_restart(restarts):
                 return 0 if stopping and code in (0, -signal.SIGINT, -signal.SIGTERM) \
@@ -185,6 +186,15 @@ def run_until_stopped(command: list[str], env: dict | None = None) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _end_with_parent() -> None:
+    """In the server process, before exec (Linux): the kernel sends it SIGTERM
+    when `serve` dies, even by SIGKILL, so no server outlives it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def may_restart(restarts: list[float]) -> bool:
