@@ -348,7 +348,8 @@ async def search_view(datasette, request):
     last = max(1, math.ceil(total / PAGE_SIZE))
     if req.page > last:
         return await message(datasette, request, req.q, 404,
-                             f"Sökningen har {last} sidor; sidan {req.page} finns inte.")
+                             f"Sökningen har {last} {'sida' if last == 1 else 'sidor'} "
+                             f"med träffar; sidan {req.page} finns inte.")
     hits = shown_hits(result, theme_labels)
     if req.json:
         return search_json(req, result, total, hits, facets)
