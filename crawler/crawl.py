@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 SPIDERS = ("polisen", "kommuner")
+
+
+class SpiderRun(NamedTuple):
+    """What one spider of a crawl left: its crawl_runs id (None when its run
+    never started) and why the archive could not be opened, if it could not."""
+
+    spider: str
+    run_id: int | None
+    archive_error: str | None
 
 
 def crawl_settings(db: str | os.PathLike, overrides: dict | None = None):
@@ -25,23 +35,39 @@ def crawl_settings(db: str | os.PathLike, overrides: dict | None = None):
 
 def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = None,
               municipalities: list[str] | None = None, max_pages_per_site: int | None = None,
-              polisen_url: str | None = None, overrides: dict | None = None) -> list[int]:
-    """Crawl into ``db``; returns the crawl_runs ids, one per spider.
+              polisen_url: str | None = None, overrides: dict | None = None) -> list[SpiderRun]:
+    """Crawl into ``db``; returns what each spider's run left, one per spider.
 
     Blocks until done. Scrapy's reactor cannot restart, so call this once
     per process (the CLI does).
     """
-    process = CrawlerProcess(crawl_settings(db, overrides))
+    settings = crawl_settings(db, overrides)
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in spiders:
         kwargs: dict = {}
         if name == "kommuner":
             kwargs = {"sites": sites, "max_pages_per_site": max_pages_per_site,
-                      "municipality": ",".join(municipalities) if municipalities else None}
+                      "municipality": ",".join(municipalities) if municipalities else None,
+                      "allow_private_hosts": settings.getbool("ALLOW_PRIVATE_HOSTS")}
         elif name == "polisen" and polisen_url:
             kwargs = {"base_url": polisen_url}
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         process.crawl(crawler, **{k: v for k, v in kwargs.items() if v is not None})
     process.start()
-    return [c.stats.get_value("archive/run_id") for c in crawlers]
+    return [SpiderRun(c.spidercls.name, c.stats.get_value("archive/run_id"),
+                      c.stats.get_value("archive/open_error")) for c in crawlers]
+
+
+def archiving(settings) -> bool:
+    """Whether the archive pipeline runs (benchmarks switch it off)."""
+    return "crawler.pipelines.ArchivePipeline" in (settings.getdict("ITEM_PIPELINES") or {})
+
+
+def fast_crawl_settings() -> list[str]:
+    """Settings for crawling the local fixture web: no politeness delays."""
+    pairs = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+             "RETRY_BACKOFF_BASE": "0.1", "DOWNLOAD_TIMEOUT": "5", "LOG_LEVEL": "WARNING",
+             "ALLOW_PRIVATE_HOSTS": "True"}  # the fixture web is on 127.0.0.x
+    return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import Counter
 
 from scrapy import signals
 
-from crawler.store.archive import Archive
+from crawler.store.archive import Archive, ArchiveError, archive_error
 from crawler.items import FetchErrorItem, PageItem
-from crawler.quality import body_problem
 
 logger = logging.getLogger(__name__)
 
-RUN_COUNTS = ("requests", "bytes", "new_pages", "new_versions", "text_changes",
-              "unchanged", "not_modified", "gone", "errors")
-
+# An item that could not be stored: a database error, a full disk, a lock
+# held past every retry. Never swallowed: counted, logged, and the run fails.
+STORE_FAILURES = (sqlite3.Error, OSError, ArchiveError)
 
 class ArchivePipeline:
     """Stores PageItems as snapshots and FetchErrorItems as fetch_errors.
@@ -34,6 +34,7 @@ class ArchivePipeline:
         self.requests_by_site: Counter = Counter()
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.store_failures = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,22 +57,44 @@ class ArchivePipeline:
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
-        self.archive = Archive(self.path)
-        self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+        try:
+            self.archive = Archive(self.path)
+            self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+        except STORE_FAILURES as exc:
+            # The CLI reads this and reports it as one line (crawler/cli.py).
+            error = exc if isinstance(exc, ArchiveError) else archive_error(self.path, exc)
+            self.crawler.stats.set_value("archive/open_error", str(error))
+            raise error from exc
         spider.run_id = self.run_id
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, FetchErrorItem):
-            self._error(item.url, item.site, item.kind, item.message, item.http_status)
-        elif isinstance(item, PageItem):
-            self._page(item)
-        if sum(self.counts.values()) % 25 == 0:
-            self.archive.update_run(self.run_id, self._run_counts())
+        try:
+            if isinstance(item, FetchErrorItem):
+                self._error(item.url, item.site, item.kind, item.message, item.http_status)
+            elif isinstance(item, PageItem):
+                self._page(item)
+            if sum(self.counts.values()) % 25 == 0:
+                self.archive.update_run(self.run_id, self._run_counts())
+        except STORE_FAILURES as exc:
+            self._store_failed(item, exc)
         return item
 
+    def _store_failed(self, item, exc: BaseException) -> None:
+        """An item the archive could not take: counted as an error, the run fails."""
+        self.store_failures += 1
+        self.counts["errors"] += 1
+        self.errors_by_kind["store"] += 1
+        self.crawler.stats.inc_value("archive/store_failures")
+        logger.error("could not store %s: %s", getattr(item, "url", item), exc)
+        try:
+            self.archive.record_error(self.run_id, item.url, item.site, "store",
+                                      f"{type(exc).__name__}: {exc}")
+        except STORE_FAILURES:
+            pass  # the same fault; the count and the run status still say so
+
     def _page(self, item: PageItem) -> None:
-        problem = body_problem(item) if item.status == 200 else None
+        problem = item.read_text().problem
         if problem:
             self._error(item.url, item.site, *problem, item.status)
             return
@@ -114,10 +137,17 @@ class ArchivePipeline:
         if self.archive is None:
             return
         status = "ok" if reason == "finished" else "interrupted"
-        summary = json.dumps({"finish_reason": reason,
+        if self.store_failures:
+            status = "store_failed"
+        summary = json.dumps({"finish_reason": reason, "store_failures": self.store_failures,
                               "errors_by_kind": dict(self.errors_by_kind),
                               "requests_by_site": dict(self.requests_by_site)},
                              ensure_ascii=False)
-        self.archive.update_run(self.run_id, self._run_counts(), status, summary)
+        try:
+            self.archive.update_run(self.run_id, self._run_counts(), status, summary)
+        except STORE_FAILURES as exc:
+            self.crawler.stats.set_value("archive/close_error", str(exc))
+            logger.error("could not record the end of run %s: %s", self.run_id, exc)
+        self.crawler.stats.set_value("archive/store_failures", self.store_failures)
         self.archive.close()
         self.archive = None

@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "crawler.hostguard.HostGuardMiddleware": 50,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -62,13 +63,15 @@ HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_GZIP = True
 HTTPCACHE_IGNORE_HTTP_CODES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504]
 
+# Loopback/private hosts are refused (crawler/hostguard.py) unless this is
+# set: `crawl --allow-private-hosts`, for the fixture web of demo and tests.
+ALLOW_PRIVATE_HOSTS = False
+
 # Where the archive lives; the CLI sets it from --db.
 ARCHIVE_PATH = "archive.db"
 # Per-site budget of the focused municipal crawl.
 MAX_PAGES_PER_SITE = 300
 MAX_DEPTH_PER_SITE = 5
-# Stop reading an archived page's text beyond this (cheap on huge pages).
-ARCHIVE_STORE_PAGES = True
 
 DEPTH_PRIORITY = 0
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
@@ -87,3 +90,16 @@ HEALTH_SITE_MIN_REQUESTS = 4     # below this, a site's error rate is not judged
 HEALTH_RUN_ERROR_RATE = 0.25     # share of all requests that failed
 HEALTH_DURATION_FACTOR = 4.0     # run is N times shorter/longer than the median
 HEALTH_MIN_HISTORY = 3           # earlier runs needed before judging duration
+
+# Backfill from a web archive's CDX server and `id_` replay (crawler/history/).
+# The Wayback Machine asks for gentle use: one request at a time, a pause
+# between requests, Retry-After honoured; `backfill --delay` overrides.
+BACKFILL_CDX_ENDPOINT = "https://web.archive.org/cdx/search/cdx"
+BACKFILL_DELAY = 1.5             # seconds between two requests to the same host
+BACKFILL_MAX_WAIT = 300.0        # cap on one Retry-After / backoff pause
+BACKFILL_RETRIES = 4             # per request, on 429/5xx/connection errors
+BACKFILL_TIMEOUT = 60            # seconds per request
+BACKFILL_PAGE_SIZE = 500         # CDX rows per page (resumeKey paging)
+BACKFILL_MAX_PAGES = 200         # CDX pages per query, a bound on runaway paging
+BACKFILL_MAX_LINKS_PER_PAGE = 20  # old PDFs followed from one captured page
+BACKFILL_MAX_TARGETS = 5000      # CDX queries per run (targets + discovered PDFs)

@@ -1,5 +1,10 @@
 """Which municipal sites to crawl: the registry, a CSV, plus per-site hints.
 
+A sites CSV is validated as a whole before anything is crawled: each bad
+row is reported by line number and skipped, the good rows still run. Only
+http(s) URLs to public hosts are accepted; loopback and private addresses
+(the fixture web of the demo and the tests) need ``allow_private``.
+
 Site-specific knowledge stays in data: ``crawler/data/site_hints.csv``
 (``code,start_path,extra_domain``) adds a start path or an extra allowed
 domain for a municipality whose promises live elsewhere, instead of a new
@@ -9,6 +14,8 @@ spider per municipality.
 from __future__ import annotations
 
 import csv
+import io
+import ipaddress
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +24,14 @@ from urllib.parse import urljoin, urlsplit
 from normalize.registry import load_municipalities
 
 HINTS_FILE = "site_hints.csv"
+REQUIRED_COLUMNS = ("code", "name", "url")
+MAX_CSV_BYTES = 5 * 1024 * 1024   # 290 municipalities fit in ~30 kB
+_PRIVATE_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+class SitesFileError(ValueError):
+    """The sites CSV as a whole cannot be read (encoding, header, size)."""
 
 
 @dataclass
@@ -43,12 +58,13 @@ class Site:
 
 
 def load_sites(csv_path: str | Path | None = None, codes: list[str] | None = None,
-               hints_path: str | Path | None = None) -> list[Site]:
-    """Sites from ``csv_path`` (header code,name,url) or from the registry."""
+               hints_path: str | Path | None = None, allow_private: bool = False) -> list[Site]:
+    """Sites from ``csv_path`` (header code,name,url) or from the registry.
+
+    Bad CSV rows are left out here; ``read_sites_csv`` reports them.
+    """
     if csv_path:
-        with open(csv_path, newline="", encoding="utf-8") as handle:
-            sites = [Site(r["code"].strip(), r["name"].strip(), r["url"].strip())
-                     for r in csv.DictReader(handle)]
+        sites, _ = read_sites_csv(csv_path, allow_private)
     else:
         sites = [Site(m.code, m.name, m.website) for m in load_municipalities()]
     if codes:
@@ -56,6 +72,112 @@ def load_sites(csv_path: str | Path | None = None, codes: list[str] | None = Non
         sites = [s for s in sites if s.code in wanted]
     _apply_hints(sites, hints_path)
     return sites
+
+
+def read_sites_csv(path: str | Path, allow_private: bool = False) -> tuple[list[Site], list[str]]:
+    """(good sites, one problem line per rejected row) from a sites CSV.
+
+    Accepts a UTF-8 BOM and ``,``/``;``/tab separators. Raises SitesFileError
+    when the whole file is unusable (not UTF-8, no header, too large).
+    """
+    rows = _csv_rows(path)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise SitesFileError(f"{path}: line 1 must be a header with the columns "
+                             f"code,name,url (missing: {', '.join(missing)})")
+    index = {name: header.index(name) for name in REQUIRED_COLUMNS}
+    sites: list[Site] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        site, problem = _site_from_row(row, index, allow_private)
+        if site is not None and site.code in seen:
+            problem = f"code {site.code} already on line {seen[site.code]}"
+        if problem:
+            problems.append(f"{path}: line {line}: {problem}; row skipped")
+            continue
+        seen[site.code] = line
+        sites.append(site)
+    return sites, problems
+
+
+def _csv_rows(path: str | Path):
+    """(line number, cells) of every record, separator sniffed among , ; tab."""
+    raw = Path(path).read_bytes()
+    if len(raw) > MAX_CSV_BYTES:
+        raise SitesFileError(f"{path}: {len(raw)} bytes is too large for a sites CSV "
+                             f"(limit {MAX_CSV_BYTES})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SitesFileError(f"{path}: not UTF-8 text (byte {exc.start}); "
+                             "save the file as UTF-8") from exc
+    if not text.strip():
+        raise SitesFileError(f"{path}: the file is empty (expected a header code,name,url)")
+    first = text.splitlines()[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise SitesFileError(f"{path}: line {reader.line_num}: {exc}") from exc
+
+
+def _site_from_row(row: list[str], index: dict[str, int], allow_private: bool):
+    """(Site, None) for a good row, (None, problem) otherwise."""
+    if len(row) <= max(index.values()):
+        return None, f"{len(row)} columns, expected code,name,url"
+    code, name, url = (row[index[c]].strip() for c in REQUIRED_COLUMNS)
+    if not code:
+        return None, "empty code"
+    if not name:
+        return None, "empty name"
+    problem = url_problem(url, allow_private)
+    if problem:
+        return None, problem
+    return Site(code, name, url), None
+
+
+def url_problem(url: str, allow_private: bool = False) -> str | None:
+    """Why ``url`` may not be crawled, or None: http(s), a host, a valid
+    port, and (unless allowed) a public host."""
+    if not url:
+        return "empty URL"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"invalid URL {url!r} ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"URL {url!r} is not http(s)"
+    host = (parts.hostname or "").lower()
+    if not host or " " in host:
+        return f"URL {url!r} has no host"
+    if port == 0:
+        return f"URL {url!r} has port 0"
+    if not allow_private and is_private_host(host):
+        return (f"URL {url!r} points to a private or loopback host "
+                "(allowed only with --allow-private-hosts)")
+    return None
+
+
+def is_private_host(host: str) -> bool:
+    """Loopback, private, link-local or reserved addresses and local names.
+    (Names are not resolved: that needs the network; the crawl's host guard
+    checks addresses again before each request.)"""
+    host = host.strip("[]").lower().rstrip(".")
+    if host in _PRIVATE_NAMES or host.endswith(_PRIVATE_SUFFIXES) or "." not in host \
+            and ":" not in host and not host.isdigit():
+        return True
+    try:
+        address = ipaddress.ip_address(int(host) if host.isdigit() else host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _apply_hints(sites: list[Site], hints_path) -> None:

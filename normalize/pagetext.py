@@ -10,15 +10,46 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
+import warnings
+from collections import Counter
+from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
 
 class PageTextError(ValueError):
     """The body cannot be turned into text (binary junk, broken PDF, …)."""
+
+
+class TextTruncated(UserWarning):
+    """Part of a page was cut or flattened to stay within limits.
+
+    Issued with ``warnings.warn`` so callers that care (the archive stores
+    it in ``snapshots.text_truncated``, ``extract`` prints it) can catch it
+    with ``truncation_notes`` while the text functions keep their shape.
+    """
+
+
+def truncation_notes(caught: list) -> str | None:
+    """The TextTruncated messages among warnings caught with record=True."""
+    notes = [str(w.message) for w in caught if issubclass(w.category, TextTruncated)]
+    return "; ".join(dict.fromkeys(notes)) or None
+
+
+# Limits that keep one hostile page from costing minutes or gigabytes.
+# A medborgarlöfte is rarely over 30 pages; the first PDF_MAX_PAGES are kept.
+PDF_MAX_PAGES = 40
+PDF_MAX_SECONDS = 30.0
+MAX_TEXT_CHARS = 2_000_000
+# libxml2 drops everything nested deeper than 256 elements; deeper pages are
+# re-parsed with the nesting beyond HTML_MAX_DEPTH flattened (text kept).
+HTML_MAX_DEPTH = 200
+_LIBXML_DEPTH = 250
 
 
 # Elements that are never main content.
@@ -39,12 +70,22 @@ _VOLATILE_LINE = re.compile(
 def decode_html(body: bytes, declared_encoding: str | None = None) -> tuple[str, str]:
     """Decode an HTML/text body, returning ``(text, encoding_used)``.
 
-    The declared charset is trusted only when the bytes decode cleanly with
-    it; otherwise charset-normalizer guesses (a page served as UTF-8 but
-    written in windows-1252 is common on older municipal sites).
+    This is the project's one decoder: the crawl, the archive and the
+    normalizer all read pages through it. Bytes that are valid UTF-8 and
+    contain non-ASCII characters are UTF-8, whatever a stale ``<meta>`` or
+    header says (common after a CMS migration; windows-1252 text with å/ä/ö
+    is never valid UTF-8). Otherwise the declared charset is trusted only
+    when the bytes decode cleanly with it, then windows-1252, then
+    charset-normalizer guesses (a page served as UTF-8 but written in
+    windows-1252 is common on older municipal sites).
     """
     if not body:
         return "", (declared_encoding or "utf-8").lower()
+    if not body.isascii():
+        try:
+            return body.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for encoding in _candidates(body, declared_encoding):
         try:
             return body.decode(encoding), encoding
@@ -77,6 +118,47 @@ def _candidates(body: bytes, declared: str | None) -> list[str]:
     return [e for e in dict.fromkeys(found) if e not in ("iso-8859-1", "latin-1", "latin1")]
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def wide_encoding(body: bytes) -> str | None:
+    """"utf-16-le" etc. when the bytes are UTF-16/32 text (by BOM, else by the
+    NUL pattern of mostly-Latin text), else None."""
+    for bom, encoding in _WIDE_BOMS:
+        if body.startswith(bom):
+            return encoding
+    sample = body[:4096]
+    sample = sample[:len(sample) // 4 * 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    patterns = {"utf-32-le": (1, 2, 3), "utf-32-be": (0, 1, 2), "utf-16-le": (1, 3),
+                "utf-16-be": (0, 2)}
+    for encoding, nul_positions in patterns.items():
+        quads = [sample[i:i + 4] for i in range(0, len(sample), 4)]
+        nuls = sum(all(q[p] == 0 for p in nul_positions) for q in quads)
+        if nuls >= 0.9 * len(quads) and _decodes(body, encoding):
+            return encoding
+    return None
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body[:len(body) // 4 * 4].decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def as_utf8(body: bytes) -> bytes:
+    """UTF-16/32 text re-encoded as UTF-8 (BOM dropped); other bytes unchanged."""
+    encoding = wide_encoding(body)
+    if encoding is None:
+        return body
+    text = body.decode(encoding, errors="replace").lstrip("\ufeff")
+    return text.encode("utf-8")
+
+
 def looks_binary(body: bytes) -> bool:
     """True for bodies that are clearly not text (NUL bytes, control noise)."""
     sample = body[:4096]
@@ -91,7 +173,7 @@ def html_main_text(html: str) -> str:
     if not html.strip():
         return ""
     try:
-        root = lxml_html.document_fromstring(html)
+        root = html_document(html)
     except (ParserError, ValueError):
         return ""
     for element in root.xpath("//comment() | //processing-instruction()"):
@@ -105,6 +187,104 @@ def html_main_text(html: str) -> str:
                 h in marker for h in _CHROME_HINTS):
             remove_keeping_tail(element)
     return _clean_lines(_block_text(main_element(root)))
+
+
+def html_document(html: str, parser=None):
+    """lxml's document tree of ``html``, without losing deeply nested content.
+
+    libxml2 silently drops whatever is nested deeper than 256 elements (a
+    promise under thousands of unclosed <div>s vanished). When the tree
+    reaches that depth the page is re-parsed with nesting beyond
+    HTML_MAX_DEPTH flattened: all text is kept, and a TextTruncated warning
+    says the structure was cut. ``parser``: an lxml HTMLParser (the
+    normalizer passes lxml.etree's, without lxml.html's element classes).
+    """
+    parse = ((lambda text: etree.fromstring(text, parser)) if parser is not None
+             else lxml_html.document_fromstring)
+    root = parse(html)
+    if root is None or not _reaches_depth(root, _LIBXML_DEPTH):
+        return root
+    flat, flattened = flatten_html(html, HTML_MAX_DEPTH)
+    if flattened:
+        warnings.warn(TextTruncated(
+            f"HTML nested deeper than {HTML_MAX_DEPTH} elements: "
+            f"{flattened} deeper elements flattened (their text kept)"), stacklevel=2)
+    return parse(flat)
+
+
+def _reaches_depth(root, depth: int) -> bool:
+    """Whether any element sits ``depth`` levels below the root: one XPath in C,
+    instead of walking every element in Python (the normalizer's hot path)."""
+    return bool(root.xpath("boolean(" + "/".join(["*"] * depth) + ")"))
+
+
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+              "param", "source", "track", "wbr"}
+_RAW_TEXT_TAGS = {"script", "style"}
+
+
+class _Flattener(HTMLParser):
+    """Re-emits HTML with elements beyond ``max_depth`` left out (their text
+    kept, block elements as line breaks). A tokenizer, so any depth is fine."""
+
+    def __init__(self, max_depth: int):
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.dropped: Counter = Counter()
+        self.flattened = 0
+        self.raw_skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID_TAGS:
+            self.out.append(self.get_starttag_text() or "")
+        elif len(self.stack) < self.max_depth:
+            self.stack.append(tag)
+            self.out.append(self.get_starttag_text() or "")
+        else:
+            self.dropped[tag] += 1
+            self.flattened += 1
+            self.raw_skip += tag in _RAW_TEXT_TAGS
+            if tag in _BLOCK_TAGS:
+                self.out.append("<br>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag):
+        if self.dropped[tag]:
+            self.dropped[tag] -= 1
+            self.raw_skip -= tag in _RAW_TEXT_TAGS
+            if tag in _BLOCK_TAGS:
+                self.out.append("<br>")
+        elif tag in self.stack:
+            while self.stack:
+                open_tag = self.stack.pop()
+                self.out.append(f"</{open_tag}>")
+                if open_tag == tag:
+                    break
+
+    def handle_data(self, data):
+        if not self.raw_skip:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+
+def flatten_html(html: str, max_depth: int = HTML_MAX_DEPTH) -> tuple[str, int]:
+    """(HTML with nesting capped at ``max_depth``, number of elements flattened)."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out), flattener.flattened
 
 
 def main_element(root):
@@ -169,8 +349,15 @@ def text_fingerprint(text: str) -> str:
     return _VOLATILE_TOKEN.sub("#", text)
 
 
-def pdf_text(body: bytes) -> str:
-    """Text of a PDF, pages joined, words broken across lines re-joined."""
+def pdf_text(body: bytes, max_pages: int = PDF_MAX_PAGES,
+             max_seconds: float = PDF_MAX_SECONDS) -> str:
+    """Text of a PDF, pages joined, words broken across lines re-joined.
+
+    Page by page, each page's layout released before the next, so memory
+    does not grow with the page count; at most ``max_pages`` pages,
+    ``max_seconds`` and MAX_TEXT_CHARS characters (a TextTruncated warning
+    says what was cut).
+    """
     import pdfplumber  # imported lazily: costly, and only PDFs need it
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -178,12 +365,38 @@ def pdf_text(body: bytes) -> str:
         raise PageTextError("not a PDF (missing %PDF header)")
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            pages, cut = _pdf_pages(pdf, max_pages, max_seconds)
     except PDFPasswordIncorrect as exc:
         raise PageTextError("encrypted PDF (password required)") from exc
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
         raise PageTextError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+    if cut:
+        warnings.warn(TextTruncated(cut), stacklevel=2)
     return repair_hyphenation(_clean_lines("\n".join(pages)))
+
+
+def _pdf_pages(pdf, max_pages: int, max_seconds: float) -> tuple[list[str], str | None]:
+    """Texts of the first pages, and what was cut (None: nothing)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    deadline = time.monotonic() + max_seconds
+    texts: list[str] = []
+    size, doctop = 0, 0
+    for number, pdf_page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if number > max_pages:
+            return texts, f"PDF has more than {max_pages} pages: the first {max_pages} kept"
+        if time.monotonic() > deadline:
+            return texts, f"PDF text took over {max_seconds:g} s: the first {number - 1} pages kept"
+        page = Page(pdf, pdf_page, page_number=number, initial_doctop=doctop)
+        text = page.extract_text() or ""
+        doctop += page.height
+        page.close()   # drops the page's layout objects: memory stays flat
+        texts.append(text[:MAX_TEXT_CHARS - size])
+        size += len(texts[-1])
+        if size >= MAX_TEXT_CHARS:
+            return texts, f"PDF text over {MAX_TEXT_CHARS} characters: cut after page {number}"
+    return texts, None
 
 
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zåäö])")

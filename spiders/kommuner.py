@@ -17,7 +17,6 @@ from protego import Protego
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import FetchErrorItem
-from crawler.quality import body_problem
 from crawler.relevance import is_pdf_url, link_score, mentions_promise
 from crawler.sites import Site, load_sites
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
@@ -32,10 +31,11 @@ class KommunerSpider(ArchiveSpider):
 
     def __init__(self, sites: str | None = None, municipality: str | None = None,
                  max_pages_per_site: int | str | None = None, hints: str | None = None,
-                 **kwargs):
+                 allow_private_hosts: bool = False, **kwargs):
         super().__init__(**kwargs)
         codes = municipality.split(",") if municipality else None
-        self.sites: dict[str, Site] = {s.code: s for s in load_sites(sites, codes, hints)}
+        self.sites: dict[str, Site] = {s.code: s for s in load_sites(
+            sites, codes, hints, allow_private=allow_private_hosts in (True, "True", "1"))}
         self._max_pages_arg = max_pages_per_site
         self.scheduled: Counter = Counter()   # requests scheduled per site
         self.sitemaps_read: Counter = Counter()
@@ -141,12 +141,12 @@ class KommunerSpider(ArchiveSpider):
                                  http_status=response.status)
             return
         item = self.page_item(response, site.code, [site.code], via)
-        if response.status in (304, 404, 410) or is_pdf(response) or body_problem(item):
+        if response.status in (304, 404, 410) or is_pdf(response) or item.problem:
             yield item  # the pipeline records gone pages and broken bodies
             return
         if not is_html(response):
             return
-        is_promise_page = mentions_promise(self.main_text(response))
+        is_promise_page = mentions_promise(item.text or "")
         if is_promise_page and via != "search":  # result lists change with the index
             yield item
         if depth == 0 and via == "start":

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 
 
 def run_crawl(db: Path, web, sites_csv: Path | None = None, polisen: bool = True,
@@ -28,7 +28,8 @@ def run_crawl(db: Path, web, sites_csv: Path | None = None, polisen: bool = True
 
 
 def rows(db: Path, sql: str, params=()) -> list[dict]:
-    conn = sqlite3.connect(db)
+    # Read-only: polling a crawl must not create an empty file before the crawl does.
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params)]

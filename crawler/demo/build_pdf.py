@@ -94,6 +94,28 @@ def octet_pdf() -> bytes:
         "2. Öka polisens närvaro vid skolorna."])
 
 
+def long_pdf(pages: int) -> bytes:
+    """A promise PDF of ``pages`` pages (the promise on page 1, filler after):
+    a hostile-size input for the PDF limits (bench/pdf.py, tests). Not committed."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    lines = ["Medborgarlöfte 2024 för Sunne kommun", "Polisen och kommunen lovar att:",
+             "1. Genomföra trygghetsvandringar i centrum två gånger per år.",
+             "2. Öka polisens närvaro vid skolorna."]
+    for number in range(1, pages + 1):
+        pdf.setFont("Helvetica", 10)
+        for row, line in enumerate(lines if number == 1 else
+                                   [f"Bilaga sida {number}: uppföljning av lägesbilden."] * 40):
+            pdf.drawString(60, 800 - 18 * row, line)
+        pdf.drawString(60, 40, PDF_NOTE)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def pdf_files() -> dict[tuple[str, str], bytes]:
     """(site key, file path below v1/) → PDF bytes, for every PDF of the fixture web."""
     return {("sandviken", SANDVIKEN_PDF.lstrip("/")): sandviken_pdf(),

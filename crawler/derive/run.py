@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import click
 import sqlite_utils
 
-from crawler.store.archive import open_db, utcnow
-from crawler.store.read import read_body
+from crawler.store.archive import open_db, utcnow, write_transaction
+from crawler.store.read import BodyError, read_body
 from crawler.derive.changes import (Event, commitment_events, document_count_events, line_diff,
                              period_events, text_key)
 from crawler.store.schema import ensure_derived_schema
@@ -41,6 +41,7 @@ class NormalizeReport:
     processed: int = 0
     skipped: int = 0
     failed: int = 0
+    unreadable: int = 0   # stored body missing or damaged: earlier results were kept
     documents: int = 0
     commitments: int = 0
     changes: int = 0
@@ -51,10 +52,11 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
     db = open_db(db_path)
     report = NormalizeReport()
     try:
-        with db.atomic():
+        with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
-        with db.atomic():  # one transaction: readers never see a half-built archive
+        with write_transaction(db):  # one transaction: readers never see a half-built archive
+            _forget_repeated_texts(db)
             todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
             show = sys.stderr.isatty() if progress is None else progress
             with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
@@ -110,25 +112,31 @@ def _snapshots_to_process(db, version: str, reprocess_all: bool) -> list[dict]:
     """Snapshots whose text is new (not boilerplate-only), not yet normalized."""
     sql = """
         select s.id, s.url, s.site, s.fetched_at, s.content_type, s.body_sha256,
-               s.text, s.text_sha256, p.municipalities as page_municipalities
+               s.detected_encoding, s.text, s.text_sha256,
+               p.municipalities as page_municipalities
         from snapshots s join pages p on p.url = s.url
         where s.text_changed = 1 and s.status = 200
     """
     if not reprocess_all:
         sql += """ and not exists (select 1 from normalized_snapshots n
                    where n.snapshot_id = s.id and n.normalizer_version = :version)"""
-    return list(db.query(sql + " order by s.id", {"version": version}))
+    # In time order: a backfilled 2017 capture comes before a 2025 crawl.
+    return list(db.query(sql + " order by s.fetched_at, s.id", {"version": version}))
 
 
 def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
     error, result = None, {"documents": [], "municipalities": []}
     try:
         body = read_body(db, snapshot["body_sha256"])
-        result = normalize.extract(body, url=snapshot["url"],
-                                   content_type=snapshot["content_type"])
+    except BodyError as exc:
+        _keep_earlier(db, snapshot, f"{type(exc).__name__}: {exc}", report)
+        return
+    try:
+        result = normalize.extract(_as_archived(body, snapshot["detected_encoding"]),
+                                   url=snapshot["url"], content_type=snapshot["content_type"])
     except Exception as exc:  # one bad snapshot must not stop the run
         error = f"{type(exc).__name__}: {exc}"
-    with db.atomic():
+    with write_transaction(db):
         _delete_derived(db, snapshot["id"])
         codes = _municipality_codes(result, snapshot)
         documents = [] if error else _store_documents(db, snapshot, result, codes,
@@ -149,6 +157,32 @@ def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
         report.processed += 1
         report.documents += len(documents)
         report.commitments += sum(len(d["commitments"]) for d in documents)
+
+
+def _as_archived(body: bytes, encoding: str | None) -> bytes | str:
+    """The body decoded as the crawl decoded it (no second guess); PDFs stay bytes."""
+    if encoding:
+        try:
+            return body.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return body
+
+
+def _keep_earlier(db, snapshot: dict, error: str, report: NormalizeReport) -> None:
+    """The body cannot be read: earlier derived rows stay, the failure is noted."""
+    report.failed += 1
+    report.unreadable += 1
+    click.echo(f"error: snapshot {snapshot['id']} ({snapshot['url']}): {error}; "
+               "earlier results kept", err=True)
+    with write_transaction(db):
+        if db["normalized_snapshots"].count_where("snapshot_id = ?", [snapshot["id"]]):
+            db["normalized_snapshots"].update(snapshot["id"], {"error": error})
+        else:
+            db["normalized_snapshots"].insert({
+                "snapshot_id": snapshot["id"], "url": snapshot["url"],
+                "text_sha256": snapshot["text_sha256"], "normalizer_version": None,
+                "processed_at": utcnow(), "documents": 0, "commitments": 0, "error": error})
 
 
 def _delete_derived(db, snapshot_id: int) -> None:
@@ -230,15 +264,40 @@ def _store_commitments(db, snapshot, doc, document_id, codes, period) -> None:
 
 
 def _previous_normalized(db, snapshot: dict) -> dict | None:
+    """The page's latest normalized version before this one, by fetch time."""
     rows = list(db.query(
         """select s.id, s.text from snapshots s join normalized_snapshots n on n.snapshot_id = s.id
-           where s.url = ? and s.id < ? and n.error is null order by s.id desc limit 1""",
-        [snapshot["url"], snapshot["id"]]))
+           where s.url = :url and n.error is null
+             and (s.fetched_at < :at or (s.fetched_at = :at and s.id < :id))
+           order by s.fetched_at desc, s.id desc limit 1""",
+        {"url": snapshot["url"], "at": snapshot["fetched_at"], "id": snapshot["id"]}))
     return rows[0] if rows else None
+
+
+def _forget_repeated_texts(db) -> None:
+    """A version whose text turned out to repeat an older one loses its derived rows.
+
+    This happens when a backfill inserts an older capture before it
+    (crawler.history): the older version now carries the documents and events.
+    """
+    stale = [r["snapshot_id"] for r in db.query(
+        "select n.snapshot_id from normalized_snapshots n join snapshots s"
+        " on s.id = n.snapshot_id where s.text_changed = 0")]
+    for snapshot_id in stale:
+        with db.atomic():
+            _delete_derived(db, snapshot_id)
+            db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'",
+                       [snapshot_id])
+            db.execute("delete from normalized_snapshots where snapshot_id = ?", [snapshot_id])
 
 
 def _record_changes(db, snapshot: dict, documents: list[dict], codes: list[str]) -> int:
     previous = _previous_normalized(db, snapshot)
+    # Events computed against another predecessor (an older capture was
+    # backfilled in between since) are replaced.
+    db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'"
+               " and previous_snapshot_id is not ?",
+               [snapshot["id"], previous["id"] if previous else None])
     if previous is None:
         events = [Event("page_new")]
     else:
@@ -295,13 +354,13 @@ def _record_gone_pages(db) -> int:
         })
     if not rows:
         return 0
-    with db.atomic():
+    with write_transaction(db):
         before = db["changes"].count
         db["changes"].insert_all(rows, ignore=True)
         return db["changes"].count - before
 
 
 def _build_search(db) -> None:
-    with db.atomic():
+    with write_transaction(db):
         build_search_index(db)
 

@@ -2,6 +2,8 @@
 
 A lock file (flock) beside the archive keeps two runs off one archive; the
 kernel drops it when the holder dies, so a killed run never blocks the next.
+The lock goes by the archive's resolved path, so the same file reached
+through a symlink or another relative path shares one lock.
 The crawl runs in a child process that inherits the lock, so an orphaned
 crawl still holds it. Every write is transactional (see crawler.store.archive and
 crawler.derive.run), so a run killed at any point leaves a consistent archive
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.derive.run import normalize_archive
-from crawler.store.archive import Archive, open_db, utcnow
+from crawler.store.archive import Archive, ArchiveError, open_db, utcnow, write_transaction
 from crawler.ops.health import Alert, check_run
 
 EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3
@@ -33,15 +35,25 @@ class ArchiveLocked(RuntimeError):
     pass
 
 
+def lock_path(db_path: str) -> str:
+    """``<resolved archive>.lock``: one lock per file, however it is named."""
+    return f"{Path(db_path).resolve()}.lock"
+
+
 @contextmanager
 def archive_lock(db_path: str):
     """Exclusive, non-blocking lock on ``<db>.lock``; yields its file descriptor."""
-    fd = os.open(f"{db_path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    path = lock_path(db_path)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ArchiveError(f"cannot create the lock file {path}: {exc.strerror} "
+                           "(is the archive's directory not writable?)") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise ArchiveLocked(f"another re-crawl holds {db_path}.lock") from exc
+            raise ArchiveLocked(f"another re-crawl holds {path}") from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield fd
@@ -67,23 +79,37 @@ def recrawl(db_path: str, crawl_args: list[str],
         archive.close()
         started = next(db.query("select started_at from crawl_runs where id = ?",
                                 [run_id]))["started_at"]
-        crawl_exit = _crawl(db_path, crawl_args, lock_fd)
-        crawl_ids = [r["id"] for r in db.query(
-            "select id from crawl_runs where id > ? and spider != 'recrawl' order by id",
-            [run_id])]
-        normalized = normalize_archive(db_path, progress=False)
+        try:
+            crawl_exit = _crawl(db_path, crawl_args, lock_fd)
+            crawl_ids = [r["id"] for r in db.query(
+                "select id from crawl_runs where id > ? and spider != 'recrawl' order by id",
+                [run_id])]
+            normalized = normalize_archive(db_path, progress=False)
+        except BaseException:
+            _mark_failed(db, run_id)
+            raise
         alerts = check_run(db, crawl_ids, started, thresholds) if crawl_ids else [
             Alert("run_failed", "error", None, "Ingen genomsökning startade.",
                   {"crawl_exit": crawl_exit})]
         report, counts = _report(db, run_id, crawl_ids, started, alerts, normalized)
         unhealthy = any(a.severity == "error" for a in alerts) or crawl_exit != 0
-        with db.atomic():
+        with write_transaction(db):
             db["alerts"].insert_all([a.row(run_id, utcnow()) for a in alerts])
             db["crawl_runs"].update(run_id, {
                 **counts, "ended_at": utcnow(), "status": "unhealthy" if unhealthy else "ok",
                 "exit_status": EXIT_UNHEALTHY if unhealthy else EXIT_OK, "summary": report})
         db.close()
         return RecrawlResult(run_id, EXIT_UNHEALTHY if unhealthy else EXIT_OK, report, alerts)
+
+
+def _mark_failed(db, run_id: int) -> None:
+    """A recrawl that stopped on an error is 'failed', not left 'running'."""
+    try:
+        with write_transaction(db):
+            db["crawl_runs"].update(run_id, {"status": "failed", "ended_at": utcnow(),
+                                             "exit_status": EXIT_UNHEALTHY})
+    except Exception:  # the archive itself is the problem; the caller reports it
+        pass
 
 
 def _crawl(db_path: str, crawl_args: list[str], lock_fd: int) -> int:

@@ -17,7 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import errno
+import sqlite3
+import tempfile
+import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +31,7 @@ import sqlite_utils
 
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
-from normalize.pagetext import PageTextError, page_text, text_fingerprint
+from normalize.pagetext import text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-language",
@@ -41,14 +46,167 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Exit status of every command when the archive itself cannot be used
+# (read-only, corrupt, disk full, locked for longer than the retries).
+EXIT_ARCHIVE = 4
+BUSY_TIMEOUT_MS = 30000
+# Retries of BEGIN IMMEDIATE after SQLite's own busy timeout ran out.
+WRITE_ATTEMPTS = 6
+WRITE_BACKOFF_BASE = 0.2   # seconds, doubled per attempt
+WRITE_BACKOFF_MAX = 5.0
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened, read or written; the message says why."""
+
+
 def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
-    """Open (and create if needed) an archive with WAL and a busy timeout."""
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
-    ensure_schema(db)
+    """Open (and create if needed) an archive with WAL and a busy timeout.
+
+    Raises ArchiveError (one plain sentence) when the file is not a usable
+    archive: not SQLite, empty, truncated, corrupt, read-only, or on a full disk.
+    """
+    problem = header_problem(path) or directory_problem(path)
+    if problem:
+        raise ArchiveError(f"archive {path} cannot be used: {problem}")
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        truncated = truncation_problem(db.conn, path)
+        if truncated:
+            db.close()
+            raise ArchiveError(f"archive {path} cannot be used: {truncated}")
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
+        with write_transaction(db):
+            ensure_schema(db)
+            _probe_write(db)
+    except sqlite3.Error as exc:
+        raise archive_error(path, exc) from exc
+    except OSError as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc.strerror or exc}") from exc
     return db
+
+
+def header_problem(path: str | os.PathLike) -> str | None:
+    """Why an existing file cannot be an archive, from its size alone; None if it may be.
+
+    Only ``stat``: opening and closing the database file with another file
+    descriptor would drop the POSIX locks this process's SQLite connections
+    hold on it (see "How To Corrupt An SQLite Database File", 2.2.1).
+    """
+    try:
+        size = Path(path).stat().st_size
+    except FileNotFoundError:
+        return None   # a new archive
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if size == 0 and _wal_size(path) == 0:
+        return "the file is empty (0 bytes); remove it to start a new archive"
+    return None
+
+
+def truncation_problem(conn: sqlite3.Connection, path: str | os.PathLike) -> str | None:
+    """A file shorter than the pages SQLite says it has (checked when no
+    write-ahead log holds newer pages)."""
+    if _wal_size(path) > 0 or not Path(path).exists():
+        return None
+    pages = conn.execute("pragma page_count").fetchone()[0]
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    size = Path(path).stat().st_size
+    if size < pages * page_size:
+        return f"the file is truncated ({size} bytes, its header says {pages * page_size})"
+    return None
+
+
+def _wal_size(path) -> int:
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except OSError:
+        return 0
+
+
+def directory_problem(path: str | os.PathLike) -> str | None:
+    """SQLite writes ``-wal``/``-shm`` beside the archive: its directory must
+    take new files. (A real file is created: permission bits lie for root.)"""
+    folder = Path(path).resolve().parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileNotFoundError:
+        return f"its directory {folder} does not exist"
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return None   # a full disk is reported by the write that fails
+        return f"its directory {folder} is read-only or not writable ({exc.strerror})"
+    return None
+
+
+def _probe_write(db: sqlite_utils.Database) -> None:
+    """A write that is rolled back: on a read-only file BEGIN IMMEDIATE
+    succeeds (WAL locks live in -shm) and only the first write fails."""
+    db.conn.execute("savepoint write_probe")
+    db.conn.execute("create table _write_probe (x)")
+    db.conn.execute("rollback to write_probe")
+    db.conn.execute("release write_probe")
+
+
+def archive_error(path, exc: BaseException) -> ArchiveError:
+    """An ArchiveError whose message names the archive and the likely cause."""
+    text = str(exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        cause = "it is read-only or its directory is not writable"
+    elif "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        cause = "the file is not an intact SQLite archive (corrupt or not a database)"
+    elif "full" in lowered or "disk i/o" in lowered:
+        cause = "the disk is full or failing"
+    elif "locked" in lowered or "busy" in lowered:
+        cause = "another process kept it locked for too long"
+    else:
+        cause = "SQLite error"
+    return ArchiveError(f"archive {path} cannot be used: {cause} ({text})")
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database):
+    """A write transaction that takes the write lock up front.
+
+    A deferred transaction (sqlite-utils' ``atomic()``) reads first and
+    asks for the write lock later; if another process committed in
+    between, SQLite answers "database is locked" at once and the busy
+    timeout cannot help. ``BEGIN IMMEDIATE`` waits for the lock before
+    reading anything, and is retried with backoff when even the busy
+    timeout runs out. Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    _begin_immediate(db)
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.conn.rollback()
+        raise
+
+
+def _begin_immediate(db: sqlite_utils.Database) -> None:
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(min(WRITE_BACKOFF_BASE * 2 ** attempt, WRITE_BACKOFF_MAX))
 
 
 @dataclass
@@ -74,7 +232,7 @@ class Archive:
     # -- runs -----------------------------------------------------------
     def start_run(self, spider: str, args: dict) -> int:
         self._mark_dead_runs()
-        with self.db.atomic():
+        with write_transaction(self.db):
             return self.db["crawl_runs"].insert({
                 "spider": spider, "args": json.dumps(args, ensure_ascii=False, sort_keys=True),
                 "started_at": utcnow(), "status": "running", "pid": os.getpid(),
@@ -89,7 +247,7 @@ class Archive:
             values["exit_status"] = 0 if status == "ok" else 1
         if summary is not None:
             values["summary"] = summary
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["crawl_runs"].update(run_id, values)
 
     def _mark_dead_runs(self) -> None:
@@ -97,7 +255,7 @@ class Archive:
         stale = [r["id"] for r in self.db.query(
             "select id, pid from crawl_runs where status = 'running'")
             if not _pid_alive(r["pid"]) or r["pid"] == os.getpid()]
-        with self.db.atomic():
+        with write_transaction(self.db):
             for run_id in stale:
                 self.db["crawl_runs"].update(run_id, {"status": "interrupted",
                                                       "exit_status": 1})
@@ -105,7 +263,7 @@ class Archive:
     # -- pages ----------------------------------------------------------
     def record_error(self, run_id: int, url: str, site: str, kind: str,
                      message: str, http_status: int | None = None) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["fetch_errors"].insert({
                 "run_id": run_id, "url": url, "site": site, "kind": kind,
                 "message": message[:2000], "http_status": http_status, "at": utcnow()})
@@ -113,7 +271,14 @@ class Archive:
     def record_response(self, run_id: int, item) -> Outcome:
         """Store one response: a new version, or only a 'seen again'."""
         now = utcnow()
-        with self.db.atomic():
+        body_hash, prepared = None, None
+        if item.status not in (304, 404, 410):
+            body_hash = sha256(item.body)
+            last = self._last_snapshot(item.url)
+            if not last or last["body_sha256"] != body_hash:
+                # Text (a PDF may take seconds) is made before taking the write lock.
+                prepared = _text_of(item)
+        with write_transaction(self.db):
             page = self._page(item.url)
             if item.status in (404, 410):
                 return self._mark_gone(page, item, now)
@@ -122,19 +287,15 @@ class Archive:
                     return Outcome("ignored")
                 self._touch(item, now, page)
                 return Outcome("not_modified")
-            body_hash = sha256(item.body)
             last = self._last_snapshot(item.url)
             if last and last["body_sha256"] == body_hash:
                 self._touch(item, now, page)
                 return Outcome("unchanged", last["id"])
-            return self._insert_snapshot(run_id, item, page, last, body_hash, now)
+            return self._insert_snapshot(run_id, item, page, last, body_hash, now,
+                                         prepared or _text_of(item))
 
-    def _insert_snapshot(self, run_id, item, page, last, body_hash, now) -> Outcome:
-        text, encoding, text_error = None, None, None
-        try:
-            text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
-        except PageTextError as exc:
-            text_error = str(exc)
+    def _insert_snapshot(self, run_id, item, page, last, body_hash, now, prepared) -> Outcome:
+        text, encoding, text_error, truncated = prepared
         # Hash the fingerprint, not the text: a clock or session token in the
         # page must not make every fetch a text change.
         text_hash = sha256(text_fingerprint(text).encode("utf-8")) if text is not None else None
@@ -151,7 +312,7 @@ class Archive:
             "headers": json.dumps(kept_headers(item.headers), ensure_ascii=False),
             "body_sha256": body_hash, "size": len(item.body), "text": text,
             "text_sha256": text_hash, "text_changed": int(text_changed),
-            "text_error": text_error,
+            "text_error": text_error, "text_truncated": truncated,
         }).last_pk
         reached("fetch")  # interruption tests: a kill here is mid-transaction
         self.db.execute(
@@ -205,8 +366,14 @@ class Archive:
     def _last_snapshot(self, url: str) -> dict | None:
         rows = list(self.db.query(
             "select id, body_sha256, text_sha256 from snapshots where url = ?"
-            " order by id desc limit 1", [url]))
+            " order by fetched_at desc, id desc limit 1", [url]))  # backfilled ones are older
         return rows[0] if rows else None
+
+
+def _text_of(item) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, detected encoding, error, what was truncated): read once, by the item."""
+    item.read_text()  # a no-op for spider items: the spider read them already
+    return item.text, item.detected_encoding, item.text_error, item.truncated
 
 
 def kept_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -33,12 +33,23 @@ RAW_TABLES: dict[str, dict] = {
         "status": int, "content_type": str, "declared_encoding": str,
         "detected_encoding": str, "headers": str, "body_sha256": str, "size": int,
         "text": str, "text_sha256": str, "text_changed": int, "text_error": str,
-    }, pk="id"),
+        # What was cut to stay within limits (PDF pages, deep HTML), else null.
+        "text_truncated": str,
+        # crawl, wayback or warc; capture_url: the Wayback replay or WARC record it came from
+        "source": str, "capture_url": str,
+    }, pk="id", defaults={"source": "crawl"}),
     "fetch_errors": dict(columns={
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
         "message": str, "http_status": int, "at": str,
     }, pk="id"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
+    # Every Wayback capture a backfill handled, stored or not (crawler.history):
+    # a rerun skips these, so a killed backfill continues where it stopped.
+    "history_captures": dict(columns={
+        "capture_url": str, "url": str, "timestamp": str, "digest": str, "run_id": int,
+        "handled_at": str, "outcome": str, "snapshot_id": int, "final_url": str,
+        "message": str,
+    }, pk="capture_url"),
     "alerts": dict(columns={
         "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
         "site": str, "message": str, "evidence": str,
@@ -50,7 +61,7 @@ RAW_FOREIGN_KEYS = {
     "fetch_errors": [("run_id", "crawl_runs", "id")],
 }
 RAW_INDEXES = {
-    "snapshots": [["url", "id"], ["text_sha256"]],
+    "snapshots": [["url", "id"], ["text_sha256"], ["url", "fetched_at"]],
     "pages": [["site"]],
     "fetch_errors": [["run_id", "kind"]],
     "alerts": [["run_id"]],
@@ -118,13 +129,36 @@ INDEXES = {
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the raw archive tables (idempotent)."""
+    _add_snapshot_source(db)
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
+    _add_missing_columns(db, RAW_TABLES)
+
+
+def _add_missing_columns(db: sqlite_utils.Database, tables: dict) -> None:
+    """Migration: columns added to a table spec since an archive was made."""
+    for name, spec in tables.items():
+        existing = {c.name for c in db[name].columns}
+        for column, kind in spec["columns"].items():
+            if column not in existing:
+                db[name].add_column(column, kind)
+
+
+def _add_snapshot_source(db: sqlite_utils.Database) -> None:
+    """Migration: archives from before backfill get snapshots.source = 'crawl'."""
+    if "snapshots" not in db.table_names():
+        return
+    columns = db["snapshots"].columns_dict
+    if "source" not in columns:
+        db["snapshots"].add_column("source", str, not_null_default="crawl")
+    if "capture_url" not in columns:
+        db["snapshots"].add_column("capture_url", str)
 
 
 def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
                    indexes: dict) -> None:
     for name, spec in tables.items():
         db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True,
+                        defaults=spec.get("defaults"),
                         foreign_keys=[fk for fk in foreign_keys.get(name, [])
                                       if fk[1] in db.table_names() or fk[1] == name])
         for columns in indexes.get(name, []):

@@ -36,6 +36,7 @@ from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 from crawler.web.protect import asgi_wrapper as protect_wrapper
 from crawler.web.protect import (extra_js_urls, extra_template_vars, forbidden,  # noqa: F401
                                   handle_exception, permission_allowed)
+from crawler.web.sources import capture_link, source_note
 from crawler.web.textdiff import side_by_side, text_diff
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)
@@ -185,7 +186,8 @@ async def snapshot_view(datasette, request):
         return await error_page(datasette, request, 404, "Versionen finns inte.")
     db = datasette.get_database()
     versions = (await db.execute(
-        "select id, fetched_at, text_changed from snapshots where url = ? order by id",
+        "select id, fetched_at, text_changed from snapshots where url = ?"
+        " order by fetched_at, id",  # backfilled captures are older than later ids
         [snapshot["url"]])).rows
     commitments = (await db.execute(
         "select id, text from commitments where snapshot_id = ? order by document_id, position",
@@ -194,7 +196,7 @@ async def snapshot_view(datasette, request):
     return await page(datasette, request, "snapshot.html", {
         "title": f"Version {snapshot_id}", "s": snapshot, "database": db.name,
         "versions": [dict(v) for v in versions], "commitments": [dict(c) for c in commitments],
-        "html_kind": html_kind})
+        "html_kind": html_kind, "source_note": Markup(source_note(snapshot))})
 
 
 async def _archived_body(datasette, request):
@@ -275,6 +277,8 @@ def render_cell(value, column, table, database):
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
         return Markup('<a href="/-/snapshot/{}">arkiverad version {}</a>').format(value, value)
+    if capture_link(value, column):
+        return capture_link(value, column)
     if column == "jämförelse" and isinstance(value, str) and value.startswith("/-/diff?"):
         return Markup('<a href="{}">jämför versionerna</a>').format(value)
     return None
