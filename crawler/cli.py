@@ -29,12 +29,13 @@ from crawler.ops.recrawl import EXIT_LOCKED, ArchiveLocked, recrawl as run_recra
 from crawler.sites import SitesFileError, read_sites_csv, url_problem
 from crawler.store.archive import EXIT_ARCHIVE, ArchiveError, archive_error, open_db
 from crawler.store.check import check_archive, connect_readonly
-from crawler.web.serving import serve_archive
+from crawler.web.serving import PortInUse, check_port, serve_archive
 from normalize import InputError, explain as explain_units, extract as extract_promises
 from normalize.pagetext import as_utf8, truncation_notes
 from normalize.registry import load_municipalities
 
 DEFAULT_DB = "archive.db"
+DEMO_DB = "demo.db"  # the demo never writes DEFAULT_DB: a real archive is not lost by trying it
 EXIT_USAGE = 2
 MAX_EXTRACT_BYTES = 50 * 1024 * 1024   # a promise page is kB; a big PDF a few MB
 MAX_PAGES_PER_SITE = 100_000
@@ -85,7 +86,7 @@ def cli(debug):
 
     \b
     Typical use:
-      medborgarloften demo                 # offline demo: fixture web → archive → Datasette
+      medborgarloften demo                 # offline demo: fixture web → demo.db → Datasette
       medborgarloften crawl                # polisen.se and all 290 municipal sites
       medborgarloften serve archive.db     # browse the archive
       medborgarloften check archive.db     # is the archive intact?
@@ -261,32 +262,44 @@ def _report_run(conn: sqlite3.Connection, run_id: int) -> int:
               help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
                    "One per core suits many readers (crawler/web/workers.py).")
 def serve(db, host, port, workers):
-    """Serve the archive with Datasette (read-only).
+    """Serve the archive with Datasette (read-only). Exits non-zero when the
+    port is taken; a server process that dies is restarted.
 
     Exit status 4 when the file is not a readable archive.
     """
     connect_readonly(db).close()
-    serve_archive(db, host=host, port=port, workers=workers)
+    sys.exit(_serve(db, host, port, workers))
+
+
+def _serve(db: str, host: str, port: int, workers: int | None = None) -> int:
+    try:
+        return serve_archive(db, host=host, port=port, workers=workers)
+    except PortInUse as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-              help="Archive to build (replaced if it exists).")
+@click.option("--db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Demo archive to build (replaced if it exists and was made by the demo).")
+@click.option("--force", is_flag=True,
+              help="Replace --db even if it is not a demo archive (a real archive is lost).")
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the archive with Datasette after building it.")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--versions", default=2, show_default=True, type=click.IntRange(1, 2),
               help="Crawl version 1 of the fixture web, then (2) version 2 as a re-crawl.")
-def demo(db, serve, port, versions):
+def demo(db, serve, port, versions, force):
     """Offline demo: crawl the bundled fixture web, then serve the archive.
 
     Starts a small fixture web on 127.0.0.x (municipal sites and a
     polisen.se-like site, all clearly marked as test pages), crawls it,
     re-crawls its second version (a reworded promise, a removed page, a
     footer-only change), backfills older versions from a fixture web archive
-    (history back to 2015), normalizes, and serves the result.
+    (history back to 2015), normalizes, and serves the result. Writes demo.db
+    (never archive.db, the real archive's default).
     """
     db_path = Path(db)
+    _check_demo_target(db_path, force, port if serve else None)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     shutil.rmtree(f"{db_path}.httpcache", ignore_errors=True)
@@ -305,7 +318,37 @@ def demo(db, serve, port, versions):
     _after_crawl(db_path)
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
-        serve_archive(str(db_path), port=port)
+        sys.exit(_serve(str(db_path), "127.0.0.1", port))
+
+
+def _check_demo_target(db_path: Path, force: bool, port: int | None) -> None:
+    """Refuse, before anything is written, to replace an archive the demo did
+    not make, or to build a demo it cannot serve (the port is taken)."""
+    if db_path.exists() and not force and not is_demo_archive(db_path):
+        raise click.ClickException(
+            f"{db_path} finns och är inte ett demoarkiv; den skrivs inte över. Välj en annan "
+            "fil med --db, eller --force för att ersätta den.")
+    if port is not None:
+        try:
+            check_port("127.0.0.1", port)
+        except PortInUse as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def is_demo_archive(path: Path) -> bool:
+    """Whether ``path`` is an archive the demo made: every page it holds is on
+    the loopback fixture web (127.0.0.x). Anything else, including a file
+    that is not an archive, is not replaced without --force."""
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            foreign = conn.execute("select count(*) from pages where url not like 'http://127.%'"
+                                   ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return foreign == 0
 
 
 def _demo_backfill(db_path: Path, web: FixtureWeb) -> None:

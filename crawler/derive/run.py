@@ -1,10 +1,16 @@
 """``medborgarloften normalize``: derive promise tables and changes from snapshots.
 
 Reads snapshots, runs the pure normalizer on each stored body, and writes
-documents, commitments, themes and change events. Each snapshot is handled
-in its own transaction and marked in ``normalized_snapshots`` with the
-normalizer version, so a run is idempotent, resumable after a kill, and one
-bad snapshot is recorded and skipped.
+documents, commitments, themes and change events, then rebuilds the search
+tables. Each snapshot is handled in its own savepoint and marked in
+``normalized_snapshots`` with the normalizer version, so a run is idempotent
+and one bad snapshot is recorded and skipped.
+
+The whole run is ONE transaction: readers (the site, WAL) see the archive as
+it was until the derived and search tables are all rebuilt, then the new
+one. During ``normalize --all`` a search page never shows a half-derived
+archive (hits whose commitments were deleted, totals that disagree with the
+hits). A run that is killed leaves the archive as it was.
 """
 
 from __future__ import annotations
@@ -49,15 +55,16 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
         with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
-        _forget_repeated_texts(db)
-        todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
-        show = sys.stderr.isatty() if progress is None else progress
-        with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
-                               show_pos=True) if show else _nullbar(todo) as bar:
-            for snapshot in bar:
-                _process(db, snapshot, normalize, report)
-        report.changes += _record_gone_pages(db)
-        _build_search(db)
+        with write_transaction(db):  # one transaction: readers never see a half-built archive
+            _forget_repeated_texts(db)
+            todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
+            show = sys.stderr.isatty() if progress is None else progress
+            with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
+                                   show_pos=True) if show else _nullbar(todo) as bar:
+                for snapshot in bar:
+                    _process(db, snapshot, normalize, report)
+            report.changes += _record_gone_pages(db)
+            _build_search(db)
     finally:
         db.close()
     return report

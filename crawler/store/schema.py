@@ -208,8 +208,29 @@ PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
 WORDS = "unicode61 remove_diacritics 0"
 TRIGRAMS = "trigram"
 WORD_TABLES = ("search_words", "search_documents", "search_pages")
-SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
-                 "commitments_overview")
+SEARCH_TABLES = ("distinct_commitments", "commitment_groups", "search_commitments",
+                 "search_facets", *WORD_TABLES, "search_vocabulary", "commitments_overview")
+
+# -- one distinct commitment: the ONE definition every count uses ------------
+# Two commitment rows are the same commitment when they have the same text key,
+# the same period and the same municipality, whichever page version or source
+# they were taken from. A row is current while its page is not gone and the
+# page's current version has the same text as the version the row was taken
+# from (a re-crawl that changed only a footer keeps it current).
+DISTINCT_COMMITMENT = ("municipality_code", "text_key", "period_start", "period_end")
+COMMITMENT_GROUPS_SQL = f"""
+insert into commitment_groups (id, distinct_id, current, copies)
+select id, first_value(id) over w, max(current) over w, count(*) over w
+from (select c.id, {", ".join("c." + k for k in DISTINCT_COMMITMENT)}, c.snapshot_id,
+             exists (select 1 from pages p
+                     join snapshots cur on cur.id = p.current_snapshot_id
+                     join snapshots own on own.id = c.snapshot_id
+                     where p.url = c.url and p.gone_since is null
+                       and (cur.id = own.id or cur.text_sha256 = own.text_sha256)) as current
+      from commitments c)
+window w as (partition by {", ".join(DISTINCT_COMMITMENT)}
+             order by current desc, snapshot_id desc, id desc
+             rows between unbounded preceding and unbounded following)"""
 # The browsing table's facet columns, indexed (Datasette counts facets with
 # one query each; over a view every count joined all rows again).
 OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
@@ -222,6 +243,18 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         found = db.execute("select type from sqlite_master where name = ?", [table]).fetchone()
         if found:  # a table, or (commitments_overview in older archives) a view
             db.execute(f"drop {found[0]} {table}")
+    # Every commitment row: the id of its distinct commitment's representative
+    # (a current copy first, then the newest), whether that commitment is
+    # current, and how many rows (versions, sources) it has.
+    db.execute("""
+        create table commitment_groups (
+            id integer primary key, distinct_id integer, current integer, copies integer)""")
+    db.execute("create index commitment_groups_distinct_id on commitment_groups (distinct_id)")
+    # One row per distinct commitment: what every count and list counts.
+    db.execute("""
+        create view distinct_commitments as
+        select c.*, g.current, g.copies from commitments c
+        join commitment_groups g on g.id = c.id where g.distinct_id = c.id""")
     db.execute("""
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
@@ -237,7 +270,7 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
             id integer primary key, text text, municipality_code text, municipality text,
             county text, police_region text, period_label text, start_year integer,
             end_year integer, responsible text, kind text, themes text, url text,
-            snapshot_id integer, document_id integer)""")
+            snapshot_id integer, document_id integer, current integer, copies integer)""")
 
 
 def create_overview_indexes(db: sqlite_utils.Database) -> None:

@@ -49,14 +49,14 @@ def test_versions_are_listed_in_time_order(demo_archive, get):
     text = get(f"/-/snapshot/{newest}").text
     listed = [int(n) for n in re.findall(r"version (\d+) \(", text)]
     assert listed == ordered
-    versions = get("/archive/sidans_versioner.json?_shape=objects&url=" + url).json()["rows"]
+    versions = get("/demo/sidans_versioner.json?_shape=objects&url=" + url).json()["rows"]
     assert [v["snapshot_id"] for v in versions] == ordered
     assert versions[0]["källa"] == "wayback"
 
 
 def test_how_far_back_history_reaches_per_municipality(get):
     found = {r["kommunkod"]: r for r in get(
-        "/archive/historikens_djup.json?_shape=objects").json()["rows"]}
+        "/demo/historikens_djup.json?_shape=objects").json()["rows"]}
     assert found["2181"]["äldsta_version"].startswith("2017")
     assert found["1766"]["äldsta_version"].startswith("2015")
     assert found["2181"]["från_wayback"] >= 3 and found["2181"]["äldsta_löftesår"] <= 2017
