@@ -137,3 +137,13 @@ import * as L from '{escape(leaflet_js)}';
 @hookimpl
 def register_routes():
     return [(r"^/-/diagram/teman$", theme_chart), (r"^/-/karta$", map_view)]
+
+
+# crawler.web.pages has its own `datasette` entry point (pyproject.toml); an
+# install made before it existed lacks it, so register it here under the same
+# name (the entry-point loader then skips it, and this skips if it ran first).
+from datasette.plugins import pm  # noqa: E402
+from crawler.web import pages  # noqa: E402
+
+if not pm.is_registered(pages) and pm.get_plugin("medborgarloften_pages") is None:
+    pm.register(pages, name="medborgarloften_pages")
