@@ -20,7 +20,7 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -69,7 +69,7 @@ async def municipalities_view(datasette, request):
 
 async def municipality_view(datasette, request):
     db = datasette.get_database()
-    key = request.url_vars["key"]
+    key = unquote(request.url_vars["key"])
     m = await db.execute_fn(lambda conn: queries.find_municipality(conn, key))
     if m is None:
         return await not_found(datasette, request,
@@ -124,7 +124,7 @@ def commitment_record(m: dict, period: dict, c: dict) -> list:
 async def commitment_view(datasette, request):
     db = datasette.get_database()
     if "code" in request.url_vars:
-        code, key = request.url_vars["code"], request.url_vars["key"]
+        code, key = request.url_vars["code"], unquote(request.url_vars["key"])
         commitment_id = await db.execute_fn(lambda conn: queries.commitment_by_key(conn, code,
                                                                                   key))
     else:
@@ -234,13 +234,18 @@ async def static_view(datasette, request):
                     headers={"Cache-Control": "max-age=3600"})
 
 
+async def advanced_view(datasette, request):
+    """The "Avancerat" link: Datasette's own pages for the archive database."""
+    return Response.redirect("/" + datasette.get_database().name)
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/kommun/?(\.(?P<format>json))?$", municipalities_view),
         (r"^/kommun/(?P<key>[^/.]+)(\.(?P<format>json|csv|atom))?$", municipality_view),
         (r"^/atagande/(?P<id>\d+)(\.(?P<format>json))?$", commitment_view),
-        (r"^/atagande/(?P<code>\d{4})/(?P<key>[0-9a-f]{4,40})(\.(?P<format>json))?$",
+        (r"^/atagande/(?P<code>\d{4})/(?P<key>[^/]+?)(\.(?P<format>json))?$",
          commitment_view),
         (r"^/jamfor(\.(?P<format>json|csv))?$", compare_view),
         (r"^/-/flode/lan/(?P<key>\d{2})\.atom$", feeds.county_feed),
@@ -249,6 +254,7 @@ def register_routes():
         (r"^/-/sok\.csv$", search_export),
         (r"^/-/snapshot/(?P<id>\d+)/original$", exports.original_view),
         (r"^/-/static-ui/(?P<path>[\w-]+\.\w+)$", static_view),
+        (r"^/-/avancerat$", advanced_view),
     ]
 
 
@@ -292,5 +298,5 @@ def extra_template_vars(template, request, datasette):
 def menu_links(datasette):
     return [{"href": "/kommun", "label": "Kommuner"},
             {"href": "/jamfor", "label": "Jämför kommuner"},
-            {"href": "/" + datasette.get_database().name, "label": "Avancerat (tabeller)"}]
+            {"href": "/-/avancerat", "label": "Avancerat (tabeller)"}]
 

@@ -17,6 +17,7 @@ import re
 import sqlite3
 import unicodedata
 from datetime import date
+from urllib.parse import quote
 
 from crawler.derive.changes import CHANGE_KINDS, commitment_events
 
@@ -365,7 +366,8 @@ def commitment_page(conn, commitment_id: int) -> dict | None:
                            "period": period_label(c["start_year"], c["end_year"],
                                                   c["period_label"]),
                            "text_key": c["text_key"],
-                           "stable_path": f"/atagande/{c['municipality_code']}/{c['text_key']}"},
+                           "stable_path": f"/atagande/{c['municipality_code']}/"
+                                          f"{quote(c['text_key'] or '', safe='')}"},
             "parent": parent[0] if parent else None, "activities": activities,
             "copies": copies, "history": history}
 
