@@ -271,3 +271,12 @@ def test_word_level_change_marks_only_changed_words():
     old, new = side_html("a <b> c", "a <i> c")
     assert str(old) == "a &lt;<del>b</del>&gt; c" and str(new) == "a &lt;<ins>i</ins>&gt; c"
     assert json.dumps(str(old))
+
+
+def test_municipality_page_marks_commitments_only_in_older_versions(get):
+    data = get("/kommun/1781.json").json()   # Kristinehamn's page is gone
+    assert all(not c["on_page"] for p in data["periods"] for c in p["commitments"])
+    sandviken = get("/kommun/2181.json").json()
+    on_page = {c["text"]: c["on_page"] for p in sandviken["periods"] for c in p["commitments"]}
+    assert on_page[RESE] and not on_page[BUSS]
+    assert "finns bara i äldre versioner" in get("/kommun/1781").text

@@ -22,12 +22,15 @@ from urllib.parse import quote
 from crawler.derive.changes import CHANGE_KINDS, commitment_events
 
 # One row per distinct commitment: (municipality, period, text_key), with the
-# newest archived copy's id and how many copies the archive holds.
+# newest archived copy's id, how many copies the archive holds, and whether
+# one of them is in a page's current version (on_page; 0 = only in older ones).
 DISTINCT_COMMITMENTS = """
 select dm.municipality_code, c.start_year, c.end_year, c.text_key,
-       max(c.id) as id, count(*) as copies
+       max(c.id) as id, count(*) as copies, max(p.url is not null) as on_page
 from commitments c
 join document_municipalities dm on dm.document_id = c.document_id
+left join pages p on p.url = c.url and p.current_snapshot_id = c.snapshot_id
+                  and p.gone_since is null
 where {where}
 group by dm.municipality_code, c.start_year, c.end_year, c.text_key"""
 
@@ -203,7 +206,8 @@ def _periods(conn, code: str, labels: dict, theme: str | None,
                  f"({','.join(str(int(i)) for i in query_ids) or 'null'}))"
     distinct = rows(conn, f"""
         select d.id, d.start_year, d.end_year, c.text, c.responsible, c.kind, c.parent_id,
-               c.period_label, c.themes, c.snapshot_id, c.url, d.copies, c.text_key, c.position,
+               c.period_label, c.themes, c.snapshot_id, c.url, d.copies, d.on_page, c.text_key,
+               c.position,
                c.document_id
         from ({distinct_commitments_sql(where)}) d join commitments c on c.id = d.id
         order by d.start_year, c.document_id, c.position""", params)
@@ -246,6 +250,7 @@ def commitment_summary(c: dict, labels: dict) -> dict:
             "parent_id": c.get("parent_id"),
             "themes": [{"theme": t, "label": labels.get(t, t)} for t in themes],
             "copies": c.get("copies", 1), "text_key": c.get("text_key"),
+            "on_page": bool(c.get("on_page", 1)),
             "snapshot_id": c.get("snapshot_id"), "url": c.get("url")}
 
 
