@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
 from crawler.web import exports, feeds, queries
 from crawler.web.search_page import FACETS, filter_sql
@@ -56,12 +57,25 @@ def as_json(data: dict) -> Response:
 
 # -- /kommun ----------------------------------------------------------------
 
+LIST_CACHE: dict = {}   # (archive path, search_state) -> the municipality list
+
+
+def municipality_list(conn, path) -> list[dict]:
+    """Every municipality with its count of distinct commitments; counted
+    once per process until normalize rebuilds the archive's tables."""
+    key = (path, search_state(conn))
+    if key not in LIST_CACHE:
+        LIST_CACHE.clear()
+        LIST_CACHE[key] = queries.rows(conn, f"""
+            select m.code, m.name, m.county, m.police_region, count(d.id) as commitments
+            from municipalities m left join ({queries.distinct_commitments_sql('1')}) d
+            on d.municipality_code = m.code group by m.code order by m.name""")
+    return LIST_CACHE[key]
+
+
 async def municipalities_view(datasette, request):
     db = datasette.get_database()
-    found = await db.execute_fn(lambda conn: queries.rows(conn, f"""
-        select m.code, m.name, m.county, m.police_region, count(d.id) as commitments
-        from municipalities m left join ({queries.distinct_commitments_sql('1')}) d
-        on d.municipality_code = m.code group by m.code order by m.name"""))
+    found = await db.execute_fn(lambda conn: municipality_list(conn, db.path))
     if request.url_vars.get("format") == "json":
         return as_json({"kommuner": found})
     return await render(datasette, request, "kommuner.html", {"municipalities": found})

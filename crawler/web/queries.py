@@ -19,7 +19,7 @@ import unicodedata
 from datetime import date
 from urllib.parse import quote
 
-from crawler.derive.changes import CHANGE_KINDS, commitment_events
+from crawler.derive.changes import CHANGE_KINDS
 
 # One row per distinct commitment: (municipality, period, text_key), with the
 # newest archived copy's id, how many copies the archive holds, and whether
@@ -182,7 +182,7 @@ def municipality_page(conn, code: str, theme: str | None = None,
         "periods": periods,
         "current": current or (periods[-1] if periods else None),
         "is_current": current is not None,
-        "between": _between(periods),
+        "between": _between(periods, _reworded(conn, code)),
         "changes": municipality_changes(conn, code),
         "sources": _sources(conn, code),
         "neighbours": _neighbours(conn, m),
@@ -254,17 +254,41 @@ def commitment_summary(c: dict, labels: dict) -> dict:
             "snapshot_id": c.get("snapshot_id"), "url": c.get("url")}
 
 
-def _between(periods: list[dict]) -> list[dict]:
-    """Added, removed and reworded commitments from each period to the next."""
+def _between(periods: list[dict], reworded: set[tuple[str, str]]) -> list[dict]:
+    """Added, removed and reworded commitments from each period to the next.
+
+    Added and removed compare text keys; a removed and an added text are a
+    rewording when ``normalize`` recorded them as one (a commitment_reworded
+    event, paired by crawler.derive.changes.commitment_events), so this page
+    and the feeds agree, and a page view does no pairwise similarity work.
+    """
     out = []
     for old, new in zip(periods, periods[1:]):
-        events = commitment_events([c["text"] for c in old["commitments"]],
-                                   [c["text"] for c in new["commitments"]])
-        out.append({"from": old["label"], "to": new["label"],
-                    "events": [{"kind": e.kind, "label": CHANGE_KINDS[e.kind],
-                                "old_text": e.old_text, "new_text": e.new_text}
-                               for e in events]})
+        old_keys = {c["text_key"] for c in old["commitments"]}
+        new_keys = {c["text_key"] for c in new["commitments"]}
+        removed = [c["text"] for c in old["commitments"] if c["text_key"] not in new_keys]
+        added = [c["text"] for c in new["commitments"] if c["text_key"] not in old_keys]
+        events = []
+        for before in list(removed):
+            after = next((a for a in added if (before, a) in reworded), None)
+            if after is not None:
+                removed.remove(before)
+                added.remove(after)
+                events.append(_event("commitment_reworded", before, after))
+        events += [_event("commitment_removed", t, None) for t in removed]
+        events += [_event("commitment_added", None, t) for t in added]
+        out.append({"from": old["label"], "to": new["label"], "events": events})
     return out
+
+
+def _event(kind: str, old: str | None, new: str | None) -> dict:
+    return {"kind": kind, "label": CHANGE_KINDS[kind], "old_text": old, "new_text": new}
+
+
+def _reworded(conn, code: str) -> set[tuple[str, str]]:
+    return {(r[0], r[1]) for r in conn.execute(
+        "select old_text, new_text from changes where municipality_code = ? "
+        "and kind = 'commitment_reworded'", [code])}
 
 
 def municipality_changes(conn, code: str | None, limit: int = 200, where: str = "",
