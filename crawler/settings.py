@@ -87,3 +87,8 @@ HEALTH_SITE_MIN_REQUESTS = 4     # below this, a site's error rate is not judged
 HEALTH_RUN_ERROR_RATE = 0.25     # share of all requests that failed
 HEALTH_DURATION_FACTOR = 4.0     # run is N times shorter/longer than the median
 HEALTH_MIN_HISTORY = 3           # earlier runs needed before judging duration
+
+# The archive site's map (/-/karta): the tile server URL template. Override per
+# site in Datasette metadata: plugins: {medborgarloften-karta: {tile_url: "…"}}.
+MAP_TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = "&copy; OpenStreetMap"

@@ -189,3 +189,52 @@ def test_6_no_horizontal_scroll_at_390_px(server, browser, path):
                      full_page=True)
     phone.close()
     assert widest <= 391, (path, widest)
+
+
+def test_map_says_when_tiles_cannot_load_and_counts_promises(demo_archive, browser, tmp_path):
+    """The tile server is a setting; here one on a closed loopback port."""
+    import json
+    import subprocess
+
+    from crawler.web.serving import datasette_args, metadata_for
+    from server_helpers import free_port, wait_until_serving
+
+    metadata = metadata_for(demo_archive)
+    metadata["plugins"] = {"medborgarloften-karta": {
+        "tile_url": "http://127.0.0.1:9/{z}/{x}/{y}.png"}}
+    (tmp_path / "metadata.json").write_text(json.dumps(metadata), "utf-8")
+    port = free_port()
+    process = subprocess.Popen(datasette_args(demo_archive, "127.0.0.1", port,
+                                              metadata_file=str(tmp_path / "metadata.json")),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base, process)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "/-/karta")
+        page.wait_for_selector("#karta-utan-bilder:not([hidden])", timeout=15000)
+        assert "Kartbilderna kunde inte laddas" in page.inner_text("#karta-utan-bilder")
+        numbers = page.locator(".karta-antal").all_inner_texts()
+        conn = sqlite3.connect(demo_archive)
+        expected = dict(conn.execute(
+            "select dm.municipality_code, count(distinct d.promise_key) from documents d "
+            "join document_municipalities dm on dm.document_id = d.id "
+            "group by dm.municipality_code"))
+        assert sorted(int(n) for n in numbers) == sorted(expected.values())
+        shot(page, "7-karta-utan-kartbilder")
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_chart_bars_show_numbers_and_link_to_the_municipalities(server, page):
+    page.goto(server + "/-/diagram/teman")
+    link = page.locator("svg a").first
+    number = link.locator("text").inner_text()
+    assert re.fullmatch(r"\d+", number)
+    link.locator("rect").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(server + "/kommun?tema=")
+    assert len(page.locator(".kommunlista li").all_inner_texts()) == int(number)
+    no_english(page)

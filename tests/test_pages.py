@@ -280,3 +280,40 @@ def test_municipality_page_marks_commitments_only_in_older_versions(get):
     on_page = {c["text"]: c["on_page"] for p in sandviken["periods"] for c in p["commitments"]}
     assert on_page[RESE] and not on_page[BUSS]
     assert "finns bara i äldre versioner" in get("/kommun/1781").text
+
+
+def test_municipalities_filtered_by_theme_and_year(get):
+    data = get(f"/kommun.json?tema=trygghetsvandringar&ar={CURRENT}").json()
+    assert [(m["code"], m["commitments"]) for m in data["kommuner"]] == [("2181", 1)]
+    assert "inom Trygghetsvandringar" in get("/kommun?tema=trygghetsvandringar").text
+
+
+def test_theme_chart_bars_carry_their_numbers_and_links(get):
+    html = get("/-/diagram/teman").text
+    assert f'<a href="/kommun?tema=trygghetsvandringar&amp;ar={CURRENT}">' in html
+    assert re.search(r'<text x="\d+" y="\d+" font-size="11">1</text>', html)
+
+
+def test_map_tile_url_is_a_setting(archive):
+    from crawler.web.serving import metadata_for
+    from datasette.app import Datasette
+    from crawler.web.serving import SETTINGS, TEMPLATES_DIR
+    metadata = metadata_for(archive)
+    metadata["plugins"] = {"medborgarloften-karta": {"tile_url": "http://127.0.0.1:9/{z}.png"}}
+    ds = Datasette([str(archive)], metadata=metadata, template_dir=str(TEMPLATES_DIR),
+                   settings=SETTINGS)
+    html = asyncio.run(ds.client.get("/-/karta")).text
+    assert '"tiles": "http://127.0.0.1:9/{z}.png"' in html
+    assert "Kartbilderna kunde inte" in html
+    default = asyncio.run(datasette_instance(archive).client.get("/-/karta")).text
+    assert "tile.openstreetmap.org" in default
+
+
+def test_canned_queries_hide_sql_and_label_parameters_in_swedish(get):
+    html = get("/archive/kommunens_historik").text
+    assert "<pre id=\"sql-query\">" not in html and "Kommunkod (fyra siffror)" in html
+    assert "Fyll i fälten" in html and "0 results" not in html
+    assert re.search(r"<title>En kommuns historik – Medborgarlöften</title>", html)
+    assert "<pre id=\"sql-query\">" in get("/archive/kommunens_historik?kod=2181&_show_sql=1").text
+    table = get("/archive/commitments").text
+    assert "Ladda ner som" in table and "This data as" not in table and "Apply" not in table

@@ -74,11 +74,24 @@ def municipality_list(conn, path) -> list[dict]:
 
 
 async def municipalities_view(datasette, request):
+    """Every municipality; ?tema=T&ar=YYYY: only those with commitments in
+    theme T whose period starts in YYYY (the theme chart's bars link here)."""
     db = datasette.get_database()
-    found = await db.execute_fn(lambda conn: municipality_list(conn, db.path))
+    theme = request.args.get("tema") or None
+    try:
+        year = int(request.args.get("ar") or 0) or None
+    except ValueError:
+        year = None
+    if theme or year:
+        found = await db.execute_fn(lambda conn: queries.municipalities_with(conn, theme, year))
+    else:
+        found = await db.execute_fn(lambda conn: municipality_list(conn, db.path))
+    labels = await db.execute_fn(queries.theme_labels)
+    context = {"municipalities": found, "tema": theme, "tema_label": labels.get(theme, theme),
+               "ar": year}
     if request.url_vars.get("format") == "json":
-        return as_json({"kommuner": found})
-    return await render(datasette, request, "kommuner.html", {"municipalities": found})
+        return as_json({"kommuner": found, "tema": theme, "ar": year})
+    return await render(datasette, request, "kommuner.html", context)
 
 
 async def municipality_view(datasette, request):

@@ -339,6 +339,23 @@ def _neighbours(conn, m: dict) -> list[dict]:
                      m["longitude"] or 0, m["longitude"] or 0, NEIGHBOURS])
 
 
+def municipalities_with(conn, theme: str | None, year: int | None) -> list[dict]:
+    """Municipalities with distinct commitments in ``theme`` (if given) whose
+    period starts in ``year`` (if given), most first."""
+    where, params = "1", []
+    if theme:
+        where += " and c.id in (select commitment_id from commitment_themes where theme = ?)"
+        params.append(theme)
+    if year:
+        where += " and c.start_year = ?"
+        params.append(year)
+    return rows(conn, f"""
+        select m.code, m.name, m.county, m.police_region, count(*) as commitments
+        from ({distinct_commitments_sql(where)}) d
+        join municipalities m on m.code = d.municipality_code
+        group by m.code order by commitments desc, m.name""", params)
+
+
 # -- a commitment -----------------------------------------------------------
 
 def commitment_by_key(conn, code: str, key: str) -> int | None:
