@@ -114,7 +114,7 @@ def page_workloads(rng: random.Random, codes: list[str], terms: list[str], reque
     return {
         "page: /kommun/KOD": [f"/kommun/{rng.choice(codes)}" for _ in range(requests)],
         "page: /kommun/KOD.json": [f"/kommun/{rng.choice(codes)}.json" for _ in range(requests)],
-        "page: /atagande/ID": [f"/atagande/{rng.randint(1, commitments)}"
+        "page: /atagande/ID": [f"/atagande/{rng.randint(1, commitments * 9 // 10)}"
                                for _ in range(requests)],
         "page: /jamfor?kommuner=A,B": [f"/jamfor?kommuner={rng.choice(codes)},{rng.choice(codes)}"
                                        for _ in range(requests)],

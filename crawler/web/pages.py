@@ -22,8 +22,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
+import jinja2
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
@@ -32,10 +34,23 @@ from crawler.web.search_page import FACETS, filter_sql
 from crawler.web.wording import inline_html, side_html
 
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".png": "image/png", ".svg": "image/svg+xml"}
 COMPARE_LIMIT = 60   # municipalities in one comparison (a police region has up to 49)
 EXPORT_LIMIT = 20000
+
+
+# Long lists and wide tables are rendered by a plain (non-async) Jinja
+# environment: Datasette's async one awaits every attribute lookup, about 3x
+# slower for a municipality with hundreds of commitments. The page template
+# (Datasette's, with the site chrome) then wraps the result as `content`.
+FRAGMENTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                               autoescape=True, trim_blocks=False)
+
+
+def fragment(template: str, context: dict) -> Markup:
+    return Markup(FRAGMENTS.get_template(template).render(context))
 
 
 async def render(datasette, request, template: str, context: dict,
@@ -133,6 +148,7 @@ async def municipality_view(datasette, request):
             if change["old_text"] and change["new_text"] and \
             change["kind"] == "commitment_reworded" else None
     data["filter_query"] = urlencode({k: v for k, v in (("tema", theme), ("q", q)) if v})
+    data["content"] = fragment("_kommun_innehall.html", data)
     return await render(datasette, request, "kommun.html", data)
 
 
@@ -213,6 +229,7 @@ async def compare_view(datasette, request):
         records.append(["löften", *(c["promises"] for c in data["columns"])])
         return exports.csv_response(request, "jamforelse.csv", header, records)
     data["query"] = request.query_string
+    data["content"] = fragment("_jamfor_innehall.html", data)
     return await render(datasette, request, "jamfor.html", data)
 
 

@@ -380,8 +380,10 @@ def commitment_page(conn, commitment_id: int) -> dict | None:
     summary = commitment_summary(c, labels)
     parent = rows(conn, "select id, text, kind, responsible from commitments where id = ?",
                   [c["parent_id"]]) if c["parent_id"] else []
+    # Activities sit in their promise's document (document_id is indexed, parent_id not).
     activities = rows(conn, "select id, text, kind, responsible from commitments "
-                            "where parent_id = ? order by position", [commitment_id])
+                            "where document_id = ? and parent_id = ? order by position",
+                      [c["document_id"], commitment_id])
     copies = rows(conn, """
         select c.id, c.snapshot_id, c.url, c.period_label, c.start_year, c.end_year,
                s.fetched_at, s.content_type, p.gone_since, p.current_snapshot_id
