@@ -231,7 +231,7 @@ def test_map_says_when_tiles_cannot_load_and_counts_promises(demo_archive, brows
 def test_chart_bars_show_numbers_and_link_to_the_municipalities(server, page):
     page.goto(server + "/-/diagram/teman")
     link = page.locator("svg a").first
-    number = link.locator("text").inner_text()
+    number = link.locator("text").text_content()
     assert re.fullmatch(r"\d+", number)
     link.locator("rect").click()
     page.wait_for_load_state()
