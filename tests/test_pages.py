@@ -317,3 +317,32 @@ def test_canned_queries_hide_sql_and_label_parameters_in_swedish(get):
     assert "<pre id=\"sql-query\">" in get("/archive/kommunens_historik?kod=2181&_show_sql=1").text
     table = get("/archive/commitments").text
     assert "Ladda ner som" in table and "This data as" not in table and "Apply" not in table
+
+
+def test_versions_compared_word_by_word_side_by_side_and_inline(get):
+    html = get("/-/versioner?a=1&b=4").text   # Sandviken, version 1 -> 2
+    assert "<del>busstationen</del>" in html and "<ins>resecentrum</ins>" in html
+    assert 'class="sida-vid-sida"' in html and "@@" not in html
+    inline = get("/-/versioner?a=1&b=4&visning=rad").text
+    assert 'class="ordandring"' in inline and 'class="sida-vid-sida"' not in inline
+    assert get("/-/versioner?a=1").status_code == 400
+    assert get("/-/versioner?a=1&b=999").status_code == 404
+    assert 'href="/-/versioner?a=1&amp;b=4"' in get("/kommun/2181").text
+
+
+def test_line_blocks_collapse_unchanged_runs():
+    from crawler.web.wording import line_blocks
+    old = "\n".join(f"rad {i}" for i in range(20))
+    new = old.replace("rad 10", "rad tio")
+    blocks = line_blocks(old, new)
+    kinds = [b["kind"] for b in blocks]
+    assert kinds.count("changed") == 1 and "skipped" in kinds
+    assert len(blocks) < 8
+    assert line_blocks("a\nb", "a\nb") == [{"kind": "same", "text": "a"},
+                                           {"kind": "same", "text": "b"}]
+
+
+def test_changed_lines_are_paired_with_their_closest_rewording():
+    from crawler.web.wording import pair_lines
+    assert pair_lines([BELYSNING, BUSS], [RESE, AELDRE]) == [
+        (BELYSNING, None), (BUSS, RESE), (None, AELDRE)]

@@ -63,7 +63,7 @@ def atom(base: str, path: str, title: str, changes: list[dict]) -> str:
         link = f"{base}/kommun/{change['municipality_code']}" if change.get(
             "municipality_code") else base + "/"
         if change.get("snapshot_id") and change.get("previous_snapshot_id"):
-            link = f"{base}/-/diff?a={change['previous_snapshot_id']}&b={change['snapshot_id']}"
+            link = f"{base}/-/versioner?a={change['previous_snapshot_id']}&b={change['snapshot_id']}"
         parts += ["<entry>",
                   f"<id>tag:medborgarloften,2024:change:{change['id']}</id>",
                   f"<title>{xml_escape(name + ': ' + change['summary'])}</title>",

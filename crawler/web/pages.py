@@ -10,6 +10,7 @@
   /jamfor?kommuner=2181,1781    themes x municipalities side by side
   /jamfor?lan=17, ?polisregion=Bergslagen   a county's or region's municipalities
   /-/sok.csv                    the current search result as CSV
+  /-/versioner?a=ID&b=ID        two archived versions compared word by word
   /-/snapshot/ID/original       the archived bytes as a download
   /-/static-ui/FIL              this module's CSS and JavaScript
 
@@ -31,7 +32,7 @@ from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
 from crawler.web import exports, feeds, queries
 from crawler.web.search_page import FACETS, filter_sql
-from crawler.web.wording import inline_html, side_html
+from crawler.web.wording import inline_html, line_blocks, side_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -233,6 +234,33 @@ async def compare_view(datasette, request):
     return await render(datasette, request, "jamfor.html", data)
 
 
+# -- two versions of a page, for reading -------------------------------------
+
+async def versions_view(datasette, request):
+    """/-/versioner?a=ID&b=ID: what changed between two archived versions,
+    word by word; side by side (stacked on phones) or inline (?visning=rad)."""
+    try:
+        a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
+    except ValueError:
+        return await render(datasette, request, "error.html", {
+            "title": "Ange två versioner", "status": 400,
+            "error": "Adressen ska vara /-/versioner?a=NUMMER&b=NUMMER."}, 400)
+    db = datasette.get_database()
+    found = {r["id"]: dict(r) for r in (await db.execute(
+        "select id, url, fetched_at, text from snapshots where id in (?, ?)", [a, b])).rows}
+    if a not in found or b not in found:
+        return await not_found(datasette, request, "En av versionerna finns inte i arkivet.")
+    first, second = found[a], found[b]
+    blocks = line_blocks(first["text"], second["text"])
+    mode = "rad" if request.args.get("visning") == "rad" else "sida"
+    return await render(datasette, request, "versioner.html", {
+        "a": first, "b": second, "mode": mode,
+        "a_when": queries.swedish_time(first["fetched_at"]),
+        "b_when": queries.swedish_time(second["fetched_at"]),
+        "changed": sum(1 for x in blocks if x["kind"] == "changed"),
+        "content": fragment("_versioner_innehall.html", {"blocks": blocks, "mode": mode})})
+
+
 # -- search export, static files --------------------------------------------
 
 EXPORT_SQL = """
@@ -299,6 +327,7 @@ def register_routes():
         (r"^/-/snapshot/(?P<id>\d+)/original$", exports.original_view),
         (r"^/-/static-ui/(?P<path>[\w-]+\.\w+)$", static_view),
         (r"^/-/avancerat$", advanced_view),
+        (r"^/-/versioner$", versions_view),
     ]
 
 
