@@ -332,8 +332,8 @@ def test_versions_compared_word_by_word_side_by_side_and_inline(get):
 
 def test_line_blocks_collapse_unchanged_runs():
     from crawler.web.wording import line_blocks
-    old = "\n".join(f"rad {i}" for i in range(20))
-    new = old.replace("rad 10", "rad tio")
+    old = "\n".join(f"Polisen ska vara synlig i område {i} varje vecka." for i in range(20))
+    new = old.replace("område 10 varje vecka", "område 10 varje dag")
     blocks = line_blocks(old, new)
     kinds = [b["kind"] for b in blocks]
     assert kinds.count("changed") == 1 and "skipped" in kinds
