@@ -8,14 +8,17 @@ Screenshots (prefix ``sidor-``) go to test-output/browser/.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from server_helpers import datasette_server
+from crawler.web.serving import datasette_args, metadata_for
+from server_helpers import datasette_server, free_port, wait_until_serving
 
 CHROMIUM = "/usr/bin/chromium"
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "browser"
@@ -57,7 +60,7 @@ def server(demo_archive):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # heavy, and only for the browser tests
 
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob(f"{PREFIX}*.png"):
@@ -193,12 +196,6 @@ def test_6_no_horizontal_scroll_at_390_px(server, browser, path):
 
 def test_map_says_when_tiles_cannot_load_and_counts_promises(demo_archive, browser, tmp_path):
     """The tile server is a setting; here one on a closed loopback port."""
-    import json
-    import subprocess
-
-    from crawler.web.serving import datasette_args, metadata_for
-    from server_helpers import free_port, wait_until_serving
-
     metadata = metadata_for(demo_archive)
     metadata["plugins"] = {"medborgarloften-karta": {
         "tile_url": "http://127.0.0.1:9/{z}/{x}/{y}.png"}}
