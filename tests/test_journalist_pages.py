@@ -340,3 +340,20 @@ def test_line_blocks_collapse_unchanged_runs():
 def test_changed_lines_are_paired_with_their_closest_rewording():
     assert pair_lines([BELYSNING, BUSS], [RESE, AELDRE]) == [
         (BELYSNING, None), (BUSS, RESE), (None, AELDRE)]
+
+
+def test_long_municipality_pages_put_earlier_periods_one_click_away(get, monkeypatch):
+    from crawler.web import pages
+    monkeypatch.setattr(pages, "INLINE_LIMIT", 0)
+    html = get("/kommun/2181").text
+    assert 'href="?alla=1"' in html and BELYSNING not in html.split("Vad ändrades")[0]
+    full = get("/kommun/2181?alla=1").text
+    assert BELYSNING in full and "<details class=\"period\" open>" in full
+
+
+def test_comparisons_are_cached_until_the_archive_changes(get):
+    from crawler.web import pages
+    first = get("/jamfor.json?lan=21").json()
+    assert any(key[2] == tuple(m["code"] for m in first["members"])
+               for key in pages.COMPARISONS)
+    assert get("/jamfor.json?lan=21").json() == first

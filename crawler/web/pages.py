@@ -20,7 +20,9 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 
 from __future__ import annotations
 
+import copy
 import sqlite3
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
@@ -42,6 +44,7 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
                 ".png": "image/png", ".svg": "image/svg+xml"}
 COMPARE_LIMIT = 60   # municipalities in one comparison (a police region has up to 49)
 EXPORT_LIMIT = 20000
+INLINE_LIMIT = 200   # commitments + changes shown at once on a municipality page
 
 
 # Long lists and wide tables are rendered by a plain (non-async) Jinja
@@ -151,6 +154,12 @@ async def municipality_view(datasette, request):
             if change["old_text"] and change["new_text"] and \
             change["kind"] == "commitment_reworded" else None
     data["filter_query"] = urlencode({k: v for k, v in (("tema", theme), ("q", q)) if v})
+    # Earlier periods and every step between them inline when the page stays
+    # readable (any real municipality); else behind one click (?alla=1).
+    earlier = sum(len(p["commitments"]) for p in data["periods"]) + sum(
+        len(step["events"]) for step in data["between"])
+    data["opened"] = bool(request.args.get("alla"))
+    data["show_all"] = data["opened"] or earlier <= INLINE_LIMIT
     data["content"] = fragment("_kommun_innehall.html", data)
     return await render(datasette, request, "kommun.html", data)
 
@@ -193,6 +202,25 @@ async def commitment_view(datasette, request):
     return await render(datasette, request, "atagande.html", {**data, "mode": mode})
 
 
+COMPARISONS: OrderedDict = OrderedDict()   # (path, state, codes, year) -> table
+COMPARISON_CACHE_SIZE = 128
+
+
+def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
+    """queries.comparison, kept per process until normalize rebuilds the
+    archive (a county or police region compares up to 49 municipalities:
+    thousands of distinct commitments counted on every view otherwise)."""
+    key = (path, search_state(conn), tuple(codes), year)
+    if key in COMPARISONS:
+        COMPARISONS.move_to_end(key)
+        return copy.deepcopy(COMPARISONS[key])
+    table = queries.comparison(conn, codes, year)
+    COMPARISONS[key] = copy.deepcopy(table)
+    while len(COMPARISONS) > COMPARISON_CACHE_SIZE:
+        COMPARISONS.popitem(last=False)
+    return table
+
+
 # -- /jamfor ----------------------------------------------------------------
 
 async def compare_view(datasette, request):
@@ -211,8 +239,8 @@ async def compare_view(datasette, request):
         else:
             members, unknown = queries.parse_picker(conn, picked)
         members = members[:COMPARE_LIMIT]
-        table = queries.comparison(conn, [m["code"] for m in members], year) if members \
-            else {"themes": [], "columns": []}
+        table = cached_comparison(conn, db.path, [m["code"] for m in members], year) \
+            if members else {"themes": [], "columns": []}
         return {"members": members, "unknown": unknown, **table,
                 "counties": queries.counties(conn), "regions": queries.police_regions(conn)}
 

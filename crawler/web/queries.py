@@ -41,6 +41,7 @@ KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
 PROMISE_CHANGE_KINDS = ("commitment_added", "commitment_removed", "commitment_reworded",
                         "period_changed", "document_added", "document_removed", "page_gone")
 NEIGHBOURS = 6
+PARTIES = ("polisen", "kommunen", "gemensamt", "annan")
 
 
 def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -421,7 +422,8 @@ def commitment_page(conn, commitment_id: int) -> dict | None:
 
 
 SIMILAR_SQL = """
-with candidates as (select value as id from json_each(likhetskandidater(:text)))
+with candidates as (select value as id from json_each(likhetskandidater(:text))
+                    order by key limit :candidates)
 select c.id, c.text, c.municipality_code, m.name as municipality, c.period_label,
        c.start_year, c.end_year, round(ordlikhet(c.text, :text), 2) as similarity
 from candidates k join commitments c on c.id = k.id
@@ -431,10 +433,17 @@ group by c.municipality_code, c.text_key
 order by similarity desc limit 15"""
 
 
+SIMILAR_CANDIDATES = 120  # best BM25 candidates re-ranked by trigram similarity
+
+
 def similar_commitments(conn, text: str, code: str | None) -> list[dict]:
     """Similar commitments in other municipalities (the SQL functions
-    likhetskandidater/ordlikhet come from crawler.web.archive_views)."""
-    found = rows(conn, SIMILAR_SQL, {"text": text, "code": code or ""})
+    likhetskandidater/ordlikhet come from crawler.web.archive_views): the
+    SIMILAR_CANDIDATES best candidates of the search index (ranked), re-ranked
+    by trigram similarity. (The canned query liknande_ataganden takes 500;
+    the page keeps to fewer so it answers quickly.)"""
+    found = rows(conn, SIMILAR_SQL, {"text": text, "code": code or "",
+                                     "candidates": SIMILAR_CANDIDATES})
     for c in found:
         c["period"] = period_label(c["start_year"], c["end_year"], c["period_label"])
     return found
@@ -451,20 +460,19 @@ def comparison(conn, codes: list[str], year: int | None = None) -> dict:
     if year:
         where += " and c.start_year <= ? and coalesce(c.end_year, 9999) >= ?"
         params += [year, year]
-    distinct = distinct_commitments_sql(where)
-    cells = rows(conn, f"""
-        select d.municipality_code as code, ct.theme, count(*) as n
-        from ({distinct}) d join commitment_themes ct on ct.commitment_id = d.id
-        group by d.municipality_code, ct.theme""", params)
-    totals = rows(conn, f"""
-        select d.municipality_code as code, count(*) as n,
-               sum(c.responsible = 'polisen') as polisen,
-               sum(c.responsible = 'kommunen') as kommunen,
-               sum(c.responsible = 'gemensamt') as gemensamt,
-               sum(c.responsible = 'annan') as annan,
-               sum(c.responsible is null) as okand
-        from ({distinct}) d join commitments c on c.id = d.id
-        group by d.municipality_code""", params)
+    # One pass over the distinct commitments, counted here (one query, not one per measure).
+    cells: dict[tuple[str, str], int] = {}
+    totals: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for code, responsible, themes in conn.execute(f"""
+            select d.municipality_code, c.responsible, c.themes
+            from ({distinct_commitments_sql(where)}) d join commitments c on c.id = d.id""",
+            params):
+        counts = totals[code]
+        counts["n"] = counts.get("n", 0) + 1
+        party = responsible if responsible in PARTIES else "okand"
+        counts[party] = counts.get(party, 0) + 1
+        for theme in json.loads(themes or "[]"):
+            cells[(code, theme)] = cells.get((code, theme), 0) + 1
     doc_where = f"dm.municipality_code in ({marks})"
     doc_params: list = list(codes)
     if year:
@@ -476,15 +484,13 @@ def comparison(conn, codes: list[str], year: int | None = None) -> dict:
         from documents d join document_municipalities dm on dm.document_id = d.id
         where {doc_where} group by dm.municipality_code""", doc_params)
     labels = theme_labels(conn)
-    by_cell = {(r["code"], r["theme"]): r["n"] for r in cells}
     themes = [{"theme": t, "label": labels[t],
-               "counts": [by_cell.get((code, t), 0) for code in codes]}
-              for t in labels if any(by_cell.get((code, t)) for code in codes)]
-    total = {r["code"]: r for r in totals}
+               "counts": [cells.get((code, t), 0) for code in codes]}
+              for t in labels if any(cells.get((code, t)) for code in codes)]
     promise = {r["code"]: r for r in promises}
     columns = []
     for code in codes:
-        t, p = total.get(code, {}), promise.get(code, {})
+        t, p = totals[code], promise.get(code, {})
         columns.append({"code": code, "commitments": t.get("n", 0),
                         "promises": p.get("promises", 0),
                         "periods": sorted(_period_text(x) for x in
