@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from datasette.app import Datasette
 
-from crawler.web import queries
+from crawler.web import picker
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE,
@@ -151,7 +151,7 @@ def test_compare_picker_is_tolerant_and_names_what_it_did_not_find(get):
 
 def test_compare_picker_takes_names_of_several_words(archive):
     conn = sqlite3.connect(archive)
-    found, unknown = queries.parse_picker(conn, "upplands väsby malung-sälen, Region Gotland")
+    found, unknown = picker.parse_picker(conn, "upplands väsby malung-sälen, Region Gotland")
     assert [m["short_name"] for m in found] == ["Upplands Väsby", "Malung-Sälen", "Gotland"]
     assert unknown == []
 

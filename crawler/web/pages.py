@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
-from crawler.web import exports, feeds, queries
+from crawler.web import comparison, exports, feeds, picker, queries
 from crawler.web.search_page import FACETS, filter_sql
 from crawler.web.wording import inline_html, line_blocks, side_html
 
@@ -118,7 +118,7 @@ async def municipalities_view(datasette, request):
 async def municipality_view(datasette, request):
     db = datasette.get_database()
     key = unquote(request.url_vars["key"])
-    m = await db.execute_fn(lambda conn: queries.find_municipality(conn, key))
+    m = await db.execute_fn(lambda conn: picker.find_municipality(conn, key))
     if m is None:
         return await not_found(datasette, request,
                                f"Ingen kommun heter eller har koden ”{key}”.")
@@ -207,14 +207,14 @@ COMPARISON_CACHE_SIZE = 128
 
 
 def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
-    """queries.comparison, kept per process until normalize rebuilds the
+    """comparison.comparison, kept per process until normalize rebuilds the
     archive (a county or police region compares up to 49 municipalities:
     thousands of distinct commitments counted on every view otherwise)."""
     key = (path, search_state(conn), tuple(codes), year)
     if key in COMPARISONS:
         COMPARISONS.move_to_end(key)
         return copy.deepcopy(COMPARISONS[key])
-    table = queries.comparison(conn, codes, year)
+    table = comparison.comparison(conn, codes, year)
     COMPARISONS[key] = copy.deepcopy(table)
     while len(COMPARISONS) > COMPARISON_CACHE_SIZE:
         COMPARISONS.popitem(last=False)
@@ -234,19 +234,19 @@ async def compare_view(datasette, request):
 
     def read(conn):
         if county or region:
-            members = queries.group_members(conn, county or None, region or None)
+            members = comparison.group_members(conn, county or None, region or None)
             unknown = [] if members else [county or region]
         else:
-            members, unknown = queries.parse_picker(conn, picked)
+            members, unknown = picker.parse_picker(conn, picked)
         members = members[:COMPARE_LIMIT]
         table = cached_comparison(conn, db.path, [m["code"] for m in members], year) \
             if members else {"themes": [], "columns": []}
         return {"members": members, "unknown": unknown, **table,
-                "counties": queries.counties(conn), "regions": queries.police_regions(conn)}
+                "counties": comparison.counties(conn), "regions": comparison.police_regions(conn)}
 
     data = await db.execute_fn(read)
     for m, column in zip(data["members"], data["columns"]):
-        column.update(name=m["name"], slug=queries.slug(m["short_name"] or m["name"]))
+        column.update(name=m["name"], slug=picker.slug(m["short_name"] or m["name"]))
     group = next((c["county"] for c in data["counties"] if c["county_code"] == county),
                  None) if county else region or None
     data.update(kommuner=picked, lan=county, polisregion=region, ar=year or "", group=group)

@@ -1,4 +1,6 @@
-"""Reads behind the journalist pages (/kommun, /atagande, /jamfor, feeds).
+"""Reads behind the journalist pages (/kommun, /atagande, feeds, search
+additions); comparisons are in crawler.web.comparison, finding
+municipalities by name in crawler.web.picker.
 
 Plain functions over a read-only sqlite3 connection (run by Datasette with
 ``db.execute_fn``), returning dicts the templates and the JSON twins show.
@@ -15,11 +17,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from datetime import date
 from urllib.parse import quote
 
 from crawler.derive.changes import CHANGE_KINDS
+from crawler.web.picker import slug
 
 # One row per distinct commitment: (municipality, period, text_key), with the
 # newest archived copy's id, how many copies the archive holds, and whether
@@ -41,7 +43,6 @@ KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
 PROMISE_CHANGE_KINDS = ("commitment_added", "commitment_removed", "commitment_reworded",
                         "period_changed", "document_added", "document_removed", "page_gone")
 NEIGHBOURS = 6
-PARTIES = ("polisen", "kommunen", "gemensamt", "annan")
 
 
 def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -75,94 +76,6 @@ def swedish_time(iso: str | None) -> str:
     year, month, day, hour, minute = match.groups()
     text = f"{int(day)} {months[int(month) - 1]} {year}"
     return f"{text} {hour}:{minute}" if hour else text
-
-
-# -- finding municipalities -------------------------------------------------
-
-def fold(name: str) -> str:
-    """Lower case, NFC, single spaces, hyphens as spaces."""
-    text = unicodedata.normalize("NFC", name).lower().replace("-", " ")
-    return " ".join(text.split())
-
-
-_SUFFIXES = (" kommun", " kommuns", " stad", " stads")
-
-
-def name_keys(name: str) -> set[str]:
-    """Ways a visitor may write a municipality: 'Kristinehamns kommun' ->
-    {'kristinehamns kommun', 'kristinehamn', 'kristinehamns'}."""
-    folded = fold(name)
-    keys = {folded}
-    for suffix in _SUFFIXES:
-        if folded.endswith(suffix):
-            keys.add(folded[: -len(suffix)])
-    if folded.startswith("region "):
-        keys.add(folded[len("region "):])
-    return keys | {k + "s" for k in keys if not k.endswith("s")}
-
-
-def municipality_index(conn) -> dict[str, dict]:
-    """Every way of writing every municipality (code, name, short name) -> row."""
-    index = {}
-    for m in rows(conn, "select code, name, short_name, county, county_code, police_region "
-                        "from municipalities"):
-        index[m["code"]] = m
-        for name in (m["name"], m["short_name"]):
-            for key in name_keys(name or ""):
-                index.setdefault(key, m)
-    return index
-
-
-def slug(name: str) -> str:
-    """'Malung-Sälens kommun' -> 'malung-salen' (URL part for /kommun/…)."""
-    folded = fold(name)
-    for suffix in _SUFFIXES:
-        if folded.endswith(suffix):
-            folded = folded[: -len(suffix)]
-    if folded.startswith("region "):
-        folded = folded[len("region "):]
-    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-
-
-def find_municipality(conn, key: str) -> dict | None:
-    """A municipality by code, name or slug ('2181', 'Sandviken', 'sandviken')."""
-    key = key.strip()
-    index = municipality_index(conn)
-    found = index.get(key) or index.get(fold(key))
-    if found:
-        return found
-    wanted = slug(key)
-    return next((m for m in index.values() if slug(m["short_name"] or m["name"]) == wanted),
-                None)
-
-
-def parse_picker(conn, text: str | None) -> tuple[list[dict], list[str]]:
-    """Municipalities named in free text, and the parts that named none.
-
-    Tolerant: codes or names, any case, genitive -s, "kommun"/"stad",
-    separated by commas, semicolons or spaces ("Sunne; Kristinehamns",
-    "2181 1781", "sunne ,kristinehamn"). Names of several words ("Upplands
-    Väsby", "Malung-Sälen") are matched longest first.
-    """
-    index = municipality_index(conn)
-    found, unknown = [], []
-    for chunk in re.split(r"[,;\n]+", text or ""):
-        words = fold(chunk).split()
-        i = 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                match = index.get(" ".join(words[i:j]))
-                if match:
-                    if match not in found:
-                        found.append(match)
-                    i = j
-                    break
-            else:
-                if words[i] not in ("och", "kommun", "stad", "samt", "&"):
-                    unknown.append(words[i])
-                i += 1
-    return found, unknown
 
 
 # -- a municipality ---------------------------------------------------------
@@ -447,84 +360,6 @@ def similar_commitments(conn, text: str, code: str | None) -> list[dict]:
     for c in found:
         c["period"] = period_label(c["start_year"], c["end_year"], c["period_label"])
     return found
-
-
-# -- comparing municipalities ----------------------------------------------
-
-def comparison(conn, codes: list[str], year: int | None = None) -> dict:
-    """Themes x municipalities (distinct commitments), periods, promises and
-    party split for the municipalities ``codes`` (in that order)."""
-    marks = ",".join("?" * len(codes))
-    where = f"dm.municipality_code in ({marks})"
-    params: list = list(codes)
-    if year:
-        where += " and c.start_year <= ? and coalesce(c.end_year, 9999) >= ?"
-        params += [year, year]
-    # One pass over the distinct commitments, counted here (one query, not one per measure).
-    cells: dict[tuple[str, str], int] = {}
-    totals: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for code, responsible, themes in conn.execute(f"""
-            select d.municipality_code, c.responsible, c.themes
-            from ({distinct_commitments_sql(where)}) d join commitments c on c.id = d.id""",
-            params):
-        counts = totals[code]
-        counts["n"] = counts.get("n", 0) + 1
-        party = responsible if responsible in PARTIES else "okand"
-        counts[party] = counts.get(party, 0) + 1
-        for theme in json.loads(themes or "[]"):
-            cells[(code, theme)] = cells.get((code, theme), 0) + 1
-    doc_where = f"dm.municipality_code in ({marks})"
-    doc_params: list = list(codes)
-    if year:
-        doc_where += " and d.start_year <= ? and coalesce(d.end_year, 9999) >= ?"
-        doc_params += [year, year]
-    promises = rows(conn, f"""
-        select dm.municipality_code as code, count(distinct d.promise_key) as promises,
-               group_concat(distinct d.start_year || '/' || coalesce(d.end_year, '')) as periods
-        from documents d join document_municipalities dm on dm.document_id = d.id
-        where {doc_where} group by dm.municipality_code""", doc_params)
-    labels = theme_labels(conn)
-    themes = [{"theme": t, "label": labels[t],
-               "counts": [cells.get((code, t), 0) for code in codes]}
-              for t in labels if any(cells.get((code, t)) for code in codes)]
-    promise = {r["code"]: r for r in promises}
-    columns = []
-    for code in codes:
-        t, p = totals[code], promise.get(code, {})
-        columns.append({"code": code, "commitments": t.get("n", 0),
-                        "promises": p.get("promises", 0),
-                        "periods": sorted(_period_text(x) for x in
-                                          (p.get("periods") or "").split(",") if x),
-                        "parties": {label: t.get(key) or 0 for key, label in (
-                            ("polisen", "Polisen"), ("kommunen", "Kommunen"),
-                            ("gemensamt", "Gemensamt"), ("annan", "Annan aktör"),
-                            ("okand", "Okänd"))}})
-    return {"themes": themes, "columns": columns}
-
-
-def _period_text(pair: str) -> str:
-    start, _, end = pair.partition("/")
-    return period_label(int(start), int(end) if end else None)
-
-
-def group_members(conn, county_code: str | None = None,
-                  police_region: str | None = None) -> list[dict]:
-    """The municipalities of a county or a police region, by code."""
-    if county_code:
-        return rows(conn, "select * from municipalities where county_code = ? order by code",
-                    [county_code])
-    return rows(conn, "select * from municipalities where police_region = ? order by code",
-                [police_region])
-
-
-def counties(conn) -> list[dict]:
-    return rows(conn, "select county_code, min(county) as county, count(*) as n "
-                      "from municipalities group by county_code order by county")
-
-
-def police_regions(conn) -> list[dict]:
-    return rows(conn, "select police_region, count(*) as n from municipalities "
-                      "group by police_region order by police_region")
 
 
 # -- search additions -------------------------------------------------------
