@@ -357,3 +357,10 @@ def test_comparisons_are_cached_until_the_archive_changes(get):
     assert any(key[2] == tuple(m["code"] for m in first["members"])
                for key in pages.COMPARISONS)
     assert get("/jamfor.json?lan=21").json() == first
+
+
+def test_compare_with_from_a_municipality_page_keeps_both(get):
+    html = get("/kommun/2181").text
+    assert '<input type="hidden" name="kommuner" value="2181">' in html
+    data = get("/jamfor.json?kommuner=2181&kommuner=" + quote("Kristinehamns")).json()
+    assert [m["code"] for m in data["members"]] == ["2181", "1781"]

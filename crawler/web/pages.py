@@ -225,7 +225,9 @@ def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
 
 async def compare_view(datasette, request):
     db = datasette.get_database()
-    picked = request.args.get("kommuner") or ""
+    # Several fields may be named kommuner (the municipality page's "Jämför med …"
+    # sends its own code and what the visitor typed).
+    picked = ", ".join(v for v in request.args.getlist("kommuner") if v.strip())
     county, region = request.args.get("lan") or "", request.args.get("polisregion") or ""
     try:
         year = int(request.args.get("ar") or 0) or None
