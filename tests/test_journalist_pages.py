@@ -364,3 +364,12 @@ def test_compare_with_from_a_municipality_page_keeps_both(get):
     assert '<input type="hidden" name="kommuner" value="2181">' in html
     data = get("/jamfor.json?kommuner=2181&kommuner=" + quote("Kristinehamns")).json()
     assert [m["code"] for m in data["members"]] == ["2181", "1781"]
+
+
+def test_datasette_csv_exports_get_a_byte_order_mark_too(get):
+    table = get("/archive/municipalities.csv?_size=3")
+    assert table.content.startswith("\ufeff".encode("utf-8"))
+    assert table.content.decode("utf-8-sig").startswith("code,name")
+    query = get("/archive/kommunens_historik.csv?kod=2181")
+    assert query.content.startswith("\ufeff".encode("utf-8"))
+    assert not get("/kommun/2181.csv").content.startswith(("\ufeff" * 2).encode("utf-8"))

@@ -6,6 +6,7 @@ then reads å, ä, ö right); ``?_dialect=excel-sv`` separates fields with
 (its list separator is ";" because "," is the decimal sign). Original
 bodies (PDF, HTML, …) are sent as attachments with their stored content
 type and the sandbox headers, so archived HTML is never rendered live.
+``bom_for_csv`` adds the byte order mark to Datasette's own CSV as well.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from datasette.utils.asgi import Response
 
 BOM = "\ufeff"
+BOM_BYTES = BOM.encode("utf-8")
 DIALECTS = {"excel-sv": {"delimiter": ";", "lineterminator": "\r\n"},
             "": {"delimiter": ",", "lineterminator": "\r\n"}}
 ATTACHMENT_HEADERS = {
@@ -66,3 +68,31 @@ async def original_view(datasette, request):
     return Response(body, content_type=content_type or "application/octet-stream",
                     headers={**ATTACHMENT_HEADERS,
                              "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def bom_for_csv(app):
+    """ASGI wrapper: Datasette's own CSV exports (table and query pages) get
+    the UTF-8 byte order mark too, so Excel reads å, ä, ö right."""
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        state = {"csv": False, "first": True}
+
+        async def send_with_bom(event):
+            if event["type"] == "http.response.start":
+                headers = dict((k.lower(), v) for k, v in event.get("headers", []))
+                # Datasette sends CSV as text/plain unless downloaded (_dl=1).
+                state["csv"] = event["status"] == 200 and (
+                    headers.get(b"content-type", b"").startswith(b"text/csv")
+                    or scope["path"].endswith(".csv"))
+                if state["csv"]:  # the length may grow by the mark: let the server chunk
+                    event = {**event, "headers": [(k, v) for k, v in event["headers"]
+                                                  if k.lower() != b"content-length"]}
+            elif event["type"] == "http.response.body" and state["csv"] and state["first"]:
+                state["first"] = False
+                body = event.get("body", b"")
+                if not body.startswith(BOM_BYTES):
+                    event = {**event, "body": BOM_BYTES + body}
+            await send(event)
+        await app(scope, receive, send_with_bom)
+    return wrapped

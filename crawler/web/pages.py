@@ -364,6 +364,11 @@ def register_routes():
 
 
 @hookimpl
+def asgi_wrapper():
+    return exports.bom_for_csv
+
+
+@hookimpl
 def extra_css_urls():
     return ["/-/static-ui/sidor.css"]
 
