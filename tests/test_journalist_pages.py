@@ -373,3 +373,9 @@ def test_datasette_csv_exports_get_a_byte_order_mark_too(get):
     query = get("/archive/kommunens_historik.csv?kod=2181")
     assert query.content.startswith("\ufeff".encode("utf-8"))
     assert not get("/kommun/2181.csv").content.startswith(("\ufeff" * 2).encode("utf-8"))
+
+
+def test_canned_query_descriptions_name_the_parameters_in_words(get):
+    assert "kommunkod 2181 över perioderna" in get("/archive/kommunens_historik?kod=2181").text
+    empty = get("/archive/kommunens_historik").text
+    assert ":kod" not in empty and "«Kommunkod (fyra siffror)»" in empty
