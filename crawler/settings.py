@@ -103,3 +103,8 @@ BACKFILL_PAGE_SIZE = 500         # CDX rows per page (resumeKey paging)
 BACKFILL_MAX_PAGES = 200         # CDX pages per query, a bound on runaway paging
 BACKFILL_MAX_LINKS_PER_PAGE = 20  # old PDFs followed from one captured page
 BACKFILL_MAX_TARGETS = 5000      # CDX queries per run (targets + discovered PDFs)
+
+# The archive site's map (/-/karta): the tile server URL template. Override per
+# site in Datasette metadata: plugins: {medborgarloften-karta: {tile_url: "…"}}.
+MAP_TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = "&copy; OpenStreetMap"

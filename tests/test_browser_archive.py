@@ -47,7 +47,7 @@ def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(s
         hits = page.inner_text(".sok-hits")
         assert "trygghetsvandringar" in hits.lower() and "Sandvikens kommun" in hits
 
-        page.click(".sok-hits a[href^='/demo/commitments/']")
+        page.click(".sok-hits a[href^='/atagande/']")  # the commitment page (crawler.web.pages)
         page.wait_for_load_state()
         page.screenshot(path=str(OUT / "demo-2-atagande.png"), full_page=True)
         assert "trygghetsvandring" in page.inner_text("body").lower()

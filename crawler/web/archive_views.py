@@ -8,7 +8,7 @@ Routes
                         gives it an opaque origin and no scripts run
   /-/diff?a=ID&b=ID     side-by-side HTML diff of two versions' text
   /-/om                 about the archive: how the data was collected
-  /DB/QUERY.atom        Atom feeds of canned queries (crawler.web.feeds)
+  /DB/QUERY.atom        Atom feeds of canned queries (crawler.web.canned_feeds)
   /-/static-plugins/medborgarloften/…   the site's scripts and CSS (static/)
 
 Everything user-supplied or archived is HTML-escaped; archived HTML is never
@@ -29,7 +29,7 @@ from datasette.utils.asgi import Response, asgi_static
 from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
-from crawler.web.feeds import feed_view
+from crawler.web.canned_feeds import feed_view
 from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 # The site-wide hooks live in crawler.web.protect; importing them here
 # registers them through this module's entry point.
@@ -261,7 +261,9 @@ def register_routes():
         (r"^/-/snapshot/(?P<id>\d+)/raw$", snapshot_raw),
         (r"^/-/snapshot/(?P<id>\d+)/html$", snapshot_html),
         (r"^/-/diff$", diff_view),
-        (r"^/(?P<database>[^/]+)/(?P<query>[^/]+)\.atom$", feed_view),
+        # not the journalist pages' own feeds (/kommun/KOD.atom: crawler.web.pages)
+        (r"^/(?P<database>(?!(?:kommun|atagande|jamfor|-)/)[^/]+)/(?P<query>[^/]+)\.atom$",
+         feed_view),
         # The site's own scripts and CSS (crawler/web/static). Datasette finds a
         # plugin's static/ only for a package entry point; ours are modules.
         (r"^/-/static-plugins/medborgarloften/(?P<path>.*)$", asgi_static(str(STATIC))),

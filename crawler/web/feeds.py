@@ -1,78 +1,138 @@
-"""Atom feeds of the canned queries that return ``atom_*`` columns
-(``/DB/QUERY.atom``), e.g. ``andringsflode`` and ``andringsflode_kommun``.
+"""Atom feeds of changes: per municipality, county, theme and search.
 
-datasette-atom renders the same columns but fails (HTTP 500) on a query with
-no rows: ``max()`` of no ``atom_updated``. Most municipalities have no change
-events yet, so most per-municipality feeds were errors. Here an empty result
-is a valid, empty feed, entry links are only http(s) (a ``javascript:`` URL
-in the archive is dropped), and the HTML content is cleaned with
-datasette-atom's own allow-list (bleach).
+  /kommun/KOD.atom             one municipality's changes
+  /-/flode/lan/LANSKOD.atom    a county's
+  /-/flode/tema/TEMA.atom      changes to commitments in a theme
+  /-/flode/sok.atom?q=…        changes to commitments matching a search
+
+Entries are in Swedish: title "Sandvikens kommun: Åtagande omformulerat",
+content "Tidigare: … / Nu: …" with the changed words marked (escaped HTML
+inside the Atom ``content``; never raw page HTML or diff syntax). A feed
+with no changes is still a valid feed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from xml.sax.saxutils import escape as xml_escape
 
-from datasette.utils import derive_named_parameters
 from datasette.utils.asgi import Response
-from datasette_atom import clean
-from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
-from crawler.web.guards import error_page
+from crawler.search.words import match_expression, query_groups
+from crawler.web import queries
+from crawler.web.wording import inline_html
+from normalize.themes import themes_of
 
-REQUIRED = {"atom_id", "atom_updated", "atom_title"}
-MAX_PARAMETER = 200  # characters of a feed parameter (kod, q, …)
-
-
-def _http_link(url) -> str | None:
-    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
-
-
-def _updated(value) -> datetime:
-    """An atom_updated value (ISO 8601) as an aware datetime; now if unreadable."""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+FEED_SIZE = 100
+THEME_SCAN = 5000  # newest commitment changes looked at for a theme feed
+COMMITMENT_KINDS = ("commitment_added", "commitment_removed", "commitment_reworded")
 
 
-def atom_xml(url: str, title: str, rows: list[dict]) -> bytes:
-    """The feed for ``rows`` (possibly none), newest entry's time as its own."""
-    feed = FeedGenerator()
-    feed.id(url)
-    feed.title(title)
-    feed.link(href=url, rel="self")
-    times = [_updated(r["atom_updated"]) for r in rows]
-    feed.updated(max(times) if times else datetime.now(timezone.utc))
-    for row, moment in zip(rows, times):
-        entry = feed.add_entry(order="append")
-        entry.id(str(row["atom_id"]))
-        entry.title(str(row["atom_title"]))
-        entry.updated(moment)
-        link = _http_link(row.get("atom_link"))
-        if link:
-            entry.link(href=link)
-        if row.get("atom_content_html"):
-            entry.content(clean(str(row["atom_content_html"])), type="html")
-    return feed.atom_str(pretty=True)
+def entry_html(change: dict) -> str:
+    old, new = change.get("old_text"), change.get("new_text")
+    if change["kind"] == "commitment_reworded" and old and new:
+        body = (f"<p>Tidigare: {escape(old)}</p><p>Nu: {escape(new)}</p>"
+                f"<p>Ändrade ord: {inline_html(old, new)}</p>")
+    elif change["kind"] == "period_changed":
+        body = f"<p>Period: {escape(old or '?')} → {escape(new or '?')}</p>"
+    elif new:
+        body = f"<p>Nu: {escape(new)}</p>"
+    elif old:
+        body = f"<p>Tidigare: {escape(old)}</p>"
+    else:
+        body = f"<p>{escape(change['summary'])}</p>"
+    if change.get("url"):
+        body += f"<p>Källa: {escape(change['url'])}</p>"
+    return body
 
 
-async def feed_view(datasette, request):
-    database, name = request.url_vars["database"], request.url_vars["query"]
-    canned = None
-    if database in datasette.databases:
-        canned = await datasette.get_canned_query(database, name, request.actor)
-    if canned is None:
-        return await error_page(datasette, request, 404, "Flödet finns inte.")
-    db = datasette.databases[database]
-    names = await derive_named_parameters(db, canned["sql"])
-    params = {n: request.args.get(n, "") for n in names}
-    if any(len(v) > MAX_PARAMETER for v in params.values()):
-        return await error_page(datasette, request, 400, "Ett värde i adressen är för långt.")
-    result = await db.execute(canned["sql"], params)
-    if not REQUIRED.issubset(result.columns):
-        return await error_page(datasette, request, 404, "Frågan är inget flöde.")
-    rows = [dict(r) for r in result.rows]
-    xml = atom_xml(request.url, canned.get("title") or name, rows)
-    return Response(xml, content_type="application/xml; charset=utf-8")
+def atom(base: str, path: str, title: str, changes: list[dict]) -> str:
+    """An Atom 1.0 document (RFC 4287) for ``changes``."""
+    updated = changes[0]["detected_at"] if changes else \
+        datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    parts = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">',
+             f"<title>{xml_escape(title)}</title>",
+             f"<id>tag:medborgarloften,2024:{xml_escape(path)}</id>",
+             f'<link rel="self" href="{xml_escape(base + path)}"/>',
+             f"<updated>{xml_escape(updated)}</updated>",
+             "<author><name>Medborgarlöften – arkiv</name></author>"]
+    for change in changes:
+        name = change.get("municipality") or "Okänd kommun"
+        link = f"{base}/kommun/{change['municipality_code']}" if change.get(
+            "municipality_code") else base + "/"
+        if change.get("snapshot_id") and change.get("previous_snapshot_id"):
+            link = f"{base}/-/versioner?a={change['previous_snapshot_id']}&b={change['snapshot_id']}"
+        parts += ["<entry>",
+                  f"<id>tag:medborgarloften,2024:change:{change['id']}</id>",
+                  f"<title>{xml_escape(name + ': ' + change['summary'])}</title>",
+                  f"<updated>{xml_escape(change['detected_at'])}</updated>",
+                  f'<link href="{xml_escape(link)}"/>',
+                  f'<content type="html">{xml_escape(entry_html(change))}</content>',
+                  "</entry>"]
+    parts.append("</feed>")
+    return "\n".join(parts)
+
+
+def feed_response(request, path: str, title: str, changes: list[dict]) -> Response:
+    base = f"{request.scheme}://{request.host}"
+    return Response(atom(base, path, title, changes),
+                    content_type="application/atom+xml; charset=utf-8")
+
+
+async def municipality_feed(datasette, request, m: dict) -> Response:
+    db = datasette.get_database()
+    changes = await db.execute_fn(
+        lambda conn: queries.municipality_changes(conn, m["code"], FEED_SIZE))
+    return feed_response(request, f"/kommun/{m['code']}.atom",
+                         f"Ändringar i medborgarlöften: {m['name']}", changes)
+
+
+async def county_feed(datasette, request):
+    db = datasette.get_database()
+    code = request.url_vars["key"]
+    found = (await db.execute("select min(county) from municipalities where county_code = ?",
+                              [code])).rows
+    if not found or found[0][0] is None:
+        return Response.text("Länet finns inte.", status=404)
+    changes = await db.execute_fn(lambda conn: queries.municipality_changes(
+        conn, None, FEED_SIZE, "and ch.municipality_code in "
+        "(select code from municipalities where county_code = ?)", [code]))
+    return feed_response(request, f"/-/flode/lan/{code}.atom",
+                         f"Ändringar i medborgarlöften: {found[0][0]}", changes)
+
+
+async def theme_feed(datasette, request):
+    db = datasette.get_database()
+    theme = request.url_vars["key"]
+    labels = await db.execute_fn(queries.theme_labels)
+    if theme not in labels:
+        return Response.text("Temat finns inte.", status=404)
+    kinds = ", ".join(f"'{k}'" for k in COMMITMENT_KINDS)
+    recent = await db.execute_fn(lambda conn: queries.municipality_changes(
+        conn, None, THEME_SCAN, f"and ch.kind in ({kinds})"))
+    changes = [c for c in recent
+               if theme in themes_of(c["new_text"] or "") + themes_of(c["old_text"] or "")]
+    return feed_response(request, f"/-/flode/tema/{theme}.atom",
+                         f"Ändringar i medborgarlöften: {labels[theme]}", changes[:FEED_SIZE])
+
+
+async def search_feed(datasette, request):
+    db = datasette.get_database()
+    q = (request.args.get("q") or "").strip()[:200]
+
+    def read(conn):
+        groups = query_groups(conn, q)
+        if not groups:
+            return []
+        return queries.municipality_changes(conn, None, FEED_SIZE, """
+            and ch.kind in ('commitment_added', 'commitment_removed', 'commitment_reworded')
+            and exists (select 1 from commitments c where c.id in
+                (select rowid from search_words where search_words match ?)
+                and (c.text = ch.new_text or c.text = ch.old_text))""",
+            [match_expression(groups)])
+
+    changes = await db.execute_fn(read)
+    return feed_response(request, "/-/flode/sok.atom?q=" + q,
+                         f"Ändringar i medborgarlöften som matchar ”{q}”", changes)

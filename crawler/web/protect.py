@@ -11,20 +11,27 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from datasette import hookimpl
 from datasette.utils.asgi import Base400, Request
 from datasette.views.base import DatasetteError
 
+from crawler.settings import MAP_TILE_URL
 from crawler.web.guards import HeavyLimiter, Overloaded, error_page
 
 # Every script is a file of the site (script-src 'self'); Datasette's and its
 # plugins' inline scripts are replaced by static files (see extra_template_vars
 # and the templates _close_open_menus.html, _codemirror_foot.html, table.html).
 # Inline style stays allowed: Datasette's own pages use style attributes.
+def _tile_origin(template: str) -> str:
+    """The map tile server as a CSP source: "https://{s}.tile.x.org/…" → "https://*.tile.x.org"."""
+    parts = urlsplit(template.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: https://*.tile.openstreetmap.org; connect-src 'self'; "
+       f"img-src 'self' data: {_tile_origin(MAP_TILE_URL)}; connect-src 'self'; "
        "font-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; "
        "base-uri 'none'; object-src 'none'")
 SITE_HEADERS = {
