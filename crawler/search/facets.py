@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crawler.search.filters import COLUMN_FILTERS, VERSIONS, numpy_mask
+
 # search page parameter -> search_facets column (themes and version are special)
-COLUMNS = {"lan": "county", "polisregion": "police_region", "ar": "start_year",
-           "ansvarig": "responsible", "typ": "kind"}
-VERSIONS = ("aldre", "senaste")  # search_facets.current = 0 / 1
+COLUMNS = {f.param: f.column for f in COLUMN_FILTERS}
 
 
 @dataclass
@@ -35,7 +35,7 @@ class FacetIndex:
     """The facet columns of the newest copy of each commitment text."""
 
     def __init__(self, rows: list[tuple]):
-        # rows: (id, county, police_region, start_year, responsible, kind, themes, current)
+        # rows: (id, *COLUMNS values, themes, current)
         rows.sort(key=lambda r: r[0])
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self.columns = {param: self._column([r[i] for r in rows])
@@ -59,7 +59,7 @@ class FacetIndex:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> "FacetIndex":
         return cls(conn.execute(
-            "select id, county, police_region, start_year, responsible, kind, themes, current "
+            f"select id, {', '.join(COLUMNS.values())}, themes, current "
             "from search_facets where newest = 1").fetchall())
 
     def positions(self, row_ids: list[int]) -> np.ndarray:
@@ -70,22 +70,8 @@ class FacetIndex:
         return found[self.ids[found] == wanted] if len(self.ids) else found[:0]
 
     def mask(self, param: str, value) -> np.ndarray:
-        """Rows whose facet ``param`` is ``value`` (None: the value is missing)."""
-        if param == "tema":
-            if value not in self.theme_names:
-                return np.zeros(len(self.ids), dtype=bool)
-            return self.themes[self.theme_names.index(value)]
-        if param == "version":
-            return self.current == (value == "senaste")
-        column = self.columns[param]
-        if param == "ar" and value is not None:
-            try:
-                value = int(value)
-            except ValueError:
-                return np.zeros(len(self.ids), dtype=bool)
-        if value not in column.values:
-            return np.zeros(len(self.ids), dtype=bool)
-        return column.codes == column.values.index(value)
+        """Rows whose facet ``param`` is ``value`` (crawler.search.filters)."""
+        return numpy_mask(self, param, value)
 
     def counts(self, row_ids: list[int], chosen: dict) -> tuple[list[tuple], np.ndarray]:
         """(facet parameter, value, count) for the matching rows that pass the

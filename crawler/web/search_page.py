@@ -25,20 +25,18 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.facets import FacetIndex
+from crawler.search.filters import CURRENT, FILTERS, NONE, OLDER, sql_conditions, version_of
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import mark_matches, match_expression, query_groups, query_terms
 
 PAGE_SIZE = 50
 # (query parameter, column in the match rows, Swedish heading)
-FACETS = (("lan", "county", "Län"), ("polisregion", "police_region", "Polisregion"),
-          ("ar", "start_year", "Startår"), ("tema", "themes", "Tema"),
-          ("ansvarig", "responsible", "Ansvarig"), ("typ", "kind", "Typ"),
-          ("version", "version", "Version"))
-VERSION = {"senaste": "Finns på sidan i dag", "aldre": "Bara i äldre versioner"}
+FACETS = tuple((f.param, "version" if f.param == "version" else f.column, f.heading)
+               for f in FILTERS)
+VERSION = {CURRENT: "Finns på sidan i dag", OLDER: "Bara i äldre versioner"}
 RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemensamt",
                "annan": "Annan aktör", None: "Okänd"}
 KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
-NONE = "(saknas)"   # facet value for a missing county/year/party
 
 # The matching rows' ids; their facets are counted by crawler.search.facets.FacetIndex.
 MATCHING_IDS = "select rowid from search_words where search_words match :fts"
@@ -57,23 +55,9 @@ order by s.rank limit :limit offset :offset"""
 
 COUNT_SQL = "select count(*) from {table} where {table} match :fts"
 
-# query parameter -> SQL condition on search_facets f
-FILTERS = {
-    "lan": "f.county is :lan", "polisregion": "f.police_region is :polisregion",
-    "ar": "f.start_year is cast(:ar as integer)", "ansvarig": "f.responsible is :ansvarig",
-    "typ": "f.kind is :typ", "tema": ":tema in (select value from json_each(f.themes))",
-    "version": "f.current = (:version = 'senaste')",
-}
-
-
 def filter_sql(chosen: dict[str, str]) -> tuple[str, dict]:
-    """SQL conditions and parameters for the chosen facet values."""
-    conditions, params = [], {}
-    for param, value in chosen.items():
-        if param in FILTERS:
-            conditions.append(FILTERS[param])
-            params[param] = None if value == NONE else value
-    return "".join(f" and {c}" for c in conditions), params
+    """SQL conditions and parameters for the chosen facet values (crawler.search.filters)."""
+    return sql_conditions(chosen)
 
 
 def _label(column: str, value: str, theme_labels: dict) -> str:
@@ -257,7 +241,7 @@ async def search_view(datasette, request):
     hits = []
     for row in result["hits"]:
         hit = dict(row)
-        hit["version"] = "senaste" if hit.pop("current") else "aldre"
+        hit["version"] = version_of(hit.pop("current"))
         hit["responsible_label"] = RESPONSIBLE.get(hit["responsible"], hit["responsible"])
         hit["kind_label"] = KIND.get(hit["kind"], hit["kind"])
         hit["theme_labels"] = [theme_labels.get(t, t) for t in json.loads(hit["themes"] or "[]")]
