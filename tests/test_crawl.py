@@ -113,6 +113,18 @@ def test_unchanged_recrawl_adds_no_snapshot_and_uses_conditional_requests(histor
     assert bytes_again < 0.05 * bytes_v1
 
 
+def test_unchanged_recrawl_follows_links_of_304_pages_from_the_archive(history):
+    # Every page of the first crawl is reached again, although the menu pages
+    # that link to them answered 304: their links came from navigation_pages.
+    first = {(r.host, r.path) for r in history["log_v1"]}
+    again = {(r.host, r.path) for r in history["log_again"]}
+    assert first <= again, first - again
+    menus = rows(history["db"], """select count(*) as n from navigation_pages
+                                   where url not in (select url from pages)""")[0]["n"]
+    assert menus > 10
+    assert not Path(f"{history['db']}.httpcache").exists()
+
+
 def test_version2_reworded_page_gets_a_new_text_version(history):
     url = page(history["db"], "kristinehamn")["url"]
     snaps = rows(history["db"], """select s.text_changed from snapshots s join pages p

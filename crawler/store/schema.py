@@ -38,6 +38,14 @@ RAW_TABLES: dict[str, dict] = {
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
         "message": str, "http_status": int, "at": str,
     }, pk="id"),
+    # Navigation pages (crawled for their links, not archived): their validators
+    # and latest body, so a re-crawl revalidates them and, on a 304, follows
+    # their links without downloading them (crawler.middlewares). One row per
+    # URL, overwritten; archived pages are revalidated from pages/bodies instead.
+    "navigation_pages": dict(columns={
+        "url": str, "site": str, "fetched_at": str, "etag": str, "last_modified": str,
+        "content_type": str, "compression": str, "body": bytes,
+    }, pk="url"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
     "alerts": dict(columns={
         "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
