@@ -32,7 +32,7 @@ import sqlite_utils
 from crawler.store.archive import ensure_schema
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
-from crawler.search.words import build_search_index
+from crawler.derive.run import build_serving_tables
 from crawler.web.serving import datasette_args, worker_args
 
 from normalize.themes import THEMES, themes_of
@@ -91,7 +91,7 @@ def build(path: Path, total: int, seed: int = 1) -> float:
     db["commitment_themes"].insert_all(links, batch_size=5000)
     started = time.perf_counter()
     with db.atomic():
-        build_search_index(db)
+        build_serving_tables(db)
     elapsed = time.perf_counter() - started
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()

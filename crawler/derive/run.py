@@ -24,6 +24,7 @@ from crawler.derive.changes import (Event, commitment_events, document_count_eve
 from crawler.store.schema import ensure_derived_schema
 from crawler.faultpoints import reached
 from crawler.search.words import build_search_index
+from crawler.derive.summaries import build_summaries
 import normalize
 from normalize.registry import load_municipalities
 
@@ -296,5 +297,12 @@ def _record_gone_pages(db) -> int:
 
 def _build_search(db) -> None:
     with db.atomic():
-        build_search_index(db)
+        build_serving_tables(db)
+
+
+def build_serving_tables(db: sqlite_utils.Database) -> None:
+    """Everything serving reads besides the derived tables: the search tables
+    and the summary tables. Call it inside the caller's transaction."""
+    build_search_index(db)
+    build_summaries(db)
 

@@ -216,3 +216,38 @@ def _create_fts(db: sqlite_utils.Database, table: str, columns: dict[str, float]
                f"tokenize = '{tokenizer}')")
     weights = ", ".join(str(w) for w in columns.values())
     db.execute(f"insert into {table} ({table}, rank) values ('rank', 'bm25({weights})')")
+
+
+# -- summary tables: rebuilt by normalize (crawler.derive.summaries fills them) --
+# Aggregates the canned queries and charts read instead of grouping every
+# commitment on every request. Counts are of distinct commitments
+# (crawler.derive.summaries.DISTINCT_COMMITMENT_KEY).
+SUMMARY_TABLES: dict[str, dict] = {
+    # themes per start year (teman_per_ar, /-/diagram/teman)
+    "summary_theme_years": dict(columns={
+        "theme": str, "label": str, "year": int, "municipalities": int, "commitments": int,
+    }, pk=("theme", "year")),
+    # themes per police region and county; year: a year the periods cover, or
+    # null for all years (teman_per_lan)
+    "summary_theme_counties": dict(columns={
+        "police_region": str, "county": str, "theme": str, "label": str, "year": int,
+        "municipalities": int, "commitments": int,
+    }, pk=("county", "theme", "year")),
+    # distinct commitments per municipality and responsible party (ansvar_per_kommun, karta)
+    "summary_municipalities": dict(columns={
+        "code": str, "name": str, "county": str, "commitments": int, "polisen": int,
+        "kommunen": int, "gemensamt": int, "annan": int, "unknown": int,
+    }, pk="code"),
+    # every year a municipality's documents cover (open-ended periods: up to
+    # summaries.OPEN_ENDED_YEARS past the build year) (coverage: utan löfte, täckning)
+    "summary_coverage": dict(columns={"municipality_code": str, "year": int},
+                             pk=("municipality_code", "year")),
+}
+
+
+def create_summary_tables(db: sqlite_utils.Database) -> None:
+    """Drop and create the (empty) summary tables; see crawler.derive.summaries."""
+    for name, spec in SUMMARY_TABLES.items():
+        db.execute(f"drop table if exists {name}")
+        db[name].create(spec["columns"], pk=spec["pk"])
+    db["summary_coverage"].create_index(["year"])

@@ -60,10 +60,8 @@ def theme_svg(rows: list[dict]) -> str:
 async def theme_chart(datasette, request):
     db = datasette.get_database()
     result = await db.execute("""
-        select t.label, c.start_year as year, count(distinct c.municipality_code) as n
-        from commitment_themes ct join commitments c on c.id = ct.commitment_id
-        join themes t on t.theme = ct.theme where c.start_year is not null
-        group by t.label, c.start_year order by t.label, c.start_year""")
+        select label, year, municipalities as n from summary_theme_years
+        order by label, year""")  # built by normalize (crawler.derive.summaries)
     rows = [dict(r) for r in result.rows]
     body = ["<h1>Teman per år</h1>"]
     if not rows:
@@ -83,7 +81,7 @@ async def map_view(datasette, request):
     year = date.today().year
     current = {r[0] for r in (await db.execute(CURRENT_SQL, {"year": year})).rows}
     counts = dict((await db.execute(
-        "select municipality_code, count(*) from commitments group by municipality_code")).rows)
+        "select code, commitments from summary_municipalities")).rows)
     points = [{"code": r["code"], "name": r["name"], "lat": r["latitude"],
                "lon": r["longitude"], "current": r["code"] in current,
                "commitments": counts.get(r["code"], 0)}
