@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import Counter
@@ -9,6 +10,7 @@ from collections import Counter
 from scrapy import signals
 
 from crawler.store.archive import Archive
+from crawler.store.writer import WRITER
 from crawler.items import FetchErrorItem, PageItem
 from crawler.quality import body_problem
 
@@ -24,6 +26,11 @@ class ArchivePipeline:
     Each item is written in its own transaction, so a killed crawl loses at
     most the item being written. Run counts are saved every few items so an
     interrupted run still shows how far it got.
+
+    All archive work (extracting a page's text, PDFs included, and writing)
+    runs on the process's archive writer thread (crawler.store.writer), in
+    arrival order: the crawl keeps downloading and parsing meanwhile instead
+    of waiting for each write (bench/crawl.py).
     """
 
     def __init__(self, crawler):
@@ -34,6 +41,7 @@ class ArchivePipeline:
         self.requests_by_site: Counter = Counter()
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.writer = WRITER
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,30 +53,37 @@ class ArchivePipeline:
 
     def request_dropped(self, request, spider=None) -> None:
         """A redirect back to a URL already visited is a loop; record it."""
-        if request.meta.get("redirect_times") and self.archive is not None:
+        if request.meta.get("redirect_times") and self.run_id is not None:
             chain = " -> ".join(request.meta.get("redirect_urls", []) + [request.url])
-            self._error(request.meta.get("redirect_urls", [request.url])[0],
-                        request.meta.get("site_code", ""), "redirect",
-                        f"redirect loop: {chain}")
+            self.writer.submit(self._error, request.meta.get("redirect_urls", [request.url])[0],
+                               request.meta.get("site_code", ""), "redirect",
+                               f"redirect loop: {chain}")
 
     def request_reached(self, request, spider=None) -> None:
         self.requests_by_site[request.meta.get("site_code", "")] += 1
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
-        self.archive = Archive(self.path)
-        self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+        self.run_id = self.writer.submit(self._open, spider).result()
         spider.run_id = self.run_id
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
-    def process_item(self, item, spider=None):
+    def _open(self, spider) -> int:
+        self.archive = Archive(self.path)
+        return self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+
+    async def process_item(self, item, spider=None):
+        await asyncio.wrap_future(self.writer.submit(self._store, item))
+        return item
+
+    def _store(self, item) -> None:
+        """On the writer thread: one item into the archive."""
         if isinstance(item, FetchErrorItem):
             self._error(item.url, item.site, item.kind, item.message, item.http_status)
         elif isinstance(item, PageItem):
             self._page(item)
         if sum(self.counts.values()) % 25 == 0:
             self.archive.update_run(self.run_id, self._run_counts())
-        return item
 
     def _page(self, item: PageItem) -> None:
         problem = body_problem(item) if item.status == 200 else None
@@ -111,6 +126,11 @@ class ArchivePipeline:
         return counts
 
     def spider_closed(self, spider, reason) -> None:
+        if self.run_id is None:
+            return
+        self.writer.submit(self._close, reason).result()
+
+    def _close(self, reason) -> None:
         if self.archive is None:
             return
         status = "ok" if reason == "finished" else "interrupted"

@@ -103,7 +103,8 @@ def test_off_site_links_are_not_followed_by_the_municipal_spider(history):
 
 
 def test_unchanged_recrawl_adds_no_snapshot_and_uses_conditional_requests(history):
-    assert history["snapshots_again"] == history["snapshots_v1"]
+    assert history["snapshots_again"] == history["snapshots_v1"], rows(
+        history["db"], "select url, run_id from snapshots where run_id in (3, 4)")
     conditional = [r for r in history["log_again"]
                    if "If-None-Match" in r.headers or "if-none-match" in r.headers]
     assert conditional and all(r.status == 304 for r in conditional)
