@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -61,6 +62,32 @@ class FacetIndex:
         return cls(conn.execute(
             f"select id, {', '.join(COLUMNS.values())}, themes, current "
             "from search_facets where newest = 1").fetchall())
+
+    def save(self, directory: Path) -> None:
+        """Write the arrays as .npy files (memory-mapped by ``open``) and the values as JSON."""
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / "ids.npy", self.ids)
+        np.save(directory / "current.npy", self.current)
+        np.save(directory / "themes.npy", self.themes)
+        for param, column in self.columns.items():
+            np.save(directory / f"{param}.npy", column.codes)
+        (directory / "values.json").write_text(json.dumps(
+            {"theme_names": self.theme_names,
+             "columns": {p: c.values for p, c in self.columns.items()}}, ensure_ascii=False))
+
+    @classmethod
+    def open(cls, directory: Path) -> "FacetIndex":
+        """A saved index, its arrays memory-mapped (shared by every process)."""
+        index = cls.__new__(cls)
+        values = json.loads((directory / "values.json").read_text())
+        index.ids = np.load(directory / "ids.npy", mmap_mode="r")
+        index.current = np.load(directory / "current.npy", mmap_mode="r")
+        index.themes = np.load(directory / "themes.npy", mmap_mode="r")
+        index.theme_names = values["theme_names"]
+        index.columns = {param: Column(np.load(directory / f"{param}.npy", mmap_mode="r"),
+                                       column_values)
+                         for param, column_values in values["columns"].items()}
+        return index
 
     def positions(self, row_ids: list[int]) -> np.ndarray:
         """Positions of the given commitment ids (ids not in the index dropped)."""

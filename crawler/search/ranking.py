@@ -55,10 +55,26 @@ def _analyzer():
 class RankIndex:
     """The newest copy of each commitment text, ranked by tantivy."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection | None, directory: str | None = None):
+        """Build the index from the archive's search tables, in memory or in
+        ``directory`` (an empty directory); with ``conn`` None, open the
+        index already built in ``directory``."""
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema)  # in memory
+        if conn is None:
+            self.index = tantivy.Index.open(directory)
+        else:
+            self.index = tantivy.Index(self.schema, path=directory)
         self.index.register_tokenizer("sv", _analyzer())
+        if conn is not None:
+            self._fill(conn)
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    @classmethod
+    def open(cls, directory: str) -> "RankIndex":
+        return cls(None, directory)
+
+    def _fill(self, conn: sqlite3.Connection) -> None:
         writer = self.index.writer(heap_size=64_000_000, num_threads=1)
         columns = ", ".join(f"s.{c}" for c in COMMITMENT_COLUMNS)
         filters = ", ".join(f"f.{spec.column}" for spec in FILTERS)
@@ -72,8 +88,6 @@ class RankIndex:
             writer.add_document(tantivy.Document(**document))
         writer.commit()
         writer.wait_merging_threads()
-        self.index.reload()
-        self.searcher = self.index.searcher()
 
     def _group(self, kind: str, words: list[str]) -> tantivy.Query:
         alternatives = []
@@ -129,6 +143,12 @@ def search_state(conn: sqlite3.Connection) -> int:
     return conn.execute("pragma schema_version").fetchone()[0]
 
 
+def open_rank_index(conn: sqlite3.Connection, path: str) -> "RankIndex":
+    # crawler.search.disk imports this module: imported here to break the cycle
+    from crawler.search.disk import open_rank_index as open_index  # noqa: PLC0415
+    return open_index(conn, path)
+
+
 class Ranker:
     """This process's RankIndex for one archive file, rebuilt when its search
     tables are.
@@ -174,7 +194,7 @@ class Ranker:
                 try:
                     conn.execute("begin")  # one snapshot: the state read is the data read
                     state = search_state(conn)
-                    index = RankIndex(conn)
+                    index = open_rank_index(conn, self.path)
                 finally:
                     conn.close()
             except (sqlite3.Error, ValueError):

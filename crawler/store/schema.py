@@ -172,7 +172,7 @@ WORDS = "unicode61 remove_diacritics 0"
 TRIGRAMS = "trigram"
 WORD_TABLES = ("search_words", "search_documents", "search_pages")
 SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
-                 "commitments_overview")
+                 "commitments_overview", "search_indexes")
 # The browsing table's facet columns, indexed (Datasette counts facets with
 # one query each; over a view every count joined all rows again).
 OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
@@ -189,6 +189,8 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
             responsible text, kind text, themes text, newest integer, current integer)""")
+    # the on-disk ranking and facet indexes built for these tables (crawler.search.disk)
+    db.execute("create table search_indexes (token text)")
     _create_fts(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)
     _create_fts(db, "search_words", COMMITMENT_COLUMNS, WORDS)
     _create_fts(db, "search_documents", DOCUMENT_COLUMNS, WORDS)

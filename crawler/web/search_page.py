@@ -24,7 +24,7 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.search.facets import FacetIndex
+from crawler.search.disk import open_facet_index
 from crawler.search.filters import CURRENT, FILTERS, NONE, OLDER, sql_conditions, version_of
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import mark_matches, match_expression, query_groups, query_terms
@@ -134,7 +134,7 @@ async def facet_rows(db, fts: str, values: dict, state) -> list[tuple]:
     def count(conn):
         global FACET_INDEX
         if FACET_INDEX[0] != (db.path, state):
-            FACET_INDEX = ((db.path, state), FacetIndex.load(conn))
+            FACET_INDEX = ((db.path, state), open_facet_index(conn, db.path))
         ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
         return FACET_INDEX[1].counts(ids, values)[0]
 
