@@ -29,14 +29,15 @@ from crawler.cli import fast_crawl_settings
 from crawler.demo.synthetic import SyntheticWeb
 
 
-def crawl(db: Path, sites_csv: Path, extra: list[str] = ()) -> tuple[float, int]:
-    """Run one crawl in a child process: (seconds, peak RSS in MB of that child)."""
+def crawl(db: Path, sites_csv: Path, extra: list[str] = ()) -> tuple[float, int, float]:
+    """Run one crawl in a child process: (seconds, peak RSS in MB, CPU seconds of that child)."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db),
                               "--sites", str(sites_csv), "--max-pages-per-site", "400",
                               *fast_crawl_settings(), *extra])
     _, _, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
+    return (time.perf_counter() - started, usage.ru_maxrss // 1024,
+            usage.ru_utime + usage.ru_stime)
 
 
 # Bare Scrapy: the same spiders, no archive pipeline, no revalidation from the archive
@@ -66,22 +67,25 @@ def main() -> None:
                          latency=args.latency) as web:
         tmp = Path(tmp)
         sites_csv = web.write_sites_csv(tmp / "sites.csv")
-        bare_times, archive_times, peaks = [], [], []
+        bare_times, archive_times, peaks, bare_cpu, archive_cpu = [], [], [], [], []
         for n in range(args.repeat):  # interleaved: the shared machine's load hits both
-            bare_times.append(crawl(tmp / f"bare{n}.db", sites_csv, BARE)[0])
+            seconds, _, cpu = crawl(tmp / f"bare{n}.db", sites_csv, BARE)
+            bare_times.append(seconds)
+            bare_cpu.append(cpu)
             web.clear_log()
-            seconds, peak = crawl(tmp / f"archive{n}.db", sites_csv)
+            seconds, peak, cpu = crawl(tmp / f"archive{n}.db", sites_csv)
             archive_times.append(seconds)
+            archive_cpu.append(cpu)
             peaks.append(peak)
         db = tmp / f"archive{args.repeat - 1}.db"
         first = last_run(db)
         served_first = served(web)
         web.clear_log()
-        t_again, _ = crawl(db, sites_csv)
+        t_again = crawl(db, sites_csv)[0]
         again = last_run(db)
         served_again = served(web)
         web.set_version(2)
-        t_v2, _ = crawl(db, sites_csv)
+        t_v2 = crawl(db, sites_csv)[0]
         v2 = last_run(db)
     t_first, t_plain = statistics.median(archive_times), statistics.median(bare_times)
     recrawl_pct = 100 * served_again["bytes"] / max(1, served_first["bytes"])
@@ -89,6 +93,11 @@ def main() -> None:
         "web": f"{args.sites} sites x {args.pages} pages, latency {args.latency}s",
         "first_crawl_seconds": [round(t, 2) for t in archive_times],
         "bare_crawl_seconds": [round(t, 2) for t in bare_times],
+        # CPU seconds of the crawl process: less disturbed by a loaded machine than wall time
+        "first_crawl_cpu_seconds": [round(t, 2) for t in archive_cpu],
+        "bare_crawl_cpu_seconds": [round(t, 2) for t in bare_cpu],
+        "archive_vs_bare_cpu": round(statistics.median(archive_cpu)
+                                     / statistics.median(bare_cpu), 2),
         "first_crawl_requests": first["requests"],
         "pages_per_second": round(first["requests"] / t_first, 1),
         "archived_pages": first["new_pages"],
