@@ -25,6 +25,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.disk import open_facet_index
+from crawler.web.counts import cache_table_counts
 from crawler.search.filters import CURRENT, FILTERS, NONE, OLDER, sql_conditions, version_of
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import mark_matches, match_expression, query_groups, query_terms
@@ -281,6 +282,12 @@ async def search_view(datasette, request):
                      "fotpatrullering"],
     }
     return Response.html(await datasette.render_template("sok.html", context, request=request))
+
+
+@hookimpl
+def startup(datasette):
+    """Table counts on the index and database pages: once per archive change."""
+    cache_table_counts(datasette)
 
 
 @hookimpl
