@@ -88,3 +88,27 @@ def test_without_an_index_directory_a_worker_builds_in_memory(path):
     conn.close()
     index = Ranker(str(path)).wait(state, timeout=30)
     assert index is not None and index.searcher.num_docs > 0
+
+
+def test_frequent_word_bitmaps_match_the_same_rows_as_fts(path):
+    from crawler.search.disk import open_facet_index
+    from crawler.search.words import match_expression
+
+    conn = sqlite3.connect(path)
+    index = open_facet_index(conn, str(path))
+    assert index.frequent is not None and index.frequent.words
+    checked = 0
+    for q in ("polisen", "kommunen ska", "testlöfte", "polisen kommunen", "vandring",
+              "trygghet centrum"):
+        groups = query_groups(conn, q)
+        where = index.frequent.positions(groups)
+        if where is None:
+            continue
+        ids = [r[0] for r in conn.execute(
+            "select rowid from search_words where search_words match ?",
+            [match_expression(groups)])]
+        assert where.tolist() == sorted(index.positions(ids).tolist()), q
+        checked += 1
+    assert checked >= 4
+    assert index.frequent.positions(query_groups(conn, '"polisen ska"')) is None
+    conn.close()

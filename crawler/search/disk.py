@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.search.facets import FacetIndex
+from crawler.search.facets import FacetIndex, FrequentWords
 from crawler.search.ranking import RankIndex
 
 KEEP = 2   # index directories kept: the new one and the one readers may still use
@@ -55,7 +55,9 @@ def build_disk_indexes(db: sqlite_utils.Database) -> Path | None:
     building = root / f"{token}.building"
     (building / "rank").mkdir(parents=True)
     RankIndex(db.conn, str(building / "rank"))
-    FacetIndex.load(db.conn).save(building / "facets")
+    facets = FacetIndex.load(db.conn)
+    facets.save(building / "facets")
+    FrequentWords.build(db.conn, facets).save(building / "facets")
     directory = root / token
     os.replace(building, directory)
     db.execute("insert into search_indexes (token) values (?)", [token])
@@ -95,5 +97,12 @@ def open_rank_index(conn: sqlite3.Connection, path: str | None) -> RankIndex:
 
 
 def open_facet_index(conn: sqlite3.Connection, path: str | None) -> FacetIndex:
+    """The facet index (with ``frequent``: its FrequentWords, or None)."""
     directory = current_directory(conn, path)
-    return FacetIndex.open(directory / "facets") if directory else FacetIndex.load(conn)
+    if directory is None:
+        index = FacetIndex.load(conn)
+        index.frequent = None
+        return index
+    index = FacetIndex.open(directory / "facets")
+    index.frequent = FrequentWords.open(directory / "facets")
+    return index

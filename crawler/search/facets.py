@@ -103,7 +103,10 @@ class FacetIndex:
     def counts(self, row_ids: list[int], chosen: dict) -> tuple[list[tuple], np.ndarray]:
         """(facet parameter, value, count) for the matching rows that pass the
         chosen facet values, and those rows' positions."""
-        where = self.positions(row_ids)
+        return self.counts_at(self.positions(row_ids), chosen)
+
+    def counts_at(self, where: np.ndarray, chosen: dict) -> tuple[list[tuple], np.ndarray]:
+        """As ``counts``, for the matching rows given by their positions."""
         for param, value in chosen.items():
             where = where[self.mask(param, value)[where]]
         out = []
@@ -120,3 +123,68 @@ class FacetIndex:
             if n:
                 out.append(("tema", name, int(n)))
         return out, where
+
+
+# Words in at least this share of the rows get a bitmap (at most MAX_FREQUENT of them).
+FREQUENT_SHARE = 0.05
+MAX_FREQUENT = 200
+
+
+class FrequentWords:
+    """The rows of the most frequent indexed words, as bitmaps over a FacetIndex's rows.
+
+    A word in every row makes FTS5 hand over every matching id before the
+    facets can be counted (100,000 ids through Python for one search). For a
+    query made only of frequent words the matching rows are computed here
+    instead, exactly: each group is the OR of its words' bitmaps, the query
+    the AND of its groups (crawler.search.words.match_expression's logic).
+    Built by ``normalize`` beside the facet arrays (crawler.search.disk).
+    """
+
+    def __init__(self, words: list[str], bitmaps: np.ndarray, size: int):
+        self.row = {w: i for i, w in enumerate(words)}
+        self.words, self.bitmaps, self.size = words, bitmaps, size
+
+    @classmethod
+    def build(cls, conn: sqlite3.Connection, index: FacetIndex) -> "FrequentWords":
+        conn.execute("drop table if exists temp.frequent_vocabulary")
+        conn.execute("create virtual table temp.frequent_vocabulary"
+                     " using fts5vocab(main, search_words, row)")
+        words = [r[0] for r in conn.execute(
+            "select term from temp.frequent_vocabulary where doc >= ? order by doc desc limit ?",
+            [max(1, int(FREQUENT_SHARE * len(index.ids))), MAX_FREQUENT])]
+        conn.execute("drop table temp.frequent_vocabulary")
+        bitmaps = np.zeros((len(words), (len(index.ids) + 7) // 8), dtype=np.uint8)
+        for i, word in enumerate(words):
+            ids = np.fromiter((r[0] for r in conn.execute(
+                "select rowid from search_words where search_words match ?",
+                ['"' + word.replace('"', '""') + '"'])), dtype=np.int64)
+            mask = np.zeros(len(index.ids), dtype=bool)
+            mask[index.positions(ids)] = True
+            bitmaps[i] = np.packbits(mask)
+        return cls(words, bitmaps, len(index.ids))
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / "frequent.npy", self.bitmaps)
+        (directory / "frequent.json").write_text(json.dumps(
+            {"words": self.words, "size": self.size}, ensure_ascii=False))
+
+    @classmethod
+    def open(cls, directory: Path) -> "FrequentWords | None":
+        if not (directory / "frequent.json").exists():
+            return None
+        meta = json.loads((directory / "frequent.json").read_text())
+        return cls(meta["words"], np.load(directory / "frequent.npy", mmap_mode="r"),
+                   meta["size"])
+
+    def positions(self, groups: list[tuple[str, list[str]]] | None) -> np.ndarray | None:
+        """Positions of the rows matching the query groups, or None unless every
+        group is a list of words that all have bitmaps."""
+        if not groups or any(kind == "phrase" or not all(w in self.row for w in words)
+                             for kind, words in groups):
+            return None
+        matching = None
+        for _, words in groups:
+            group = np.bitwise_or.reduce(self.bitmaps[[self.row[w] for w in words]], axis=0)
+            matching = group if matching is None else matching & group
+        return np.flatnonzero(np.unpackbits(matching, count=self.size))

@@ -128,16 +128,22 @@ RUNNING: dict[tuple, asyncio.Future] = {}  # searches being run, by cache key
 FACET_INDEX: tuple = (None, None)  # ((path, search state), FacetIndex) of this process
 
 
-async def facet_rows(db, fts: str, values: dict, state) -> list[tuple]:
+async def facet_rows(db, fts: str, values: dict, state, groups=None) -> list[tuple]:
     """(parameter, value, count) for every facet, over the matching rows that
-    have the chosen ``values`` (None: the value is missing)."""
+    have the chosen ``values`` (None: the value is missing). A query of
+    frequent words only is matched on the facet index's word bitmaps
+    instead of reading every matching id from FTS5."""
 
     def count(conn):
         global FACET_INDEX
         if FACET_INDEX[0] != (db.path, state):
             FACET_INDEX = ((db.path, state), open_facet_index(conn, db.path))
+        index = FACET_INDEX[1]
+        where = index.frequent.positions(groups) if index.frequent else None
+        if where is not None:
+            return index.counts_at(where, values)[0]
         ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
-        return FACET_INDEX[1].counts(ids, values)[0]
+        return index.counts(ids, values)[0]
 
     return await db.execute_fn(count)
 
@@ -182,7 +188,7 @@ async def run_search(db, q: str, chosen: dict[str, str], page: int, state) -> di
     groups = await db.execute_fn(lambda conn: query_groups(conn, q))
     fts = match_expression(groups)
     values = {param: None if value == NONE else value for param, value in chosen.items()}
-    counts = await facet_rows(db, fts, values, state)
+    counts = await facet_rows(db, fts, values, state, groups)
     hits, ranking = await ranked_hits(db, groups, fts, chosen, values, page, state)
     others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
               for table in ("search_documents", "search_pages")}
