@@ -140,6 +140,10 @@ def load(port: int, paths: list[str], clients: int) -> tuple[list[float], dict]:
             conn.request("GET", path)
             response = conn.getresponse()
             response.read()
+            if response.status in (301, 302):   # followed, and timed as one request
+                conn.request("GET", response.headers["Location"])
+                response = conn.getresponse()
+                response.read()
             elapsed = time.perf_counter() - started
             with lock:
                 if response.status == 200:
@@ -218,6 +222,10 @@ def first_status(port: int, path: str) -> int:
     conn.request("GET", path)
     response = conn.getresponse()
     response.read()
+    if response.status in (301, 302):
+        conn.request("GET", response.headers["Location"])
+        response = conn.getresponse()
+        response.read()
     conn.close()
     return response.status
 

@@ -41,3 +41,24 @@ def test_counts_are_cached_until_the_archive_changes(tmp_path):
         assert again["alerts"] == first["alerts"] + 1
 
     asyncio.run(scenario())
+
+
+def test_index_and_database_pages_are_served_again_until_the_archive_changes(tmp_path):
+    path = build_serve_archive(tmp_path / "archive.db")
+    datasette = datasette_instance(path)
+
+    async def scenario():
+        await datasette.invoke_startup()
+        first = await datasette.client.get("/archive")
+        assert first.status_code == 200 and "nytt_testbord" not in first.text
+        again = await datasette.client.get("/archive")
+        assert again.text == first.text
+        writer = sqlite_utils.Database(path)
+        writer["nytt_testbord"].insert({"id": 1})
+        writer.close()
+        changed = await datasette.client.get("/archive")
+        assert "nytt_testbord" in changed.text
+        home = await datasette.client.get("/")
+        assert home.status_code == 200
+
+    asyncio.run(scenario())

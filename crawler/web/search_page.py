@@ -25,7 +25,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.disk import open_facet_index
-from crawler.web.counts import cache_table_counts
+from crawler.web.counts import PageCache, cache_table_counts
 from crawler.search.filters import (CURRENT, FILTERS, INTEGER, NONE, OLDER, VALUE,
                                     sql_conditions, version_of)
 from crawler.search.ranking import ready_index, search_state
@@ -315,9 +315,11 @@ def search_redirect(path: str, query: str) -> str | None:
 
 
 @hookimpl
-def asgi_wrapper():
-    """Send full-text searches on the browsing table's page to /-/sok."""
+def asgi_wrapper(datasette):
+    """Send full-text searches on the browsing table's page to /-/sok; serve the
+    index and database pages from a copy kept until the archive changes."""
     def wrap(app):
+        app = PageCache(app, datasette)
         async def redirecting(scope, receive, send):
             if scope["type"] == "http" and scope.get("method") == "GET":
                 target = search_redirect(scope["path"], scope.get("query_string", b"").decode())
