@@ -5,9 +5,10 @@ Datasette recounts every table of a writable database on each view of
 FTS shadow tables) and looks up each table's columns, keys and FTS table
 again on every page: 270 queries and 250 ms per view at 20,000
 commitments, and counts cut off at 5–10 ms each come out blank at 100,000.
-This Database answers them from a cache kept until the archive file or its
-WAL changes (a crawl or normalize wrote to it); counts are taken with a
-generous time limit.
+This Database answers them, and every count query (a table page's row
+count and facet counts), from a cache kept until the archive file or its
+WAL changes (a crawl or normalize wrote to it); table counts are taken
+with a generous time limit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from datasette.database import Database
 
 COUNT_TIME_LIMIT_MS = 2000
 SCHEMA_LOOKUP = "select name from sqlite_master"
+MAX_CACHED_COUNTS = 1000   # count and facet queries kept per process (oldest dropped)
+
+
+def _key(params) -> tuple:
+    if isinstance(params, dict):
+        return tuple(sorted((k, str(v)) for k, v in params.items()))
+    return tuple(params or ())
 
 
 class CountCachingDatabase(Database):
@@ -37,10 +45,26 @@ class CountCachingDatabase(Database):
 
     async def execute(self, sql, params=None, *args, **kwargs):
         """Schema lookups (Datasette checks each table's name in sqlite_master on
-        every permission check: one query per table on the database page)."""
-        if sql.lstrip().lower().startswith(SCHEMA_LOOKUP):
-            return await self._cached("execute", sql, tuple(params or ()))
+        every permission check: one query per table on the database page), and
+        counts (a table page's row count, its facet counts) until the file changes."""
+        lowered = sql.lstrip().lower()
+        if lowered.startswith(SCHEMA_LOOKUP):
+            return await self._cached("execute", sql, _key(params))
+        if "count(*)" in lowered:
+            return await self._counted(sql, params, *args, **kwargs)
         return await super().execute(sql, params, *args, **kwargs)
+
+    async def _counted(self, sql, params, *args, **kwargs):
+        state = self._file_state()
+        if self._cache is None or self._cached_at != state:
+            self._cache, self._cached_at = {}, state
+        key = ("count", sql, _key(params))
+        if key not in self._cache:
+            counts = [k for k in self._cache if k[0] == "count"]
+            for old in counts[:max(0, len(counts) - MAX_CACHED_COUNTS + 1)]:
+                del self._cache[old]
+            self._cache[key] = await super().execute(sql, params, *args, **kwargs)
+        return self._cache[key]
 
     async def table_counts(self, limit=10):
         return await self._cached("table_counts", max(limit, COUNT_TIME_LIMIT_MS))
