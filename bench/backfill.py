@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from crawler import settings
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.server import FixtureWeb
 from crawler.demo.wayback import WaybackFixture
 from crawler.history.backfill import BackfillOptions, run_backfill

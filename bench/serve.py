@@ -3,9 +3,13 @@
     python bench/serve.py [--commitments 100000] [--clients 8] [--requests 400]
 
 Builds a synthetic archive (290 municipalities × 10 years; every row is
-invented benchmark data), times the FTS index build, starts `datasette`
-exactly as `medborgarloften serve` does on 127.0.0.1, and measures p50/p95
-latency of search, facet and canned-query pages under concurrent load.
+invented benchmark data), times the build of the serving tables (search,
+summaries, on-disk indexes), starts the server exactly as `medborgarloften
+serve --workers N` does on 127.0.0.1, times its cold start to the first
+ranked search, and measures p50/p95 latency of every page and canned query
+under concurrent load. Ends with one summary line:
+
+    serve: commitments=N worst_p95_ms=N worst=NAME cold_start_s=S.S rss_per_worker_mb=N failed=N
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ import sqlite_utils
 from crawler.store.archive import ensure_schema
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
-from crawler.search.words import build_search_index
+from crawler.derive.run import build_serving_tables
+from crawler.search.disk import indexes_root
 from crawler.web.serving import datasette_args, worker_args
 
 from normalize.themes import THEMES, themes_of
@@ -91,7 +96,7 @@ def build(path: Path, total: int, seed: int = 1) -> float:
     db["commitment_themes"].insert_all(links, batch_size=5000)
     started = time.perf_counter()
     with db.atomic():
-        build_search_index(db)
+        build_serving_tables(db)
     elapsed = time.perf_counter() - started
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
@@ -154,6 +159,10 @@ def load(port: int, paths: list[str], clients: int) -> tuple[list[float], dict]:
             conn.request("GET", path)
             response = conn.getresponse()
             response.read()
+            if response.status in (301, 302):   # followed, and timed as one request
+                conn.request("GET", response.headers["Location"])
+                response = conn.getresponse()
+                response.read()
             elapsed = time.perf_counter() - started
             with lock:
                 if response.status == 200:
@@ -168,6 +177,105 @@ def load(port: int, paths: list[str], clients: int) -> tuple[list[float], dict]:
     for thread in threads:
         thread.join()
     return timings, errors
+
+
+TERMS = ["vandring", "narkotika", "grannsamverkan", "belysning", "skolorna", "bedrägerier",
+         "trafikkontroller", "gängkriminalitet"]
+EVERY_ROW = "testdata"   # a word in every synthetic commitment
+
+
+def workloads_for(rng: random.Random, requests: int, commitments: int) -> dict[str, list[str]]:
+    """Every page and canned query of the site, each with `requests` paths."""
+    codes = [m.code for m in load_municipalities()]
+    n = requests
+
+    def each(make) -> list[str]:
+        return [make() for _ in range(n)]
+
+    def pick(values):
+        return rng.choice(values)
+
+    year = lambda: rng.randint(2016, 2025)  # noqa: E731
+    return {
+        "home": ["/"] * n, "database": ["/archive"] * n, "about": ["/-/om"] * n,
+        "map": ["/-/karta"] * n, "theme_chart": ["/-/diagram/teman"] * n,
+        "table_commitments": each(lambda: f"/archive/commitments?_size=50&_next={rng.randint(1, commitments - 100)}"),
+        "table_overview_search": each(
+            lambda: f"/archive/commitments_overview?_search={quote(pick(TERMS))}"
+                    "&_facet=county&_facet=responsible"),
+        "table_overview_year_facets": each(
+            lambda: f"/archive/commitments_overview.json?start_year={year()}"
+                    "&_facet=police_region&_facet=responsible&_size=20"),
+        "sok_canned": each(lambda: f"/archive/sok.json?q={quote(pick(TERMS))}"),
+        "sok_dokument": each(lambda: f"/archive/sok_dokument.json?q={quote(pick(TERMS))}"),
+        "sok_sidor": each(lambda: f"/archive/sok_sidor.json?q={quote(pick(TERMS))}"),
+        "jamfor_kommuner": each(lambda: f"/archive/jamfor_kommuner.json?kommuner={pick(codes)},"
+                                        f"{pick(codes)}&ar={year()}"),
+        "teman_per_ar": ["/archive/teman_per_ar.json"] * n,
+        "teman_per_lan": each(lambda: f"/archive/teman_per_lan.json?ar={pick(['', year()])}"),
+        "kommuner_utan_lofte": ["/archive/kommuner_utan_lofte.json"] * n,
+        "tackning_per_lan": ["/archive/tackning_per_lan.json"] * n,
+        "liknande_ataganden": each(
+            lambda: f"/archive/liknande_ataganden.json?id={rng.randint(1, commitments)}"),
+        "ansvar_per_kommun": ["/archive/ansvar_per_kommun.json"] * n,
+        "senaste_andringar": ["/archive/senaste_andringar.json"] * n,
+        "kommunens_historik": each(lambda: f"/archive/kommunens_historik.json?kod={pick(codes)}"),
+        "kommunens_andringar": each(lambda: f"/archive/kommunens_andringar.json?kod={pick(codes)}"),
+        "sidans_versioner": each(lambda: f"/archive/sidans_versioner.json?url=x{rng.randint(1, 9)}"),
+        "jamfor_versioner": ["/archive/jamfor_versioner.json?a=1&b=2"] * n,
+        "andringsflode": ["/archive/andringsflode.atom"] * n,
+        "andringsflode_kommun": each(lambda: f"/archive/andringsflode_kommun.atom?kod={pick(codes)}"),
+        "karta": ["/archive/karta.json?_size=max&gallande="] * n,
+        "sok_page": each(lambda: f"/-/sok?q={quote(pick(TERMS))}"),
+        # Every query different: nothing from the search page's result cache.
+        "sok_unique": [f"/-/sok?q={quote(term)}" for term in unique_queries(TERMS, n)],
+        # A word in every row, a different page or filter each time (uncached).
+        "sok_every_row": each(lambda: f"/-/sok?q={EVERY_ROW}&sida={rng.randint(1, 200)}"
+                                      + pick(["", f"&ar={year()}", "&ansvarig=polisen",
+                                              "&tema=trygghet"])),
+    }
+
+
+def first_status(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    if response.status in (301, 302):
+        conn.request("GET", response.headers["Location"])
+        response = conn.getresponse()
+        response.read()
+    conn.close()
+    return response.status
+
+
+def first_search(port: int, started: float, limit: float = 300) -> float:
+    """Seconds from starting the server to its first ranked search answer."""
+    while time.perf_counter() - started < limit:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", f"/-/sok.json?q={EVERY_ROW}")
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            if response.status == 200 and json.loads(body).get("ranking") == "tantivy":
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("the server never answered a search")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The worker processes of a server (its direct children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -210,84 +318,60 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes, as `serve --workers N` (default: one per core)")
+    parser.add_argument("--archive", type=Path,
+                        help="keep the synthetic archive here and reuse it on the next run "
+                             "(default: a temporary file)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "archive.db"
+        path = args.archive or Path(tmp) / "archive.db"
         started = time.perf_counter()
-        fts_seconds = build(path, args.commitments)
-        build_seconds = time.perf_counter() - started
+        fts_seconds = build(path, args.commitments) if not path.exists() else float("nan")
+        build_seconds = time.perf_counter() - started if fts_seconds == fts_seconds else float("nan")
         port = free_port()
         if args.workers > 1:
             command, env = worker_args(path, "127.0.0.1", port, args.workers)
         else:
             command, env = datasette_args(path, "127.0.0.1", port), None
+        started = time.perf_counter()
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         try:
-            for _ in range(200):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            cold_start = first_search(port, started)
             rng = random.Random(2)
-            terms = ["vandring", "narkotika", "grannsamverkan", "belysning", "skolorna",
-                     "bedrägerier", "trafikkontroller", "gängkriminalitet"]
-            codes = [m.code for m in load_municipalities()]
-            workloads = {
-                "search (sok)": [f"/archive/sok.json?q={quote(rng.choice(terms))}"
-                                 for _ in range(args.requests)],
-                "table view commitments_overview?_search= (Datasette facets)": [
-                    f"/archive/commitments_overview?_search={quote(rng.choice(terms))}"
-                    "&_facet=county&_facet=responsible" for _ in range(args.requests)],
-                "facet (year filter)": [
-                    f"/archive/commitments_overview.json?start_year={rng.randint(2016, 2025)}"
-                    "&_facet=police_region&_facet=responsible&_size=20"
-                    for _ in range(args.requests)],
-                "canned: jamfor_kommuner": [
-                    f"/archive/jamfor_kommuner.json?kommuner={rng.choice(codes)},"
-                    f"{rng.choice(codes)}&ar={rng.randint(2016, 2025)}"
-                    for _ in range(args.requests)],
-                "canned: senaste_andringar": ["/archive/senaste_andringar.json"] * args.requests,
-                "canned: liknande_ataganden": [
-                    f"/archive/liknande_ataganden.json?id={rng.randint(1, args.commitments)}"
-                    for _ in range(args.requests)],
-                "canned: kommunens_historik": [
-                    f"/archive/kommunens_historik.json?kod={rng.choice(codes)}"
-                    for _ in range(args.requests)],
-                "canned: karta (290 rows)": ["/archive/karta.json?_size=max&gallande="]
-                * max(1, args.requests // 4),
-                "search route /-/sok (facets)": [
-                    f"/-/sok?q={quote(rng.choice(terms))}" for _ in range(args.requests)],
-                # Every query different: nothing from the search page's result cache.
-                "search route /-/sok, unique queries (uncached)": [
-                    f"/-/sok?q={quote(term)}" for term in unique_queries(terms, args.requests)],
-                **page_workloads(rng, codes, terms, args.requests, args.commitments),
-            }
+            workloads = {**workloads_for(rng, args.requests, args.commitments),
+                         **page_workloads(rng, [m.code for m in load_municipalities()], TERMS,
+                                          args.requests, args.commitments)}
             for name in list(workloads):  # pages a version of the site may not have
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", workloads[name][0])
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                if response.status != 200:
-                    print(f"skipped {name}: HTTP {response.status}", file=sys.stderr)
+                status = first_status(port, workloads[name][0])
+                if status != 200:
+                    print(f"skipped {name}: HTTP {status}", file=sys.stderr)
                     del workloads[name]
-            load(port, workloads["search (sok)"][:20], args.clients)  # warm up
+            load(port, workloads["sok_canned"][:20], args.clients)  # warm up
             results = {name: percentiles(load(port, paths, args.clients))
                        for name, paths in workloads.items()}
             server_rss = tree_rss_mb(server.pid)
+            worker_rss = [tree_rss_mb(pid) for pid in child_pids(server.pid)] or [server_rss]
         finally:
             server.terminate()
             server.wait(timeout=10)
         size_mb = path.stat().st_size / 1e6
+        index_mb = sum(f.stat().st_size for f in indexes_root(path).rglob("*")
+                       if f.is_file()) / 1e6 if indexes_root(path).exists() else 0.0
+    worst = max(results, key=lambda name: results[name]["p95_ms"])
+    failed = sum(sum(r.get("errors_by_status", {}).values()) for r in results.values())
+    rss_per_worker = max(worker_rss)
     print(json.dumps({"commitments": args.commitments, "clients": args.clients,
                       "workers": args.workers,
                       "build_seconds": round(build_seconds, 1),
-                      "fts_build_seconds": round(fts_seconds, 2),
-                      "database_mb": round(size_mb, 1), "server_rss_mb": server_rss,
-                      "latency": results},
+                      "serving_tables_build_seconds": round(fts_seconds, 2),
+                      "database_mb": round(size_mb, 1), "indexes_mb": round(index_mb, 1),
+                      "server_rss_mb": server_rss, "worker_rss_mb": worker_rss,
+                      "cold_start_seconds": round(cold_start, 2),
+                      "failed_requests": failed, "latency": results},
                      ensure_ascii=False, indent=2))
+    print(f"serve: commitments={args.commitments} worst_p95_ms={results[worst]['p95_ms']:.0f} "
+          f"worst={worst} cold_start_s={cold_start:.1f} rss_per_worker_mb={rss_per_worker:.0f} "
+          f"failed={failed}")
 
 
 if __name__ == "__main__":

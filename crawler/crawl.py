@@ -26,7 +26,6 @@ def crawl_settings(db: str | os.PathLike, overrides: dict | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.set("ARCHIVE_PATH", str(db), priority="cmdline")
-    settings.set("HTTPCACHE_DIR", str(os.path.abspath(f"{db}.httpcache")), priority="cmdline")
     contact = os.environ.get("MEDBORGARLOFTEN_CONTACT")
     if contact:
         settings.set("USER_AGENT", f"medborgarloften/0.1 (+{contact})", priority="cmdline")

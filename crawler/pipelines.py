@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -10,6 +11,7 @@ from collections import Counter
 from scrapy import signals
 
 from crawler.store.archive import Archive, ArchiveError, archive_error
+from crawler.store.writer import WRITER
 from crawler.items import FetchErrorItem, PageItem
 
 logger = logging.getLogger(__name__)
@@ -18,11 +20,13 @@ logger = logging.getLogger(__name__)
 # held past every retry. Never swallowed: counted, logged, and the run fails.
 STORE_FAILURES = (sqlite3.Error, OSError, ArchiveError)
 
+
 class ArchivePipeline:
     """Stores PageItems as snapshots and FetchErrorItems as fetch_errors.
 
-    Each item is written in its own transaction, so a killed crawl loses at
-    most the item being written. Run counts are saved every few items so an
+    Each item is written in its own transaction, on the crawl's one writer
+    thread (crawler.store.writer), so a killed crawl loses at most the item
+    being written and the reactor keeps downloading while SQLite writes. Run counts are saved every few items so an
     interrupted run still shows how far it got.
     """
 
@@ -35,6 +39,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.store_failures = 0
+        self.writer = WRITER
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -46,11 +51,12 @@ class ArchivePipeline:
 
     def request_dropped(self, request, spider=None) -> None:
         """A redirect back to a URL already visited is a loop; record it."""
-        if request.meta.get("redirect_times") and self.archive is not None:
+        if request.meta.get("redirect_times") and self.run_id is not None:
             chain = " -> ".join(request.meta.get("redirect_urls", []) + [request.url])
-            self._error(request.meta.get("redirect_urls", [request.url])[0],
-                        request.meta.get("site_code", ""), "redirect",
-                        f"redirect loop: {chain}")
+            self.writer.submit(self._guarded, self._error,
+                               request.meta.get("redirect_urls", [request.url])[0],
+                               request.meta.get("site_code", ""), "redirect",
+                               f"redirect loop: {chain}")
 
     def request_reached(self, request, spider=None) -> None:
         self.requests_by_site[request.meta.get("site_code", "")] += 1
@@ -58,8 +64,7 @@ class ArchivePipeline:
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
         try:
-            self.archive = Archive(self.path)
-            self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+            self.run_id = self.writer.submit(self._open, spider).result()
         except STORE_FAILURES as exc:
             # The CLI reads this and reports it as one line (crawler/cli.py).
             error = exc if isinstance(exc, ArchiveError) else archive_error(self.path, exc)
@@ -68,7 +73,17 @@ class ArchivePipeline:
         spider.run_id = self.run_id
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
-    def process_item(self, item, spider=None):
+    def _open(self, spider) -> int:
+        """On the writer thread: the connection lives there."""
+        self.archive = Archive(self.path)
+        return self.archive.start_run(spider.name, getattr(spider, "run_args", {}))
+
+    async def process_item(self, item, spider=None):
+        await asyncio.wrap_future(self.writer.submit(self._store, item))
+        return item
+
+    def _store(self, item) -> None:
+        """On the writer thread: one item into the archive; a failure is counted."""
         try:
             if isinstance(item, FetchErrorItem):
                 self._error(item.url, item.site, item.kind, item.message, item.http_status)
@@ -78,7 +93,13 @@ class ArchivePipeline:
                 self.archive.update_run(self.run_id, self._run_counts())
         except STORE_FAILURES as exc:
             self._store_failed(item, exc)
-        return item
+
+    def _guarded(self, write, *args) -> None:
+        """On the writer thread: a write that is not an item (a redirect loop)."""
+        try:
+            write(*args)
+        except STORE_FAILURES as exc:
+            self._store_failed(None, exc)
 
     def _store_failed(self, item, exc: BaseException) -> None:
         """An item the archive could not take: counted as an error, the run fails."""
@@ -87,6 +108,8 @@ class ArchivePipeline:
         self.errors_by_kind["store"] += 1
         self.crawler.stats.inc_value("archive/store_failures")
         logger.error("could not store %s: %s", getattr(item, "url", item), exc)
+        if item is None:
+            return
         try:
             self.archive.record_error(self.run_id, item.url, item.site, "store",
                                       f"{type(exc).__name__}: {exc}")
@@ -134,6 +157,12 @@ class ArchivePipeline:
         return counts
 
     def spider_closed(self, spider, reason) -> None:
+        if self.run_id is None:
+            return
+        self.writer.submit(self._close, reason).result()
+
+    def _close(self, reason) -> None:
+        """On the writer thread: the run's end and its counts."""
         if self.archive is None:
             return
         status = "ok" if reason == "finished" else "interrupted"

@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
     "crawler.hostguard.HostGuardMiddleware": 50,
 }
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.ArchivedResponseMiddleware": 950,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
@@ -54,14 +57,12 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 500,
 }
 
-# A conditional-request cache beside the archive (`<archive>.httpcache/`):
-# navigation pages are revalidated too, so an unchanged re-crawl downloads
-# almost nothing and still follows every link. Errors are never cached.
-HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "crawler.middlewares.RevalidateEveryTimePolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
-HTTPCACHE_GZIP = True
-HTTPCACHE_IGNORE_HTTP_CODES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504]
+# Re-crawls revalidate every page with the archive's own validators: archived
+# pages from pages/bodies, navigation pages from navigation_pages. A 304 is
+# answered with the stored page, so its links are followed without a download
+# (crawler.middlewares). Scrapy's HTTP cache is off: it kept every body twice.
+ARCHIVE_REVALIDATE = True
+HTTPCACHE_ENABLED = False
 
 # Loopback/private hosts are refused (crawler/hostguard.py) unless this is
 # set: `crawl --allow-private-hosts`, for the fixture web of demo and tests.

@@ -28,7 +28,7 @@ from crawler.store.archive import ensure_schema
 from crawler.derive.changes import CHANGE_KINDS
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
-from crawler.search.words import build_search_index
+from crawler.derive.run import build_serving_tables
 from normalize.themes import THEMES, themes_of
 
 CURRENT = date.today().year
@@ -100,7 +100,7 @@ def build_serve_archive(path: str | Path) -> Path:
                              "site": "kristinehamn.se",
                              "message": f"Sidan {KRISTINEHAMN_URL} svarar nu HTTP 404.",
                              "evidence": json.dumps({"url": KRISTINEHAMN_URL})})
-        build_search_index(db)
+        build_serving_tables(db)
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
     return path

@@ -6,7 +6,7 @@ import zlib
 import pytest
 
 from crawler.store.archive import Archive
-from crawler.store.read import known_pages, read_body, validators
+from crawler.store.read import Validators, known_pages, read_body, validators
 from crawler.items import PageItem
 
 PAGE = ("<html><body><nav>Meny</nav><div id='cookie-banner'>Vi använder kakor {cookie}</div>"
@@ -100,7 +100,8 @@ def test_unknown_page_404_is_ignored(archive):
 def test_validators_and_known_pages_read_back(archive):
     archive.record_response(archive.run_id, page())
     path = archive.path
-    assert validators(path) == {page().url: ('"v1"', "Mon, 03 Nov 2025 08:00:00 GMT")}
+    assert validators(path) == {page().url: Validators('"v1"', "Mon, 03 Nov 2025 08:00:00 GMT",
+                                                       "archive")}
     assert known_pages(path, "2181") == [page().url]
     assert known_pages(path, "0180") == []
 

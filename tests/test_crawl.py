@@ -111,7 +111,8 @@ def test_off_site_links_are_not_followed_by_the_municipal_spider(history):
 
 
 def test_unchanged_recrawl_adds_no_snapshot_and_uses_conditional_requests(history):
-    assert history["snapshots_again"] == history["snapshots_v1"]
+    assert history["snapshots_again"] == history["snapshots_v1"], rows(
+        history["db"], "select url, run_id from snapshots where run_id in (3, 4)")
     conditional = [r for r in history["log_again"]
                    if "If-None-Match" in r.headers or "if-none-match" in r.headers]
     assert conditional and all(r.status == 304 for r in conditional)
@@ -119,6 +120,18 @@ def test_unchanged_recrawl_adds_no_snapshot_and_uses_conditional_requests(histor
     bytes_again = sum(r.bytes_sent for r in history["log_again"])
     # Navigation pages are revalidated through the HTTP cache too: almost nothing is resent.
     assert bytes_again < 0.05 * bytes_v1
+
+
+def test_unchanged_recrawl_follows_links_of_304_pages_from_the_archive(history):
+    # Every page of the first crawl is reached again, although the menu pages
+    # that link to them answered 304: their links came from navigation_pages.
+    first = {(r.host, r.path) for r in history["log_v1"]}
+    again = {(r.host, r.path) for r in history["log_again"]}
+    assert first <= again, first - again
+    menus = rows(history["db"], """select count(*) as n from navigation_pages
+                                   where url not in (select url from pages)""")[0]["n"]
+    assert menus > 10
+    assert not Path(f"{history['db']}.httpcache").exists()
 
 
 def test_version2_reworded_page_gets_a_new_text_version(history):

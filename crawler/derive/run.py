@@ -30,6 +30,8 @@ from crawler.derive.changes import (Event, commitment_events, document_count_eve
 from crawler.store.schema import ensure_derived_schema
 from crawler.faultpoints import reached
 from crawler.search.words import build_search_index
+from crawler.derive.summaries import build_summaries
+from crawler.search.disk import build_disk_indexes
 import normalize
 from normalize.registry import load_municipalities
 
@@ -362,5 +364,14 @@ def _record_gone_pages(db) -> int:
 
 def _build_search(db) -> None:
     with write_transaction(db):
-        build_search_index(db)
+        build_serving_tables(db)
+
+
+def build_serving_tables(db: sqlite_utils.Database) -> None:
+    """Everything serving reads besides the derived tables: the search tables,
+    the summary tables and the on-disk search indexes beside the archive.
+    Call it inside the caller's transaction."""
+    build_search_index(db)
+    build_summaries(db)
+    build_disk_indexes(db)
 

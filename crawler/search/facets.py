@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from crawler.search.filters import COLUMN_FILTERS, VERSIONS, numpy_mask
+
 # search page parameter -> search_facets column (themes and version are special)
-COLUMNS = {"lan": "county", "polisregion": "police_region", "ar": "start_year",
-           "ansvarig": "responsible", "typ": "kind"}
-VERSIONS = ("aldre", "senaste")  # search_facets.current = 0 / 1
+COLUMNS = {f.param: f.column for f in COLUMN_FILTERS}
 
 
 @dataclass
@@ -35,7 +36,7 @@ class FacetIndex:
     """The facet columns of the newest copy of each commitment text."""
 
     def __init__(self, rows: list[tuple]):
-        # rows: (id, county, police_region, start_year, responsible, kind, themes, current)
+        # rows: (id, *COLUMNS values, themes, current)
         rows.sort(key=lambda r: r[0])
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self.columns = {param: self._column([r[i] for r in rows])
@@ -59,8 +60,34 @@ class FacetIndex:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> "FacetIndex":
         return cls(conn.execute(
-            "select id, county, police_region, start_year, responsible, kind, themes, current "
+            f"select id, {', '.join(COLUMNS.values())}, themes, current "
             "from search_facets where newest = 1").fetchall())
+
+    def save(self, directory: Path) -> None:
+        """Write the arrays as .npy files (memory-mapped by ``open``) and the values as JSON."""
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / "ids.npy", self.ids)
+        np.save(directory / "current.npy", self.current)
+        np.save(directory / "themes.npy", self.themes)
+        for param, column in self.columns.items():
+            np.save(directory / f"{param}.npy", column.codes)
+        (directory / "values.json").write_text(json.dumps(
+            {"theme_names": self.theme_names,
+             "columns": {p: c.values for p, c in self.columns.items()}}, ensure_ascii=False))
+
+    @classmethod
+    def open(cls, directory: Path) -> "FacetIndex":
+        """A saved index, its arrays memory-mapped (shared by every process)."""
+        index = cls.__new__(cls)
+        values = json.loads((directory / "values.json").read_text())
+        index.ids = np.load(directory / "ids.npy", mmap_mode="r")
+        index.current = np.load(directory / "current.npy", mmap_mode="r")
+        index.themes = np.load(directory / "themes.npy", mmap_mode="r")
+        index.theme_names = values["theme_names"]
+        index.columns = {param: Column(np.load(directory / f"{param}.npy", mmap_mode="r"),
+                                       column_values)
+                         for param, column_values in values["columns"].items()}
+        return index
 
     def positions(self, row_ids: list[int]) -> np.ndarray:
         """Positions of the given commitment ids (ids not in the index dropped)."""
@@ -70,27 +97,16 @@ class FacetIndex:
         return found[self.ids[found] == wanted] if len(self.ids) else found[:0]
 
     def mask(self, param: str, value) -> np.ndarray:
-        """Rows whose facet ``param`` is ``value`` (None: the value is missing)."""
-        if param == "tema":
-            if value not in self.theme_names:
-                return np.zeros(len(self.ids), dtype=bool)
-            return self.themes[self.theme_names.index(value)]
-        if param == "version":
-            return self.current == (value == "senaste")
-        column = self.columns[param]
-        if param == "ar" and value is not None:
-            try:
-                value = int(value)
-            except ValueError:
-                return np.zeros(len(self.ids), dtype=bool)
-        if value not in column.values:
-            return np.zeros(len(self.ids), dtype=bool)
-        return column.codes == column.values.index(value)
+        """Rows whose facet ``param`` is ``value`` (crawler.search.filters)."""
+        return numpy_mask(self, param, value)
 
     def counts(self, row_ids: list[int], chosen: dict) -> tuple[list[tuple], np.ndarray]:
         """(facet parameter, value, count) for the matching rows that pass the
         chosen facet values, and those rows' positions."""
-        where = self.positions(row_ids)
+        return self.counts_at(self.positions(row_ids), chosen)
+
+    def counts_at(self, where: np.ndarray, chosen: dict) -> tuple[list[tuple], np.ndarray]:
+        """As ``counts``, for the matching rows given by their positions."""
         for param, value in chosen.items():
             where = where[self.mask(param, value)[where]]
         out = []
@@ -107,3 +123,68 @@ class FacetIndex:
             if n:
                 out.append(("tema", name, int(n)))
         return out, where
+
+
+# Words in at least this share of the rows get a bitmap (at most MAX_FREQUENT of them).
+FREQUENT_SHARE = 0.05
+MAX_FREQUENT = 200
+
+
+class FrequentWords:
+    """The rows of the most frequent indexed words, as bitmaps over a FacetIndex's rows.
+
+    A word in every row makes FTS5 hand over every matching id before the
+    facets can be counted (100,000 ids through Python for one search). For a
+    query made only of frequent words the matching rows are computed here
+    instead, exactly: each group is the OR of its words' bitmaps, the query
+    the AND of its groups (crawler.search.words.match_expression's logic).
+    Built by ``normalize`` beside the facet arrays (crawler.search.disk).
+    """
+
+    def __init__(self, words: list[str], bitmaps: np.ndarray, size: int):
+        self.row = {w: i for i, w in enumerate(words)}
+        self.words, self.bitmaps, self.size = words, bitmaps, size
+
+    @classmethod
+    def build(cls, conn: sqlite3.Connection, index: FacetIndex) -> "FrequentWords":
+        conn.execute("drop table if exists temp.frequent_vocabulary")
+        conn.execute("create virtual table temp.frequent_vocabulary"
+                     " using fts5vocab(main, search_words, row)")
+        words = [r[0] for r in conn.execute(
+            "select term from temp.frequent_vocabulary where doc >= ? order by doc desc limit ?",
+            [max(1, int(FREQUENT_SHARE * len(index.ids))), MAX_FREQUENT])]
+        conn.execute("drop table temp.frequent_vocabulary")
+        bitmaps = np.zeros((len(words), (len(index.ids) + 7) // 8), dtype=np.uint8)
+        for i, word in enumerate(words):
+            ids = np.fromiter((r[0] for r in conn.execute(
+                "select rowid from search_words where search_words match ?",
+                ['text : "' + word.replace('"', '""') + '"'])), dtype=np.int64)  # as searched
+            mask = np.zeros(len(index.ids), dtype=bool)
+            mask[index.positions(ids)] = True
+            bitmaps[i] = np.packbits(mask)
+        return cls(words, bitmaps, len(index.ids))
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / "frequent.npy", self.bitmaps)
+        (directory / "frequent.json").write_text(json.dumps(
+            {"words": self.words, "size": self.size}, ensure_ascii=False))
+
+    @classmethod
+    def open(cls, directory: Path) -> "FrequentWords | None":
+        if not (directory / "frequent.json").exists():
+            return None
+        meta = json.loads((directory / "frequent.json").read_text())
+        return cls(meta["words"], np.load(directory / "frequent.npy", mmap_mode="r"),
+                   meta["size"])
+
+    def positions(self, groups: list[tuple[str, list[str]]] | None) -> np.ndarray | None:
+        """Positions of the rows matching the query groups, or None unless every
+        group is a list of words that all have bitmaps."""
+        if not groups or any(kind == "phrase" or not all(w in self.row for w in words)
+                             for kind, words in groups):
+            return None
+        matching = None
+        for _, words in groups:
+            group = np.bitwise_or.reduce(self.bitmaps[[self.row[w] for w in words]], axis=0)
+            matching = group if matching is None else matching & group
+        return np.flatnonzero(np.unpackbits(matching, count=self.size))

@@ -32,12 +32,8 @@ import threading
 
 import tantivy
 
-from crawler.search.facets import COLUMNS as FACET_COLUMNS
+from crawler.search.filters import FILTERS, tantivy_term, tantivy_terms
 from crawler.store.schema import COMMITMENT_COLUMNS
-
-NONE = "(saknas)"  # stands for a missing value in the filter fields
-# search page filter parameter -> the search_facets column it filters on
-FILTER_FIELDS = {param: f"f.{column}" for param, column in FACET_COLUMNS.items()}
 
 
 def _schema() -> tantivy.Schema:
@@ -45,8 +41,8 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("id", stored=True, indexed=False)
     for field in COMMITMENT_COLUMNS:
         builder.add_text_field(field, tokenizer_name="sv")
-    for param in (*FILTER_FIELDS, "tema", "version"):
-        builder.add_text_field(param, tokenizer_name="raw", index_option="basic")
+    for spec in FILTERS:
+        builder.add_text_field(spec.param, tokenizer_name="raw", index_option="basic")
     return builder.build()
 
 
@@ -59,29 +55,39 @@ def _analyzer():
 class RankIndex:
     """The newest copy of each commitment text, ranked by tantivy."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection | None, directory: str | None = None):
+        """Build the index from the archive's search tables, in memory or in
+        ``directory`` (an empty directory); with ``conn`` None, open the
+        index already built in ``directory``."""
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema)  # in memory
+        if conn is None:
+            self.index = tantivy.Index.open(directory)
+        else:
+            self.index = tantivy.Index(self.schema, path=directory)
         self.index.register_tokenizer("sv", _analyzer())
+        if conn is not None:
+            self._fill(conn)
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    @classmethod
+    def open(cls, directory: str) -> "RankIndex":
+        return cls(None, directory)
+
+    def _fill(self, conn: sqlite3.Connection) -> None:
         writer = self.index.writer(heap_size=64_000_000, num_threads=1)
         columns = ", ".join(f"s.{c}" for c in COMMITMENT_COLUMNS)
-        filters = ", ".join(FILTER_FIELDS.values())
+        filters = ", ".join(f"f.{spec.column}" for spec in FILTERS)
         for row in conn.execute(f"""
-                select s.rowid, {columns}, {filters}, f.themes, f.current
+                select s.rowid, {columns}, {filters}
                 from search_words s join search_facets f on f.id = s.rowid"""):
-            values = list(row)
-            document = {"id": values[0]}
-            document.update(zip(COMMITMENT_COLUMNS, values[1:1 + len(COMMITMENT_COLUMNS)]))
-            rest = values[1 + len(COMMITMENT_COLUMNS):]
-            for param, value in zip(FILTER_FIELDS, rest):
-                document[param] = NONE if value is None else str(value)
-            document["tema"] = json.loads(rest[-2] or "[]")
-            document["version"] = "senaste" if rest[-1] else "aldre"
+            document = {"id": row[0]}
+            document.update(zip(COMMITMENT_COLUMNS, row[1:1 + len(COMMITMENT_COLUMNS)]))
+            for spec, stored in zip(FILTERS, row[1 + len(COMMITMENT_COLUMNS):]):
+                document[spec.param] = tantivy_terms(spec, stored)
             writer.add_document(tantivy.Document(**document))
         writer.commit()
         writer.wait_merging_threads()
-        self.index.reload()
-        self.searcher = self.index.searcher()
 
     def _group(self, kind: str, words: list[str]) -> tantivy.Query:
         # The commitment text is what is searched; filters cover the metadata
@@ -95,8 +101,9 @@ class RankIndex:
     def query(self, groups: list[tuple[str, list[str]]], chosen: dict) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, self._group(kind, words)) for kind, words in groups]
         for param, value in chosen.items():
-            clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(
-                self.schema, param, NONE if value is None else str(value))))
+            term = tantivy_term(param, value)
+            clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query() if term is None
+                            else tantivy.Query.term_query(self.schema, param, term)))
         return tantivy.Query.boolean_query(clauses)
 
     def top(self, groups: list[tuple[str, list[str]]], chosen: dict, limit: int,
@@ -132,6 +139,12 @@ def search_state(conn: sqlite3.Connection) -> int:
     empty WAL: keyed on those, the indexes were rebuilt over and over.)
     """
     return conn.execute("pragma schema_version").fetchone()[0]
+
+
+def open_rank_index(conn: sqlite3.Connection, path: str) -> "RankIndex":
+    # crawler.search.disk imports this module: imported here to break the cycle
+    from crawler.search.disk import open_rank_index as open_index  # noqa: PLC0415
+    return open_index(conn, path)
 
 
 class Ranker:
@@ -179,7 +192,7 @@ class Ranker:
                 try:
                     conn.execute("begin")  # one snapshot: the state read is the data read
                     state = search_state(conn)
-                    index = RankIndex(conn)
+                    index = open_rank_index(conn, self.path)
                 finally:
                     conn.close()
             except (sqlite3.Error, ValueError):

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sqlite3
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -13,10 +14,45 @@ import sqlite_utils
 from crawler.store.archive import ArchiveError
 
 
-def validators(path: str | os.PathLike) -> dict[str, tuple[str | None, str | None]]:
-    """ETag / Last-Modified of every archived page, for conditional requests."""
-    rows = _read(path, "select url, etag, last_modified from pages where gone_since is null")
-    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request for a URL sends, and where its body is kept."""
+
+    etag: str | None
+    last_modified: str | None
+    source: str   # "archive" (pages/bodies) or "navigation" (navigation_pages)
+
+
+VALIDATORS_SQL = """
+    select url, etag, last_modified, last_seen as seen, 'archive' as source from pages
+    where gone_since is null and coalesce(etag, last_modified) is not null
+    union all
+    select url, etag, last_modified, fetched_at, 'navigation' from navigation_pages
+    where coalesce(etag, last_modified) is not null
+    order by seen"""
+
+
+def validators(path: str | os.PathLike) -> dict[str, Validators]:
+    """ETag / Last-Modified of every archived and navigation page (the newest
+    of the two when a URL is in both), for conditional requests."""
+    return {url: Validators(etag, last_modified, source)
+            for url, etag, last_modified, _seen, source in _read(path, VALIDATORS_SQL)}
+
+
+def stored_page(db: sqlite_utils.Database, url: str, source: str) -> tuple[str, bytes] | None:
+    """(content type, body) of a page as last fetched: the current snapshot of an
+    archived page, or a navigation page's stored body."""
+    if source == "archive":
+        sql = """select s.content_type, b.compression, b.body from pages p
+                 join snapshots s on s.id = p.current_snapshot_id
+                 join bodies b on b.sha256 = s.body_sha256 where p.url = ?"""
+    else:
+        sql = "select content_type, compression, body from navigation_pages where url = ?"
+    row = db.execute(sql, [url]).fetchone()
+    if row is None:
+        return None
+    content_type, compression, body = row
+    return content_type or "", zlib.decompress(body) if compression == "zlib" else body
 
 
 def known_pages(path: str | os.PathLike, site: str | None = None) -> list[str]:

@@ -53,6 +53,14 @@ RAW_TABLES: dict[str, dict] = {
         "best_candidate_score": float, "best_candidate_reasons": str, "run_id": int,
         "updated_at": str,
     }, pk="code"),
+    # Navigation pages (crawled for their links, not archived): their validators
+    # and latest body, so a re-crawl revalidates them and, on a 304, follows
+    # their links without downloading them (crawler.middlewares). One row per
+    # URL, overwritten; archived pages are revalidated from pages/bodies instead.
+    "navigation_pages": dict(columns={
+        "url": str, "site": str, "fetched_at": str, "etag": str, "last_modified": str,
+        "content_type": str, "compression": str, "body": bytes,
+    }, pk="url"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
     # Every Wayback capture a backfill handled, stored or not (crawler.history):
     # a rerun skips these, so a killed backfill continues where it stopped.
@@ -209,7 +217,8 @@ WORDS = "unicode61 remove_diacritics 0"
 TRIGRAMS = "trigram"
 WORD_TABLES = ("search_words", "search_documents", "search_pages")
 SEARCH_TABLES = ("distinct_commitments", "commitment_groups", "search_commitments",
-                 "search_facets", *WORD_TABLES, "search_vocabulary", "commitments_overview")
+                 "search_facets", *WORD_TABLES, "search_vocabulary", "commitments_overview",
+                 "search_indexes")
 
 # -- one distinct commitment: the ONE definition every count uses ------------
 # Two commitment rows are the same commitment when they have the same text key,
@@ -259,6 +268,8 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
             responsible text, kind text, themes text, newest integer, current integer)""")
+    # the on-disk ranking and facet indexes built for these tables (crawler.search.disk)
+    db.execute("create table search_indexes (token text)")
     _create_fts(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)
     _create_fts(db, "search_words", COMMITMENT_COLUMNS, WORDS)
     _create_fts(db, "search_documents", DOCUMENT_COLUMNS, WORDS)
@@ -286,3 +297,38 @@ def _create_fts(db: sqlite_utils.Database, table: str, columns: dict[str, float]
                f"tokenize = '{tokenizer}')")
     weights = ", ".join(str(w) for w in columns.values())
     db.execute(f"insert into {table} ({table}, rank) values ('rank', 'bm25({weights})')")
+
+
+# -- summary tables: rebuilt by normalize (crawler.derive.summaries fills them) --
+# Aggregates the canned queries and charts read instead of grouping every
+# commitment on every request. Counts are of distinct commitments
+# (DISTINCT_COMMITMENT, through commitment_groups).
+SUMMARY_TABLES: dict[str, dict] = {
+    # themes per start year (teman_per_ar, /-/diagram/teman)
+    "summary_theme_years": dict(columns={
+        "theme": str, "label": str, "year": int, "municipalities": int, "commitments": int,
+    }, pk=("theme", "year")),
+    # themes per police region and county; year: a year the periods cover, or
+    # null for all years (teman_per_lan)
+    "summary_theme_counties": dict(columns={
+        "police_region": str, "county": str, "theme": str, "label": str, "year": int,
+        "municipalities": int, "commitments": int,
+    }, pk=("county", "theme", "year")),
+    # distinct commitments per municipality and responsible party (ansvar_per_kommun, karta)
+    "summary_municipalities": dict(columns={
+        "code": str, "name": str, "county": str, "commitments": int, "polisen": int,
+        "kommunen": int, "gemensamt": int, "annan": int, "unknown": int,
+    }, pk="code"),
+    # every year a municipality's documents cover (open-ended periods: up to
+    # summaries.OPEN_ENDED_YEARS past the build year) (coverage: utan löfte, täckning)
+    "summary_coverage": dict(columns={"municipality_code": str, "year": int},
+                             pk=("municipality_code", "year")),
+}
+
+
+def create_summary_tables(db: sqlite_utils.Database) -> None:
+    """Drop and create the (empty) summary tables; see crawler.derive.summaries."""
+    for name, spec in SUMMARY_TABLES.items():
+        db.execute(f"drop table if exists {name}")
+        db[name].create(spec["columns"], pk=spec["pk"])
+    db["summary_coverage"].create_index(["year"])

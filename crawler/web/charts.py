@@ -56,11 +56,8 @@ def theme_chart_layout(rows: list[dict]) -> dict | None:
 async def theme_chart(datasette, request):
     db = datasette.get_database()
     result = await db.execute("""
-        select t.label, min(t.theme) as theme, c.start_year as year,
-               count(distinct c.municipality_code) as n
-        from commitment_themes ct join distinct_commitments c on c.id = ct.commitment_id
-        join themes t on t.theme = ct.theme where c.start_year is not null
-        group by t.label, c.start_year order by t.label, c.start_year""")
+        select label, theme, year, municipalities as n from summary_theme_years
+        order by label, year""")  # built by normalize (crawler.derive.summaries)
     context = {"title": "Teman per år", "database": db.name,
                "chart": theme_chart_layout([dict(r) for r in result.rows])}
     return Response.html(await datasette.render_template("teman.html", context, request=request))
@@ -71,8 +68,7 @@ async def map_view(datasette, request):
     year = date.today().year
     current = {r[0] for r in (await db.execute(CURRENT_SQL, {"year": year})).rows}
     counts = dict((await db.execute(
-        "select municipality_code, count(*) from distinct_commitments "
-        "group by municipality_code")).rows)
+        "select code, commitments from summary_municipalities")).rows)
     promises = dict((await db.execute(
         "select dm.municipality_code, count(distinct d.promise_key) from documents d "
         "join document_municipalities dm on dm.document_id = d.id "
@@ -103,12 +99,3 @@ async def map_view(datasette, request):
 def register_routes():
     return [(r"^/-/diagram/teman$", theme_chart), (r"^/-/karta$", map_view)]
 
-
-# crawler.web.pages has its own `datasette` entry point (pyproject.toml); an
-# install made before it existed lacks it, so register it here under the same
-# name (the entry-point loader then skips it, and this skips if it ran first).
-from datasette.plugins import pm  # noqa: E402
-from crawler.web import pages  # noqa: E402
-
-if not pm.is_registered(pages) and pm.get_plugin("medborgarloften_pages") is None:
-    pm.register(pages, name="medborgarloften_pages")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.server import FixtureWeb
 from crawler.demo.wayback import WaybackFixture
 

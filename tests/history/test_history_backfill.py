@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.wayback import WaybackFixture
 from crawler.derive.run import normalize_archive
 from crawler.history.backfill import BackfillOptions, run_backfill

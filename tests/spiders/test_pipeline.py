@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import sqlite_utils
@@ -19,7 +20,7 @@ def run(spider, outputs) -> None:
     pipeline.open_spider(spider)
     for output in outputs:
         for item in [o for group in split(output)[1:] for o in group]:
-            pipeline.process_item(item, spider)
+            asyncio.run(pipeline.process_item(item, spider))  # stored on the writer thread
     pipeline.spider_closed(spider, "finished")
 
 

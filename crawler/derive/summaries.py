@@ -1,0 +1,121 @@
+"""Summary tables built by ``normalize``: aggregates read by canned queries and charts.
+
+Themes per year, per county and police region, responsible parties per
+municipality and the years each municipality's promises cover were grouped
+over every commitment on every request (2 s and time-outs at 100,000
+commitments, issue 17). They are rebuilt here after each normalize, inside
+its transaction, so readers switch from the old to the new summaries at once.
+
+Every count is of *distinct commitments* as ``commitment_groups`` defines them
+(crawler.store.schema.DISTINCT_COMMITMENT: one definition, one place).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+
+from crawler.store.schema import create_summary_tables
+
+# Periods with no end are counted as covering this many years past the build.
+OPEN_ENDED_YEARS = 10
+
+
+def build_distinct_commitments(db: sqlite_utils.Database) -> None:
+    """Temp tables ``summary_distinct`` (one row per distinct commitment as
+    ``commitment_groups`` defines it — crawler.store.schema.DISTINCT_COMMITMENT,
+    the one definition —: its municipality, start/end year, responsible party:
+    the first of its copies' in alphabetical order) and ``summary_distinct_themes``
+    (every theme of any copy). Needs commitment_groups (built by the search index)."""
+    db.execute("drop table if exists temp.summary_distinct")
+    db.execute("drop table if exists temp.summary_distinct_themes")
+    db.execute("""
+        create temp table summary_distinct as
+        select g.distinct_id as id, min(c.municipality_code) as municipality_code,
+               min(c.start_year) as start_year, max(c.end_year) as end_year,
+               min(c.responsible) as responsible
+        from commitments c join commitment_groups g on g.id = c.id group by g.distinct_id""")
+    db.execute("""
+        create temp table summary_distinct_themes as
+        select distinct g.distinct_id as id, ct.theme from commitment_themes ct
+        join commitment_groups g on g.id = ct.commitment_id""")
+    db.execute("create index temp.summary_distinct_themes_id on summary_distinct_themes (id)")
+
+
+def build_summaries(db: sqlite_utils.Database, today: date | None = None) -> None:
+    """(Re)build every summary table. Call it inside the caller's transaction."""
+    create_summary_tables(db)
+    build_distinct_commitments(db)
+    last_year = (today or date.today()).year + OPEN_ENDED_YEARS
+    _theme_years(db)
+    _years(db, last_year)
+    _theme_counties(db)
+    _municipalities(db)
+    _coverage(db, last_year)
+    for table in ("years", "summary_distinct", "summary_distinct_themes"):
+        db.execute(f"drop table temp.{table}")
+
+
+def _theme_years(db) -> None:
+    db.execute("""
+        insert into summary_theme_years
+        select t.theme, t.label, d.start_year, count(distinct d.municipality_code), count(*)
+        from temp.summary_distinct_themes dt
+        join temp.summary_distinct d on d.id = dt.id
+        join themes t on t.theme = dt.theme
+        where d.start_year is not null
+        group by t.theme, d.start_year""")
+
+
+def _years(db, last_year: int) -> None:
+    """temp.years: every year from the earliest period start to the latest end
+    (at least last_year)."""
+    db.execute("drop table if exists temp.years")
+    db.execute("""
+        create temp table years as
+        with recursive y(year) as (
+          select min(start_year) from documents
+          union all select year + 1 from y
+          where year < max(:last, coalesce((select max(end_year) from documents), 0)))
+        select year from y where year is not null""", {"last": last_year})
+
+
+def _theme_counties(db) -> None:
+    common = """
+        from temp.summary_distinct_themes dt
+        join temp.summary_distinct d on d.id = dt.id
+        join themes t on t.theme = dt.theme
+        join municipalities m on m.code = d.municipality_code"""
+    db.execute(f"""
+        insert into summary_theme_counties
+        select m.police_region, m.county, t.theme, t.label, null,
+               count(distinct m.code), count(*) {common}
+        group by m.county, t.theme""")
+    db.execute(f"""
+        insert into summary_theme_counties
+        select m.police_region, m.county, t.theme, t.label, y.year,
+               count(distinct m.code), count(*) {common}
+        join temp.years y on d.start_year <= y.year and coalesce(d.end_year, 9999) >= y.year
+        group by m.county, t.theme, y.year""")
+
+
+def _municipalities(db) -> None:
+    db.execute("""
+        insert into summary_municipalities
+        select m.code, m.name, m.county, count(*),
+               sum(d.responsible = 'polisen'), sum(d.responsible = 'kommunen'),
+               sum(d.responsible = 'gemensamt'), sum(d.responsible = 'annan'),
+               sum(d.responsible is null)
+        from temp.summary_distinct d join municipalities m on m.code = d.municipality_code
+        group by m.code""")
+
+
+def _coverage(db, last_year: int) -> None:
+    db.execute("""
+        insert or ignore into summary_coverage
+        select dm.municipality_code, y.year
+        from documents d join document_municipalities dm on dm.document_id = d.id
+        join temp.years y on d.start_year <= y.year
+                         and coalesce(d.end_year, :last) >= y.year
+        where d.start_year is not null""", {"last": last_year})
