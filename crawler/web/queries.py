@@ -5,11 +5,12 @@ municipalities by name in crawler.web.picker.
 Plain functions over a read-only sqlite3 connection (run by Datasette with
 ``db.execute_fn``), returning dicts the templates and the JSON twins show.
 
-One definition of counting lives here: a *distinct commitment* is one text
-(``commitments.text_key``) in one period (start and end year) for one
-municipality (``document_municipalities``); the same promise archived from
-several pages or versions counts once. ``DISTINCT_COMMITMENTS`` is that
-definition as SQL; every count on these pages goes through it.
+Counting follows the archive's one definition of a *distinct commitment*
+(``commitment_groups``, built by normalize from
+crawler.store.schema.DISTINCT_COMMITMENT): one text in one period for one
+municipality; the same promise archived from several pages or versions
+counts once. ``DISTINCT_COMMITMENTS`` applies it per municipality a promise
+names; every count on these pages goes through it.
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ from urllib.parse import quote
 from crawler.derive.changes import CHANGE_KINDS
 from crawler.web.picker import slug
 
-# One row per distinct commitment: (municipality, period, text_key), with the
-# newest archived copy's id, how many copies the archive holds, and whether
-# one of them is in a page's current version (on_page; 0 = only in older ones).
+# One row per distinct commitment per municipality the promise names: the
+# archive's one definition (commitment_groups, crawler.store.schema.DISTINCT_COMMITMENT:
+# same text key, period and municipality), with the newest archived copy's id,
+# how many copies the archive holds, and whether it is current (on_page: its
+# page still shows the same text; 0 = only in older versions).
 DISTINCT_COMMITMENTS = """
 select dm.municipality_code, c.start_year, c.end_year, c.text_key,
-       max(c.id) as id, count(*) as copies, max(p.url is not null) as on_page
+       max(c.id) as id, count(*) as copies, max(g.current) as on_page
 from commitments c
+join commitment_groups g on g.id = c.id
 join document_municipalities dm on dm.document_id = c.document_id
-left join pages p on p.url = c.url and p.current_snapshot_id = c.snapshot_id
-                  and p.gone_since is null
 where {where}
-group by dm.municipality_code, c.start_year, c.end_year, c.text_key"""
+group by dm.municipality_code, g.distinct_id"""
 
 RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemensamt",
                "annan": "Annan aktör", None: "Okänd"}
