@@ -26,6 +26,8 @@ import tempfile
 import zlib
 from pathlib import Path
 
+from normalize import extract
+
 ROOT = Path.cwd()  # run from the checkout being fingerprinted
 STABLE = {
     "snapshots": "select s.url, s.status, b.body, s.text_sha256, s.text_changed, s.text_error,"
@@ -74,8 +76,6 @@ def archive_fingerprint(db: Path) -> dict:
 
 
 def extract_fingerprint() -> dict:
-    from normalize import extract
-
     pages = sorted((ROOT / "tests" / "normalize" / "fixtures").rglob("*.html"))
     pages += sorted((ROOT / "crawler" / "demo" / "seeds").glob("*.txt"))
     pages += sorted((ROOT.parent / "shared" / "devset" / "pages").glob("*"))

@@ -38,7 +38,7 @@ DEFAULT_DB = "archive.db"
 DEMO_DB = "demo.db"  # the demo never writes DEFAULT_DB: a real archive is not lost by trying it
 EXIT_USAGE = 2
 MAX_EXTRACT_BYTES = 50 * 1024 * 1024   # a promise page is kB; a big PDF a few MB
-MAX_PAGES_PER_SITE = 100_000
+PAGES_PER_SITE_CEILING = 100_000  # a --max-pages-per-site above this is a typo
 
 
 class _Commands(click.Group):
@@ -118,7 +118,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict:
                    "instead of the registry. Bad rows are reported and skipped.")
 @click.option("--municipality", "municipalities", multiple=True, metavar="CODE",
               help="Only these kommunkoder (repeatable, or comma-separated).")
-@click.option("--max-pages-per-site", type=click.IntRange(1, MAX_PAGES_PER_SITE),
+@click.option("--max-pages-per-site", type=click.IntRange(1, PAGES_PER_SITE_CEILING),
               help="Request budget per municipal site.")
 @click.option("--polisen-url", help="Root of the polisen.se site (for mirrors and tests).")
 @click.option("--allow-private-hosts", is_flag=True,
