@@ -318,12 +318,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes, as `serve --workers N` (default: one per core)")
-    parser.add_argument("--archive", type=Path,
-                        help="keep the synthetic archive here and reuse it on the next run "
-                             "(default: a temporary file)")
+    parser.add_argument("--keep", type=Path,
+                        help="keep the synthetic archive in this folder (as archive.db) and "
+                             "reuse it on the next run (default: a temporary folder)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.archive or Path(tmp) / "archive.db"
+        path = (args.keep or Path(tmp)) / "archive.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         fts_seconds = build(path, args.commitments) if not path.exists() else float("nan")
         build_seconds = time.perf_counter() - started if fts_seconds == fts_seconds else float("nan")
@@ -346,7 +347,7 @@ def main() -> None:
                 if status != 200:
                     print(f"skipped {name}: HTTP {status}", file=sys.stderr)
                     del workloads[name]
-            load(port, workloads["sok_canned"][:20], args.clients)  # warm up
+            load(port, next(iter(workloads.values()))[:20], args.clients)  # warm up
             results = {name: percentiles(load(port, paths, args.clients))
                        for name, paths in workloads.items()}
             server_rss = tree_rss_mb(server.pid)
