@@ -29,7 +29,6 @@ TRAP = re.compile(
     r"\bfölj(?:er|s|a) (?:vi )?upp\b",
     re.I)
 # "Lovar" in a lead-in outranks a trap word in it ("Polisen lovar att i syfte att…:").
-PROMISE_VERB = re.compile(r"\blov(?:ar|at|ade)\b|\båtar sig\b|\båtagande|\blöfte|\blöften", re.I)
 STRONG_LEAD = re.compile(r"\blov(?:ar|at)\b|\båtar sig\b", re.I)
 # Headings/lead-ins under which the promises (or their activities) are listed.
 LEAD = re.compile(
