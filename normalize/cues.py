@@ -62,7 +62,10 @@ NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan
 PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
 FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
                        r"återrapport|genomfört", re.I)
+# A quote: "…, säger Anna Exempel", "…, säger kommunpolisen i X", "…, berättar hon".
 SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|,\s+säger\s+\S+\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|"
+                    r",\s+(?:säger|sa|berättar|menar|förklarar|konstaterar|betonar|understryker|"
+                    r"tillägger|framhåller|poängterar|avslutar)\s+(?!att\b|det\b|sig\b)[\wåäöÅÄÖ]|"
                     r"^[”\"“].*[”\"“]\W{0,2}$")
 DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
                       r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
