@@ -156,7 +156,7 @@ def names_other_actor(text: str) -> bool:
 
 # A lead-in that states who promises: "Polisen och kommunen lovar att:",
 # "Kommunen åtar sig att:", "Polisen ska:". It outranks the item's own subject.
-_PROMISING_LEAD = re.compile(r"\b(lovar|lovat|åtar\s+sig|åtaganden?|ska|skall|kommer\s+att)\b"
+_PROMISING_LEAD = re.compile(r"\b(lovar|lovat|åtar\s+sig|tar\s+på\s+sig|åtaganden?|ska|skall|kommer\s+att)\b"
                              r"|\blöften?\b", re.I)
 
 
@@ -178,7 +178,7 @@ UNKNOWN = "-"   # an explicit tag that names nobody ("Ansvarig: –")
 
 # Another actor as a sentence's subject: a region other than Gotland, a company
 # ("Exempelhem Bostäder AB", "Bostadsbolaget X"), a state agency, an association.
-_ACTOR_SUBJECT = re.compile(
+ACTOR_SUBJECT = re.compile(
     r"^\s*(?:(?i:region)\s+(?!(?i:gotland))[A-ZÅÄÖ]\w+|(?:[A-ZÅÄÖ][\wåäö-]*\s+){1,3}AB\b|"
     r"(?i:\w*bolag(?:et)?|\w*fastighet\w*|kustbevakning\w*|\w+verket|länsstyrelsen|"
     r"\w*förening(?:en)?)\b)")
@@ -195,7 +195,7 @@ def own_subject(text: str) -> str | None:
     leading = _LEADING_PARTY.match(text)
     if leading and party(leading.group(0)) and _FINITE_NEXT.match(text, leading.end()):
         return party(leading.group(0))
-    if _ACTOR_SUBJECT.match(text) and _OTHER_ACTOR.match(text) and not _PASSIVE.search(text[:80]):
+    if ACTOR_SUBJECT.match(text) and _OTHER_ACTOR.match(text) and not _PASSIVE.search(text[:80]):
         return "annan"
     return None
 

@@ -80,3 +80,12 @@ def test_present_tense_under_a_plan_heading_with_a_time_but_not_in_background():
                   "Norrgärdet."),
         ("annan", "Region Fixturland erbjuder samtalsstöd till unga på ungdomsmottagningen."),
     ]
+
+
+def test_a_lead_in_with_tar_pa_sig_att_gives_its_party_to_the_lines_under_it():
+    page = ("FIXTURE – invented for tests\nMedborgarlöfte Testby 2025\n\nKommunen tar på sig att:\n"
+            "- ordna fler aktiviteter för unga på sportlovet\n- rusta upp belysningen i parken\n")
+    result = extract(page.encode(), municipalities=REGISTRY)
+    assert [(c["responsible"], c["text"]) for d in result["documents"] for c in d["commitments"]] \
+        == [("kommunen", "ordna fler aktiviteter för unga på sportlovet"),
+            ("kommunen", "rusta upp belysningen i parken")]
