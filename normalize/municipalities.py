@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from normalize.registry import load_municipalities
+from normalize.registry import registry_tuple
 
 _CONTACT = re.compile(r"@|\b\d{3}\s?\d{2}\b\s+[A-ZÅÄÖ]|\d{2,4}-\d{2}\s?\d{2}|tfn|telefon", re.I)
 
@@ -31,7 +31,7 @@ def slugify(name: str) -> str:
 def _registry(municipalities=None):
     if municipalities is not None:
         return tuple(municipalities)
-    return tuple(load_municipalities())
+    return registry_tuple()
 
 
 # Candidate spans are found with small generic patterns and then looked up in
@@ -58,8 +58,22 @@ _LPO = re.compile(r"lokalpolisområde(?:t)?\s+([A-ZÅÄÖ][\wåäöé-]+(?:\s[A-
 _REGION_GOTLAND = re.compile(r"\bregion\s+gotland\b", re.I)
 
 
-@lru_cache(maxsize=4)
 def _tables(registry: tuple):
+    """The lookup tables of a registry. The shared registry is found by identity:
+    an lru_cache lookup hashes all 290 entries of the tuple on every call, which
+    cost more than the rest of ``find_municipalities`` on a short page."""
+    if registry is registry_tuple():
+        return _default_tables()
+    return _tables_for(registry)
+
+
+@lru_cache(maxsize=1)
+def _default_tables():
+    return _tables_for(registry_tuple())
+
+
+@lru_cache(maxsize=4)
+def _tables_for(registry: tuple):
     """name forms → code: with kommun/stad (incl. genitive), bare, URL slugs and hosts."""
     variants: dict[str, str] = {}
     bare: dict[str, str] = {}
@@ -249,6 +263,12 @@ def codes_from_polisen_path(path: str, municipalities=None) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _default_by_code() -> dict:
+    return {m.code: m for m in registry_tuple()}
+
+
 def as_entries(codes: list[str], municipalities=None) -> list[dict]:
-    by_code = {m.code: m for m in _registry(municipalities)}
+    by_code = _default_by_code() if municipalities is None else \
+        {m.code: m for m in _registry(municipalities)}
     return [{"code": c, "name": by_code[c].short_name} for c in codes if c in by_code]
