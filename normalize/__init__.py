@@ -24,7 +24,7 @@ from normalize.pagetext import PageTextError, decode_html, pdf_text
 from normalize.themes import THEMES, Theme
 
 # Bump when the output for the same input changes: `normalize` re-processes.
-NORMALIZER_VERSION = "4"
+NORMALIZER_VERSION = "5"
 
 __all__ = ["extract", "explain", "sniff_format", "InputError", "NORMALIZER_VERSION", "THEMES", "Theme"]
 

@@ -99,8 +99,10 @@ def strip_page_chrome(lines: list[str]) -> list[str]:
         if line:
             counts[clean(line)] = counts.get(clean(line), 0) + 1
     near = {j for i in marked for j in range(i - 3, i + 4)}
+    # A tag ("Ansvarig: Kommunen") or a list item repeats too, but is content, not a header.
     chrome = set(marked) | {i for i, line in enumerate(stripped)
-                            if line and counts[clean(line)] >= 2 and i in near and len(line) <= 100}
+                            if line and counts[clean(line)] >= 2 and i in near and len(line) <= 100
+                            and not _RESPONSIBLE_LINE.match(line) and not _BULLET.match(line)}
     first = next((i for i, line in enumerate(stripped) if line), -1)
     out: list[str] = []
     kept: list[int] = []    # the index in ``lines`` of each line of ``out``

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from normalize.periods import find_periods
+from normalize.responsibility import ACTOR_SUBJECT
 
 # Sections whose lists are never promises: purposes, goals, focus areas,
 # problem pictures, follow-up and results, the cooperation agreement, contacts,
@@ -29,8 +30,7 @@ TRAP = re.compile(
     r"\bfölj(?:er|s|a) (?:vi )?upp\b",
     re.I)
 # "Lovar" in a lead-in outranks a trap word in it ("Polisen lovar att i syfte att…:").
-PROMISE_VERB = re.compile(r"\blov(?:ar|at|ade)\b|\båtar sig\b|\båtagande|\blöfte|\blöften", re.I)
-STRONG_LEAD = re.compile(r"\blov(?:ar|at)\b|\båtar sig\b", re.I)
+STRONG_LEAD = re.compile(r"\blov(?:ar|at)\b|\båtar sig\b|\btar på sig\b", re.I)
 # Headings/lead-ins under which the promises (or their activities) are listed.
 LEAD = re.compile(
     r"\blov(?:ar|at)\b|\båtar sig|\båtagande|genom att|\binnehåll|aktivitet|\bvi ska\b|"
@@ -63,7 +63,10 @@ NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan
 PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
 FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
                        r"återrapport|genomfört", re.I)
+# A quote: "…, säger Anna Exempel", "…, säger kommunpolisen i X", "…, berättar hon".
 SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|,\s+säger\s+\S+\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|"
+                    r",\s+(?:säger|sa|berättar|menar|förklarar|konstaterar|betonar|understryker|"
+                    r"tillägger|framhåller|poängterar|avslutar)\s+(?!att\b|det\b|sig\b)[\wåäöÅÄÖ]|"
                     r"^[”\"“].*[”\"“]\W{0,2}$")
 DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
                       r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
@@ -134,7 +137,7 @@ _TRAP_STEMS = ("syft", "mål", "fokus", "lägesbild", "problem", "bakgrund", "up
                "exempel", "parterna", "dialog", "identifiera", "visade", "visar att", "underlag",
                "orsak", "utmaning", "önskemål", "synpunkter", "enkät", "du", "dig", "din",
                "gjorts", "utförts", "har gjort", "följ")
-_LEAD_STEMS = ("lov", "åta", "genom att", "innehåll", "aktivitet", "vi ska", "ska vi", "gör vi",
+_LEAD_STEMS = ("lov", "åta", "på sig", "genom att", "innehåll", "aktivitet", "vi ska", "ska vi", "gör vi",
                "vi gör", "vi kommer", "kommer vi", "åtgärd", "insatser", "konkret", "uppnå",
                "ska", "kommer att", "ansvarar", "löft", "följande", "vad görs")
 
@@ -241,6 +244,13 @@ def prose_promises(text: str) -> list[str]:
 PROMISE_VERB_SENTENCE = re.compile(
     r"\b(?:lovar|förbinder\s+sig|åtar\s+sig)\b(?:\s+\S+){0,6}?\s+att\s+\S|\blovar\s+(?:vi|dessutom|också)\b",
     re.I)
+# Undertaking verbs that promise only with a party as the subject, in the present:
+# "Kommunen tar på sig att …", "Polisen ansvarar för att …", "Fältgruppen har i uppdrag
+# att …", "X kommun garanterar att …", "Polisen ser till att …". "brukar se till",
+# "kan ta på sig", "tog på sig", "har tagit på sig" describe or report.
+UNDERTAKING_VERB = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:tar\s+på\s+sig|ansvarar\s+för|har\s+(?:\S+\s+)?i\s+uppdrag|"
+    r"garanterar|ser\s+till)\s+att\s+\S", re.I)
 MODAL_SENTENCE = re.compile(r"\b(?:ska|skall|kommer\s+(?:\S+\s+){0,5}?att)\s+(?:\S+\s+){0,5}?"
                             r"(?:(?:" + _INFINITIVES + r")\b|\w{3,}(?:as)\b)", re.I)
 _PASSIVE_PRESENT = re.compile(
@@ -276,18 +286,21 @@ FOLLOW_UP_VERB = re.compile(r"\bfölj(?:s|er|a)\s+upp\b|\bredovisas\b|\bpublicer
                             r"\brapporteras\b|\bpresenteras\b|\bta\s+fram\b|\btas\s+fram\b", re.I)
 
 
-def sentence_evidence(sentence: str, promise_section: bool = False) -> str | None:
+def sentence_evidence(sentence: str, promise_section: bool = False,
+                      plan: bool = False) -> str | None:
     """Why a sentence of running text is a commitment ("promise verb", "modal",
     "scheduled", "present") or None. ``promise_section``: it sits under a
     heading or lead-in that introduces promises ("Våra löften", "Kommunens
-    åtaganden"), where weaker forms count."""
+    åtaganden"), where weaker forms count. ``plan``: under a heading that says
+    what is done in a period ("Så arbetar vi under 2024"), whose time covers
+    the sentence: an actor in the present tense commits without a time of its own."""
     text = sentence.strip()
     if len(text) < 15 or len(text) > 400 or text.endswith((":", "?")):
         return None
     lowered = text.lower()
     # Cheap gate first: most sentences of a page name no promise verb, no modal and no
     # time, and the regexes below cost far more than these substring tests.
-    if not _gate(lowered):
+    if not plan and not _gate(lowered):
         return None
     if SPEECH.search(text) or NOT_A_COMMITMENT_SUBJECT.match(text) \
             or FOLLOW_UP_VERB.search(text) or CONTACT.search(text):
@@ -297,6 +310,10 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
         if not DESCRIBES.search(head) and not re.search(r"\bkan\b|\bett\s+löfte\b", text, re.I):
             return "promise verb"
         return None
+    undertaking = UNDERTAKING_VERB.match(text)
+    if undertaking and (_PARTY_SUBJECT.match(text) or _MUNICIPAL_SUBJECT.match(text)) \
+            and not DESCRIBES.search(text[:undertaking.end()]):
+        return "promise verb"
     modal = MODAL_SENTENCE.search(text)
     if modal:
         head = text[:modal.start()]
@@ -316,6 +333,10 @@ def sentence_evidence(sentence: str, promise_section: bool = False) -> str | Non
         return "present"         # "Kommunen öppnar en mötesplats för unga under hösten."
     if REPORT.search(text):
         return None
+    if plan and _PRESENT_ACTIVE.match(text) and not _OBSERVES.search(text) \
+            and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)
+                 or ACTOR_SUBJECT.match(text)):
+        return "present"         # "Region Y erbjuder samtalsstöd …" under "Så arbetar vi 2024"
     if promise_section and TIME.search(text) and _PRESENT_ACTIVE.match(text) \
             and not _OBSERVES.search(text) \
             and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)):
@@ -329,7 +350,8 @@ _GATE_WORDS = ("lovar", "förbind", "åtar", "ska", "kommer", "under", "varje", 
                "gång", "årligen", "minst", "löpande", "kontinuerligt", "regelbundet", "vår",
                "höst", "sommar", "vinter", "året", "perioden", "termin", "helg", "kväll", "fredag",
                "lördag", "vecka", "månad", "januari", "februari", "mars", "april", "maj", "juni",
-               "juli", "augusti", "september", "oktober", "november", "december", " år")
+               "juli", "augusti", "september", "oktober", "november", "december", " år",
+               "på sig", "ansvarar", "uppdrag", "garanter", "ser till")
 _YEAR = re.compile(r"20[1-3]\d")
 
 
@@ -359,3 +381,17 @@ _PARTY_SUBJECT = re.compile(r"^(?:(?:lokal|områdes|kommun)?polis\w*|kommun\w*|[
                             r"(?:kommun|stad)\w*|staden|vi|region\s+gotland)\b", re.I)
 _MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
                                 r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)
+
+
+# A heading that says what is done in a period: "Så arbetar vi under 2024", "Det här gör
+# vi 2025", "Vårt arbete under 2024", "Insatser under perioden".
+_PLAN_HEADING = re.compile(
+    r"^(?:så\s+(?:här\s+)?|det\s+här\s+|detta\s+|här\s+)?(?:arbetar|gör|jobbar|satsar)\s+vi\b|"
+    r"^(?:vårt\s+(?:gemensamma\s+)?)?arbete(?:t)?\s+(?:under|i|för)\b|"
+    r"^(?:planerade\s+)?(?:insatser|åtgärder)\s+(?:under|för|i)\b", re.I)
+_PLAN_TIME = re.compile(r"\b(?:20[1-3]\d|året|perioden|våren|hösten|sommaren|vintern)\b", re.I)
+
+
+def is_plan_heading(text: str) -> bool:
+    return bool(_PLAN_HEADING.match(text.strip())) and bool(_PLAN_TIME.search(text)) \
+        and not is_trap(text) and not text.rstrip().endswith("?")

@@ -47,10 +47,6 @@ def _text(element) -> str:
     return str(_STRING(element))
 
 
-def html_blocks(html: str) -> list[Block]:
-    return parse_html(html)[0]
-
-
 def parse_html(html: str) -> tuple[list[Block], str]:
     """(blocks of the main content, the page's <title>). The title is kept
     apart: it often names the municipality ("Medborgarlöfte – X kommun")

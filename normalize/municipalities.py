@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from normalize.registry import load_municipalities
+from normalize.registry import registry_tuple
 
 _CONTACT = re.compile(r"@|\b\d{3}\s?\d{2}\b\s+[A-ZÅÄÖ]|\d{2,4}-\d{2}\s?\d{2}|tfn|telefon", re.I)
 
@@ -31,12 +31,18 @@ def slugify(name: str) -> str:
 def _registry(municipalities=None):
     if municipalities is not None:
         return tuple(municipalities)
-    return tuple(load_municipalities())
+    return registry_tuple()
 
 
 # Candidate spans are found with small generic patterns and then looked up in
 # dictionaries: one 600-name alternation per line was the normalizer's hot spot.
 _SUFFIX = re.compile(r"\b(?:kommuns?|stads?)\b")   # matched on lower-cased text
+# The same spans found by literal-prefixed patterns: re's fast literal search only
+# works for a pattern that opens with one literal, not for an alternation or "\b".
+_SUFFIX_PARTS = (re.compile(r"kommuns?\b"), re.compile(r"stads?\b"))
+_IN_PLACE_PARTS = (re.compile(r"medborgarlöft"), re.compile(r"polisen\s"), re.compile(r"kommun\s"))
+_PLURAL_LITERAL = re.compile(r"kommuner")
+_WORD_CHAR = re.compile(r"\w")
 _WORDS_BEFORE = re.compile(r"([\wåäöÅÄÖé-]+(?:\s+[\wåäöÅÄÖé-]+){0,2})\s+$")
 # "Medborgarlöften i Sunne", "Medborgarlöfte för Ale", "Medborgarlöfte Håbo 2024",
 # "polisen i Mark"; the name itself must be capitalised ("i mark och vatten" is no place).
@@ -52,8 +58,22 @@ _LPO = re.compile(r"lokalpolisområde(?:t)?\s+([A-ZÅÄÖ][\wåäöé-]+(?:\s[A-
 _REGION_GOTLAND = re.compile(r"\bregion\s+gotland\b", re.I)
 
 
-@lru_cache(maxsize=4)
 def _tables(registry: tuple):
+    """The lookup tables of a registry. The shared registry is found by identity:
+    an lru_cache lookup hashes all 290 entries of the tuple on every call, which
+    cost more than the rest of ``find_municipalities`` on a short page."""
+    if registry is registry_tuple():
+        return _default_tables()
+    return _tables_for(registry)
+
+
+@lru_cache(maxsize=1)
+def _default_tables():
+    return _tables_for(registry_tuple())
+
+
+@lru_cache(maxsize=4)
+def _tables_for(registry: tuple):
     """name forms → code: with kommun/stad (incl. genitive), bare, URL slugs and hosts."""
     variants: dict[str, str] = {}
     bare: dict[str, str] = {}
@@ -125,25 +145,25 @@ def find_municipalities(text: str, url: str | None = None, municipalities=None) 
         return None if contact_lines[start] else (start, line)
 
     lowered = text.lower()   # same positions; literal lower-case patterns run faster than re.I
-    for suffix in _SUFFIX.finditer(lowered):
-        where = usable(suffix.start())
+    for position in _suffix_hits(lowered):
+        where = usable(position)
         if where:
             start, line = where
-            before = _WORDS_BEFORE.search(text[max(start, suffix.start() - 60):suffix.start()])
+            before = _WORDS_BEFORE.search(text[max(start, position - 60):position])
             code = _lookup(before.group(1), variants) if before else None
             if code:
-                found.setdefault(code, suffix.start())
-    for plural in _PLURAL.finditer(text):
+                found.setdefault(code, position)
+    for plural in _plural_hits(text, lowered):
         where = usable(plural.start())
         if where:
             start, line = where
             for code in _listed(line, _PLURAL.search(line, plural.start() - start), variants, bare):
                 found.setdefault(code, plural.start())
-    gotland = _REGION_GOTLAND.search(text)
+    gotland = "gotland" in lowered and _REGION_GOTLAND.search(text)
     if gotland and "gotland" in variants and usable(gotland.start()):
         found.setdefault(variants["gotland"], gotland.start())
-    for start in _IN_PLACE_START.finditer(lowered):
-        match = _IN_PLACE.match(text, start.start())
+    for position in _merged(lowered, _IN_PLACE_PARTS):
+        match = _IN_PLACE.match(text, position)
         if not match or not usable(match.start()) or \
                 text[max(0, match.start() - 20):match.start()].lower().endswith("lokalpolisområde "):
             continue
@@ -153,7 +173,7 @@ def find_municipalities(text: str, url: str | None = None, municipalities=None) 
             found.setdefault(code, match.start())
             more = _MORE_PLACES.match(text, end)
             code, end = (_bare(more.group(1), bare), more.end()) if more else (None, end)
-    for match in _PLACE_FIRST.finditer(text):
+    for match in _place_first(text, lowered):
         code = _bare(match.group(1), bare)
         if code:
             found.setdefault(code, match.start())
@@ -166,6 +186,39 @@ def find_municipalities(text: str, url: str | None = None, municipalities=None) 
             if code:
                 found.setdefault(code, 0)
     return sorted(found, key=found.get)
+
+
+def _merged(lowered: str, patterns) -> list[int]:
+    """Start positions of the hits of several literal-prefixed patterns, in page order."""
+    return sorted(m.start() for pattern in patterns for m in pattern.finditer(lowered))
+
+
+def _suffix_hits(lowered: str) -> list[int]:
+    """Where ``_SUFFIX`` matches: 'kommun(s)' / 'stad(s)' hits not inside a longer word."""
+    return [p for p in _merged(lowered, _SUFFIX_PARTS)
+            if p == 0 or not _WORD_CHAR.match(lowered, p - 1)]
+
+
+def _plural_hits(text: str, lowered: str):
+    """``_PLURAL`` matches, tried only where 'kommuner' occurs."""
+    if len(lowered) != len(text):     # a character whose lower case is longer: no shortcut
+        return list(_PLURAL.finditer(text))
+    hits = (_PLURAL.match(text, m.start()) for m in _PLURAL_LITERAL.finditer(lowered))
+    return [m for m in hits if m]
+
+
+def _place_first(text: str, lowered: str):
+    """``_PLACE_FIRST`` matches; the page has none unless a dash or colon comes right
+    before some 'medborgarlöft' (the pattern's only literal)."""
+    position = lowered.find("medborgarlöft")
+    while position >= 0:
+        before = position - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if before >= 0 and text[before] in "–—:-":
+            return _PLACE_FIRST.finditer(text)
+        position = lowered.find("medborgarlöft", position + 1)
+    return ()
 
 
 def _bare(name: str, bare: dict[str, str]) -> str | None:
@@ -210,6 +263,12 @@ def codes_from_polisen_path(path: str, municipalities=None) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _default_by_code() -> dict:
+    return {m.code: m for m in registry_tuple()}
+
+
 def as_entries(codes: list[str], municipalities=None) -> list[dict]:
-    by_code = {m.code: m for m in _registry(municipalities)}
+    by_code = _default_by_code() if municipalities is None else \
+        {m.code: m for m in _registry(municipalities)}
     return [{"code": c, "name": by_code[c].short_name} for c in codes if c in by_code]

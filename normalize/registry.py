@@ -33,6 +33,11 @@ def _load() -> tuple[Municipality, ...]:
                  for row in csv.DictReader(text.splitlines()))
 
 
+def registry_tuple() -> tuple[Municipality, ...]:
+    """The registry as one shared tuple (the same object on every call)."""
+    return _load()
+
+
 def load_municipalities() -> list[Municipality]:
     return list(_load())
 

@@ -37,7 +37,8 @@ _INVERTED = re.compile(r"\b(?:ska|skall|kommer|lovar)\s+(?P<subject>(?:[\wåäö
 # A sentence that opens with a party: "Polisen patrullerar…", "Sandvikens kommun och
 # polisen lovar…". A capitalised genitive may precede "kommun"; "Öka polisens…" is no subject.
 _LEADING_PARTY = re.compile(
-    r"^\s*(?:(?:lokal|områdes)?polis\w*|(?:[A-ZÅÄÖ][\wåäö-]*s\s+)?(?:kommun\w*|stad(?:en|s)?\b))"
+    r"^\s*(?:(?:lokal|områdes)?polis\w*|(?:[A-ZÅÄÖ][\wåäö-]*s\s+)?(?:kommun\w*|stad(?:en|s)?\b)|"
+    r"(?-i:[A-ZÅÄÖ][\wåäö-]*)\s+(?:kommun|stad)\b)"
     r"(?:\s+(?:och|samt|tillsammans med|i samverkan med)\s+(?:[\wåäö-]+\s+)?"
     r"(?:polis\w*|kommun\w*))?", re.I)
 _OTHER_ACTOR = re.compile(rf"^\s*[A-ZÅÄÖ][\wåäö-]+(?:\s+[\wåäö-]+){{0,3}}\s+(?:{_VERBS})\b")
@@ -155,7 +156,7 @@ def names_other_actor(text: str) -> bool:
 
 # A lead-in that states who promises: "Polisen och kommunen lovar att:",
 # "Kommunen åtar sig att:", "Polisen ska:". It outranks the item's own subject.
-_PROMISING_LEAD = re.compile(r"\b(lovar|lovat|åtar\s+sig|åtaganden?|ska|skall|kommer\s+att)\b"
+_PROMISING_LEAD = re.compile(r"\b(lovar|lovat|åtar\s+sig|tar\s+på\s+sig|åtaganden?|ska|skall|kommer\s+att)\b"
                              r"|\blöften?\b", re.I)
 
 
@@ -175,16 +176,43 @@ def lead_party(lead_in: str | None) -> str | None:
 UNKNOWN = "-"   # an explicit tag that names nobody ("Ansvarig: –")
 
 
+# Another actor as a sentence's subject: a region other than Gotland, a company
+# ("Exempelhem Bostäder AB", "Bostadsbolaget X"), a state agency, an association.
+ACTOR_SUBJECT = re.compile(
+    r"^\s*(?:(?i:region)\s+(?!(?i:gotland))[A-ZÅÄÖ]\w+|(?:[A-ZÅÄÖ][\wåäö-]*\s+){1,3}AB\b|"
+    r"(?i:\w*bolag(?:et)?|\w*fastighet\w*|kustbevakning\w*|\w+verket|länsstyrelsen|"
+    r"\w*förening(?:en)?)\b)")
+
+
+# A finite verb within the next three words: the party before it is the subject.
+_FINITE_NEXT = re.compile(r"(?:\s+[\wåäö-]+){0,2}?\s+(?:[a-zåäö][\wåäö]*(?:ar|er|ör|år)|ska|skall)\b")
+
+
+def own_subject(text: str) -> str | None:
+    """The party (or "annan") a sentence opens with as its subject: "Polisen
+    genomför …", "Kommunerna rustar …", "X kommun förbinder sig …", "Region Y
+    erbjuder …". Infinitive items and sentences opening with an adverbial have none."""
+    leading = _LEADING_PARTY.match(text)
+    if leading and party(leading.group(0)) and _FINITE_NEXT.match(text, leading.end()):
+        return party(leading.group(0))
+    if ACTOR_SUBJECT.match(text) and _OTHER_ACTOR.match(text) and not _PASSIVE.search(text[:80]):
+        return "annan"
+    return None
+
+
 def responsible(text: str, stated: str | None, lead_in: str | None,
                 kind: str = "promise") -> str | None:
-    """Ansvarig line / suffix → promising lead-in (promises) → subject → lead-in → annan."""
+    """Ansvarig line / suffix → the sentence's own subject → promising lead-in
+    (promises) → subject or agent → lead-in → annan."""
     if stated == UNKNOWN:
         return None
     if stated:
         return stated
     promising = lead_party(lead_in)
     if promising and kind == "promise":
-        return promising
+        # "Det här lovar polisen, X kommun och Y kommun" over "Polisen genomför …":
+        # the item's own subject outranks the lead-in that names several parties.
+        return own_subject(text) or promising
     subject = from_subject(text)
     if subject:
         return subject

@@ -52,6 +52,7 @@ class Lead:
     text: str | None = None       # what responsibility may be read from
     level: int = 0                # heading level that set it (0: a lead-in paragraph)
     base_depth: int | None = None  # list depth of the first item under it
+    plan: bool = False            # a heading saying what is done in a period
 
 
 @dataclass
@@ -139,6 +140,10 @@ class Segmenter:
         self.pending_promise = bool(cues.BARE_PROMISE_NUMBER.match(text))
         if self.pending_promise:
             self.lead = Lead("promise", None, block.level)
+        elif cues.is_plan_heading(text) and not cues.is_lead(text):
+            # "Så arbetar vi under 2024": what follows is the plan for that period.
+            self.lead = Lead("promise", text, block.level, plan=True)
+            self.draft.lead_seen = True
         elif cues.is_trap(text) and not cues.is_lead(text):
             self.lead = Lead("trap", text, block.level)
         elif cues.is_lead(text):
@@ -323,7 +328,7 @@ class Segmenter:
         section = self.lead.role == "promise" and bool(self.lead.level)
         goal = None      # decided once, for the first sentence that has a promise form
         for sentence in sentences:
-            why = cues.sentence_evidence(sentence, section)
+            why = cues.sentence_evidence(sentence, section, self.lead.plan)
             if why is not None and goal is None:
                 goal = not section and self._before_list(number) \
                     and not self._pairs_are_promises(number)

@@ -95,8 +95,8 @@ def test_announced_new_period_without_promises_gives_no_document():
     result = run("two_periods.txt")
     [doc] = result["documents"]
     assert doc["period"]["label"] == "2023–2024"
-    # the lead-in names both parties: it outranks the third item's own subject
-    assert [r for _, _, r, _ in table(result)] == ["gemensamt"] * 3
+    # the lead-in names both parties; the third item's own subject outranks it
+    assert [r for _, _, r, _ in table(result)] == ["gemensamt", "gemensamt", "polisen"]
 
 
 def test_news_item_prose_promises_and_signing_without_av():

@@ -263,8 +263,9 @@ def test_bulletless_lines_under_party_headings_including_noun_phrases():
 
 def test_one_paragraph_per_item_after_a_lead_in_and_a_quote_after_them():
     assert rows(run("paragraph_items.html")) == [
-        ("promise", None, "gemensamt", "Polisen patrullerar på torget varje fredagskväll."),
-        ("promise", None, "gemensamt", "Kommunen sätter upp ny belysning i stadsparken."),
+        # each item's own subject outranks the lead-in that names both parties
+        ("promise", None, "polisen", "Polisen patrullerar på torget varje fredagskväll."),
+        ("promise", None, "kommunen", "Kommunen sätter upp ny belysning i stadsparken."),
         # "– …, säger kommunalrådet X" is a quote, not an item
     ]
 

@@ -27,9 +27,12 @@ def test_000_sandviken_2015_2016_ten_joint_promises():
     [doc] = result["documents"]  # "Medborgarlöften 2018/2019" lists no promises
     assert doc["title"] == "Medborgarlöften 2015/2016 i Sandvikens kommun"
     assert doc["period"] == {"label": "2015/2016", "start": "2015-01-01", "end": "2016-12-31"}
-    # The lead-in "Polisen och kommunen lovar att:" states who promises: all gemensamt,
-    # also "Vaktbolag … ska synas" and "Områdespoliserna ska besöka …".
-    assert table(doc) == [("promise", None, "gemensamt", text) for text in [
+    # The lead-in "Polisen och kommunen lovar att:" states who promises: gemensamt for
+    # every item without a subject of its own; "Områdespoliserna ska besöka …" names its
+    # own subject, which outranks the lead-in (issue 10's order: tag > subject > lead-in).
+    assert [r for _, _, r, _ in table(doc)] == ["gemensamt"] * 5 + ["polisen"] + ["gemensamt"] * 4
+    assert table(doc) == [("promise", None, r, text) for r, text in zip(
+        [r for _, _, r, _ in table(doc)], [
         "Öka polisens närvaro i Stadsparken.",
         "Öka polisens närvaro vid Resecentrum.",
         "Vaktbolag regelbundet ska synas vid Resecentrum.",
@@ -40,7 +43,7 @@ def test_000_sandviken_2015_2016_ten_joint_promises():
         "Årligen genomföra trygghetsvandringar på varje skola.",
         "Erbjuda varje skola deltagande i projektet ”Upp i rök”.",
         "Erbjuda varje skola deltagande i projektet ”Skolan förebygger”.",
-    ]]
+    ])]
     assert "trygghetsvandringar" in doc["commitments"][4]["themes"]
     assert "synlig_polis" in doc["commitments"][0]["themes"]
 
