@@ -49,7 +49,7 @@ class ConditionalRequestMiddleware:
     def spider_opened(self, spider) -> None:
         self.validators = archive_read.validators(self.archive_path)
         if self.validators:
-            self.db = archive_read.open_db(self.archive_path)
+            self.db = archive_read.connect(self.archive_path)
 
     def spider_closed(self, spider) -> None:
         if self.db is not None:

@@ -63,13 +63,18 @@ def known_pages(path: str | os.PathLike, site: str | None = None) -> list[str]:
     return [url for (url,) in _read(path, sql + " order by url", params)]
 
 
+def connect(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection to the archive (reads work on a full disk too)."""
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
 def _read(path: str | os.PathLike, sql: str, params=()) -> list[tuple]:
     """Rows from a read-only connection: the crawl's pipeline has already
     opened (and if needed created) the archive, and a read must not fail on
     a full disk. No archive or no table yet: no rows."""
     if not Path(path).exists():
         return []
-    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    conn = connect(path)
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
