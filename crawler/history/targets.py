@@ -53,6 +53,12 @@ class SiteMap:
         for row in db.query("select url, site from pages order by first_seen"):
             self.sites.setdefault(host_key(row["url"]), row["site"])
             self.pages.setdefault(page_key(row["url"]), row["url"])
+        # Sites crawled without an archived page (a municipality whose own page
+        # today only points to polisen.se) are known from the coverage table.
+        for row in db.query("select code, site_url, moved_to from coverage"):
+            for root in (row["moved_to"], row["site_url"]):
+                if root:
+                    self.sites.setdefault(host_key(root), row["code"])
         self.polisen_roots = sorted({_origin(r["url"]) for r in db.query(
             "select url from pages where site = ?", [POLISEN])} or {_origin(POLISEN_URL)})
 
@@ -95,7 +101,15 @@ def initial_targets(db: sqlite_utils.Database, sites: SiteMap, url: str | None,
         "select url, site, municipalities from pages order by url")
         if not sites.in_polisen_section(r["url"])
         and (not codes or _concerns(r, codes))]
-    return section + known
+    # The page that came closest to a promise page on a site with none today
+    # (often a page that now only points to polisen.se) may have held the
+    # promise in earlier years.
+    archived = {t.url for t in known}
+    candidates = [Target(r["best_candidate_url"]) for r in db.query(
+        "select code, best_candidate_url from coverage where best_candidate_url is not null"
+        " and status != 'found' order by code")
+        if r["best_candidate_url"] not in archived and (not codes or r["code"] in codes)]
+    return section + known + candidates
 
 
 def _concerns(page: dict, codes: list[str]) -> bool:
