@@ -91,13 +91,15 @@ def no_english(page) -> None:
 
 
 def municipalities_mentioning(archive: Path, word: str) -> set[str]:
-    """Ground truth from the archive; "trygghets-vandringar" and "trygghets
-    vandringar" (split on the page) count too."""
+    """Ground truth from the archive: commitments whose text has the word (or a
+    longer word containing it). A compound split on the page ("trygghets
+    vandringar", "trygghets-vandringar") is two words to the search, which
+    matches the commitment text only (issue 11), so it is not counted here."""
     conn = sqlite3.connect(archive)
     return {r[0] for r in conn.execute(
         "select distinct m.name from commitments c join document_municipalities dm "
         "on dm.document_id = c.document_id join municipalities m on m.code = dm.municipality_code "
-        "where replace(replace(lower(c.text), '-', ''), ' ', '') like ?", [f"%{word}%"])}
+        "where lower(c.text) like ?", [f"%{word}%"])}
 
 
 def test_1_municipalities_mentioning_trygghetsvandringar_in_two_actions(server, page,
@@ -134,7 +136,8 @@ def test_2_compare_two_municipalities_by_name_in_three_actions(server, page):
     no_english(page)
 
 
-@pytest.mark.parametrize("code, has_changes", [("1781", True), ("2181", False)])
+# 0180: no promise archived in the demo, so no changes (Sandviken has history since the backfill)
+@pytest.mark.parametrize("code, has_changes", [("1781", True), ("0180", False)])
 def test_3_subscribe_to_a_municipality_in_two_actions(server, page, code, has_changes):
     page.goto(f"{server}/kommun/{code}")
     shot(page, f"3-kommun-{code}")
