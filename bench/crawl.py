@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.synthetic import SyntheticWeb
 
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.synthetic import SyntheticWeb
 
 TABLES = ("snapshots", "bodies", "pages", "changes", "fetch_errors", "crawl_runs")

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, items, middlewares, pipelines, and the shared crawl, store, derive, search, web and ops packages."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, run_crawl
+from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
 from crawler.derive.run import normalize_archive
 from crawler.ops.health import thresholds
@@ -25,7 +25,7 @@ from crawler.sites import SitesFileError, read_sites_csv, url_problem
 from crawler.store.archive import EXIT_ARCHIVE, ArchiveError, archive_error, open_db
 from crawler.store.check import check_archive, connect_readonly
 from crawler.web.serving import serve_archive
-from normalize import InputError, extract as extract_promises
+from normalize import InputError, explain as explain_units, extract as extract_promises
 from normalize.pagetext import as_utf8, truncation_notes
 from normalize.registry import load_municipalities
 
@@ -308,14 +308,6 @@ def _after_crawl(db_path: Path) -> None:
                f"{report.changes} change events", err=True)
 
 
-def fast_crawl_settings() -> list[str]:
-    """Settings for crawling the local fixture web: no politeness delays."""
-    pairs = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
-             "RETRY_BACKOFF_BASE": "0.1", "DOWNLOAD_TIMEOUT": "5", "LOG_LEVEL": "WARNING",
-             "ALLOW_PRIVATE_HOSTS": "True"}  # the fixture web is on 127.0.0.x
-    return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
-
-
 # Extensions mimetypes may not know on every system.
 _TYPES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html",
           ".htm": "text/html", ".xhtml": "text/html", ".pdf": "application/pdf"}
@@ -346,8 +338,11 @@ def _check_url(ctx, param, value):
 @click.option("--url", metavar="URL", callback=_check_url,
               help="The page's address. Helps find the municipality (polisen.se slug or the "
                    "municipality's own domain) and is echoed in the output.")
+@click.option("--explain", is_flag=True,
+              help="Instead of the JSON, print every candidate unit (list item, sentence, "
+                   "title) with whether it was kept as a commitment or dropped, and why.")
 @click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
-def extract(url, path):
+def extract(url, explain, path):
     """Print the promises found in one HTML page, PDF or text file as JSON.
 
     PATH is a saved page: .html, .pdf, or .txt (the page's text as a browser
@@ -357,6 +352,8 @@ def extract(url, path):
     "period", "signed", "signatories", "commitments": [...]}]}.
 
     A page that is simply not a promise prints an empty "documents" list.
+    --explain prints one line per candidate instead: "kept" or "dropped", the
+    reason, and the text, to see why a promise was missed or a line was taken.
     Input that is not a page at all (empty, binary, a broken or encrypted
     PDF, over 50 MB) or a bad --url prints "error: …" on stderr and exits
     with status 2. A page cut to stay within limits (PDF pages, deep HTML
@@ -366,10 +363,16 @@ def extract(url, path):
     Examples:
       medborgarloften extract --url https://polisen.se/om-polisen/medborgarloften/varmland/sunne/ sunne.txt
       medborgarloften extract medborgarlofte-2024.pdf
+      medborgarloften extract --explain --url https://www.example.se/lofte.pdf lofte.txt
       curl -s https://www.example.se/trygghet/ | medborgarloften extract -
     """
     try:
         content = as_utf8(_read_input(path))
+        if explain:
+            for unit in explain_units(content, url=url, content_type=guess_content_type(path)):
+                text = " ".join(unit["text"].split())
+                click.echo(f"{unit['verdict']:<8}{unit['why']}\n        {text}")
+            return
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = extract_promises(content, url=url, content_type=guess_content_type(path))

@@ -63,3 +63,11 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
 def archiving(settings) -> bool:
     """Whether the archive pipeline runs (benchmarks switch it off)."""
     return "crawler.pipelines.ArchivePipeline" in (settings.getdict("ITEM_PIPELINES") or {})
+
+
+def fast_crawl_settings() -> list[str]:
+    """Settings for crawling the local fixture web: no politeness delays."""
+    pairs = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+             "RETRY_BACKOFF_BASE": "0.1", "DOWNLOAD_TIMEOUT": "5", "LOG_LEVEL": "WARNING",
+             "ALLOW_PRIVATE_HOSTS": "True"}  # the fixture web is on 127.0.0.x
+    return [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+
+from crawler.quality import body_problem
+from normalize.pagetext import PageTextError, page_text, truncation_notes
 
 
 @dataclass
@@ -19,6 +23,31 @@ class PageItem:
     municipalities: list[str] = field(default_factory=list)  # codes the page names
     found_via: str = ""             # start, link, sitemap, search, known
     referrer: str | None = None
+    # Filled once by read_text(): the spider's relevance check and the archive share them.
+    text: str | None = None
+    detected_encoding: str | None = None
+    text_error: str | None = None
+    problem: tuple[str, str] | None = None   # (error kind, message): a 200 that is no page
+    truncated: str | None = None             # what limits cut (PDF pages, deep nesting)
+    text_read: bool = False
+
+    def read_text(self) -> "PageItem":
+        """Decode the body and extract its main text, once (idempotent)."""
+        if self.text_read or self.status != 200:
+            return self
+        self.text_read = True
+        self.problem = body_problem(self)
+        if self.problem:
+            return self
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.text, self.detected_encoding = page_text(
+                    self.body, self.content_type, self.declared_encoding)
+            except PageTextError as exc:
+                self.text_error = str(exc)
+        self.truncated = truncation_notes(caught)
+        return self
 
 
 @dataclass

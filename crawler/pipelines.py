@@ -11,17 +11,12 @@ from scrapy import signals
 
 from crawler.store.archive import Archive, ArchiveError, archive_error
 from crawler.items import FetchErrorItem, PageItem
-from crawler.quality import body_problem
 
 logger = logging.getLogger(__name__)
 
 # An item that could not be stored: a database error, a full disk, a lock
 # held past every retry. Never swallowed: counted, logged, and the run fails.
 STORE_FAILURES = (sqlite3.Error, OSError, ArchiveError)
-
-RUN_COUNTS = ("requests", "bytes", "new_pages", "new_versions", "text_changes",
-              "unchanged", "not_modified", "gone", "errors")
-
 
 class ArchivePipeline:
     """Stores PageItems as snapshots and FetchErrorItems as fetch_errors.
@@ -99,7 +94,7 @@ class ArchivePipeline:
             pass  # the same fault; the count and the run status still say so
 
     def _page(self, item: PageItem) -> None:
-        problem = body_problem(item) if item.status == 200 else None
+        problem = item.read_text().problem
         if problem:
             self._error(item.url, item.site, *problem, item.status)
             return

@@ -72,8 +72,6 @@ ARCHIVE_PATH = "archive.db"
 # Per-site budget of the focused municipal crawl.
 MAX_PAGES_PER_SITE = 300
 MAX_DEPTH_PER_SITE = 5
-# Stop reading an archived page's text beyond this (cheap on huge pages).
-ARCHIVE_STORE_PAGES = True
 
 DEPTH_PRIORITY = 0
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"

@@ -10,7 +10,6 @@ from scrapy.http import Response, TextResponse
 from crawler.store import read as archive_read
 from crawler.errors import classify_failure
 from crawler.items import FetchErrorItem, PageItem
-from normalize.pagetext import decode_html, html_main_text
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
@@ -36,13 +35,8 @@ class ArchiveSpider(scrapy.Spider):
             content_type=content_type,
             declared_encoding=charset.group(1).lower() if charset else None,
             headers=headers, municipalities=list(municipalities),
-            found_via=found_via, referrer=referer.decode("latin-1") if referer else None)
-
-    def main_text(self, response: Response) -> str:
-        """Main text decoded by our rules (wrong charsets fixed), for relevance."""
-        charset = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
-        text, _ = decode_html(response.body, charset.group(1) if charset else None)
-        return html_main_text(text)
+            found_via=found_via, referrer=referer.decode("latin-1") if referer else None,
+        ).read_text()
 
     def on_robots_error(self, failure):
         """robots.txt itself failed: recorded, and Scrapy then allows the site."""

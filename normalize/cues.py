@@ -36,16 +36,17 @@ LEAD = re.compile(
     r"\blov(?:ar|at)\b|\båtar sig|\båtagande|genom att|\binnehåll|aktivitet|\bvi ska\b|"
     r"\bska vi\b|\bgör vi\b|\bvi gör\b|\bvi kommer\b|\bkommer vi\b|\båtgärd|\binsatser|"
     r"\bkonkret|för att uppnå|\buppnås\b|\bska (?:göras|genomföras)\b|\bvad görs\b|"
-    r"(?:polisen|kommunen|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
+    r"(?:polisen|kommunen|kommunerna|\w+s kommun|\w+ stad) (?:ska|kommer att|ansvarar)\b|"
     r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
-    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+))?\s*:?$|"
+    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
+    r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$|"
     r"löftet (?:är|lyder|innebär|innehåller)|löftena (?:är|lyder)|följande (?:löften|åtaganden)",
     re.I)
 ACTIVITY_LEAD = re.compile(r"aktivitet|\båtgärd|\binsatser|för att uppnå|uppnås genom|"
                            r"\bgör vi\b|\bgenom att\b|\bvi gör\b|så här", re.I)
 # A heading that only names a party: "Polisen", "Kommunen ska", "Polisens åtaganden".
 PARTY_LABEL = re.compile(
-    r"^(?:(?:lokal)?polis(?:en|ens|myndigheten|myndighetens)?|kommun(?:en|ens)?|"
+    r"^(?:(?:lokal)?polis(?:en|ens|myndigheten|myndighetens)?|kommun(?:en|ens|erna|ernas)?|"
     r"[A-ZÅÄÖ][\wåäö-]+s (?:kommun|stad)|[A-ZÅÄÖ][\wåäö-]+ (?:kommun|stad)|region gotland|"
     r"gemensam(?:t|ma)?|tillsammans|båda parter(?:na)?|vi gemensamt)"
     r"(?:\s+(?:och|&)\s+(?:polisen|kommunen|[A-ZÅÄÖ][\wåäö-]+s? (?:kommun|stad)))?"
@@ -62,10 +63,12 @@ NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan
 PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
 FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
                        r"återrapport|genomfört", re.I)
-SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|^[”\"“].*[”\"“]\W{0,2}$")
+SPEECH = re.compile(r",?\s+säger\s+[A-ZÅÄÖ]|,\s+säger\s+\S+\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|"
+                    r"^[”\"“].*[”\"“]\W{0,2}$")
 DOC_LINK = re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
                       r"\.docx?\b|^läs mer|länk till annan webbplats", re.I)
-CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon\b|\be-post\b", re.I)
+CONTACT = re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon(?:nummer)?\s*:?\s*\d|"
+                     r"\btelefon\s*$|\be-post\b", re.I)
 QUESTION = re.compile(r"\?\s*$")
 # Prose promise: a sentence whose subject is a party (or "vi") and whose verb is "lovar".
 PROSE_PROMISE = re.compile(
@@ -73,11 +76,6 @@ PROSE_PROMISE = re.compile(
     r"[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland|vi|tillsammans)"
     r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
     r"(?:\s+\w+){0,2}?\s+(?:lovar|åtar\s+sig):?\s+(?:\w+\s+){0,2}?att\s+\S", re.I)
-# Weaker: "Polisen ska genomföra …" in running text (used only when nothing else is found).
-PROSE_UNDERTAKING = re.compile(
-    r"^(?:(?:lokal)?polis\w*|kommun\w*|[A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad)|region\s+gotland)"
-    r"(?:\s+(?:och|samt|tillsammans med)\s+(?:[\wåäö-]+\s+){0,2}?(?:polis\w*|kommun\w*|stad\w*))?"
-    r"\s+(?:ska|skall|kommer att)\s+(?:\w+\s+){0,3}?(?!arbeta för|verka för|jobba för)\w+", re.I)
 # Explanations of the concept ("Medborgarlöften innebär att polisen och kommunen lovar…").
 DEFINITION = re.compile(r"\bett medborgarlöfte\b|\bmedborgarlöften (?:är|innebär)|"
                         r"\bär (?:ett|en del)\b|\binnebär att\b|\bbrukar\b|\bkan\b", re.I)
@@ -98,14 +96,59 @@ ACTION_VERB = re.compile(
     r"kontroll|information|samverkan|dialog|möten?\b|utbildning|riktade)", re.I)
 
 
+# An item that opens with an infinitive (after an optional adverb or agent): the
+# form of items under "Polisen ska:" and of subject-less promise lists.
+_INFINITIVES = (
+    "genomföra|öka|arbeta|erbjuda|verka|skapa|minska|fortsätta|utveckla|informera|delta|besöka|"
+    "stärka|förbättra|starta|ta|träffa|träffas|anordna|bjuda|sprida|tillsätta|bedriva|"
+    "säkerställa|prioritera|motverka|förebygga|främja|hålla|se|kartlägga|samverka|initiera|"
+    "uppmärksamma|medverka|synas|finnas|åtgärda|installera|rusta|utbilda|planera|patrullera|"
+    "fotpatrullera|etablera|införa|följa|verkställa|kontrollera|ge|ha|vara|sätta|upprätta|"
+    "stödja|stötta|hjälpa|möjliggöra|ordna|bidra|närvara|jobba|agera|rikta|satsa|intensifiera|"
+    "redovisa|öppna|inrätta|byta|göra|arrangera|uppdatera|identifiera|underlätta|tydliggöra|"
+    "utreda|utse|anställa|lyfta|skicka|publicera|samla|begränsa|förstärka|bevaka|bekämpa|"
+    "uppmuntra|engagera|ansvara|tillhandahålla|utöka|förhindra|förenkla|upprätthålla|"
+    "tillskapa|använda|driva|leda|bygga|sköta|låta|vidta|vidareutveckla|återkoppla|besvara|"
+    "svara|kommunicera|samordna|utvärdera|röja|rensa|belysa|städa|sanera|ta bort|lära")
+INFINITIVE_ITEM = re.compile(
+    r"^(?:att\s+)?(?:(?:regelbundet|aktivt|tillsammans|gemensamt|fortsatt|fortsätta att|även|också|"
+    r"löpande|systematiskt|tydligt|kontinuerligt|via\s+\S+|genom\s+\S+|i\s+samverkan\s+med\s+\S+)"
+    r"\s+)?(?:" + _INFINITIVES + r")\b", re.I)
+
+
 # "Fokusområde 1: Trygghet i centrum", "Mål: Färre inbrott": a label naming the
 # section's topic, under which the promises or activities follow.
 TOPIC_LABEL = re.compile(r"^(?:fokusområde|prioriterat område|område|mål|problemområde|tema)"
                          r"\s*\d{0,2}\s*[:.–—-]\s*\S", re.I)
 
 
+# Literal stems that every TRAP / LEAD match contains: a text with none of them cannot
+# match, and testing substrings costs a fraction of the long regexes (a long page has
+# hundreds of heading-like lines: table rows, menu labels).
+_TRAP_STEMS = ("syft", "mål", "fokus", "lägesbild", "problem", "bakgrund", "uppföljning",
+               "utvärdering", "resultat", "kontakt", "dokument", "bilag", "läs mer", "här hittar",
+               "ladda ner", "organisation", "arbetsgrupp", "kartläggning", "överenskommelse",
+               "avtal", "tidsram", "tidplan", "relaterad", "länkar", "så gick", "genomför",
+               "redovisning", "prioriterade områden", "statistik", "medborgarlöft", "vad är",
+               "frågor och svar", "nyheter", "så tas", "så går", "hur ", "tas fram", "process",
+               "exempel", "parterna", "dialog", "identifiera", "visade", "visar att", "underlag",
+               "orsak", "utmaning", "önskemål", "synpunkter", "enkät", "du", "dig", "din",
+               "gjorts", "utförts", "har gjort", "följ")
+_LEAD_STEMS = ("lov", "åta", "genom att", "innehåll", "aktivitet", "vi ska", "ska vi", "gör vi",
+               "vi gör", "vi kommer", "kommer vi", "åtgärd", "insatser", "konkret", "uppnå",
+               "ska", "kommer att", "ansvarar", "löft", "följande", "vad görs")
+
+
+def _has_stem(text: str, stems: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    for stem in stems:
+        if stem in lowered:
+            return True
+    return False
+
+
 def is_trap(text: str) -> bool:
-    return bool(TRAP.search(text)) and not TOPIC_LABEL.match(text)
+    return _has_stem(text, _TRAP_STEMS) and bool(TRAP.search(text)) and not TOPIC_LABEL.match(text)
 
 
 def is_document_heading(text: str) -> bool:
@@ -118,8 +161,25 @@ def is_document_heading(text: str) -> bool:
 AGREEMENT = re.compile(r"överenskommelse|samverkansavtal|\bavtal\b|\bparterna\b", re.I)
 
 
+# "Katrineholm i januari 2019", "Ljusdal den 29 januari 2024", "Tierp 2024-01-24": a
+# signing place and date, not a title.
+DATE_LINE = re.compile(r"\b(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+                       r"november|december)\s+20[1-3]\d\b|\b20[1-3]\d-\d\d-\d\d\b|^\S+\s+den\s+\d", re.I)
+
+
+# A heading that names the promise(s) itself: "Våra löften", "Vårt löfte till dig", "Löftet".
+PROMISE_HEADING = re.compile(
+    r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
+    r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
+    r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$", re.I)
+
+
 def is_lead(text: str) -> bool:
     """A heading or a lead-in paragraph that introduces promises or activities."""
+    if PROMISE_HEADING.match(text.strip()):
+        return True
+    if not _has_stem(text, _LEAD_STEMS):
+        return False
     if STRONG_LEAD.search(text):
         return not _explains(text) and not AGREEMENT.search(text)
     return bool(LEAD.search(text)) and not is_trap(text)
@@ -149,13 +209,10 @@ def is_noise_item(text: str) -> bool:
                 or CONTACT.search(text) and len(text) < 150) or len(text.split()) < 2
 
 
-def prose_undertakings(text: str) -> list[str]:
-    """Sentences like 'Kommunen ska förbättra belysningen i parken.'"""
-    lowered = text.lower()
-    if not ("ska" in lowered or "kommer att" in lowered) or DEFINITION.search(text):
-        return []
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text.strip())
-            if PROSE_UNDERTAKING.match(s) and not SPEECH.search(s) and not s.endswith(":")]
+OPENS_WITH_PARTY = re.compile(r"^\s*(?:polis|kommun|vi\b)", re.I)
+# What medborgarlöften are in general: "Ett medborgarlöfte är …", "Medborgarlöften innebär …".
+CONCEPT = re.compile(r"\bett\s+medborgarlöfte\s+(?:är|innebär|kan)\b|"
+                     r"\bmedborgarlöften\s+(?:är|innebär|kan)\b", re.I)
 
 
 def prose_promises(text: str) -> list[str]:
@@ -169,3 +226,136 @@ def prose_promises(text: str) -> list[str]:
     return [s.strip() for s in sentences if PROSE_PROMISE.match(s.strip())
             and not SPEECH.search(s) and not s.rstrip().endswith(":")
             and not DEFINITION.search(s)]
+
+
+# -- sentences in running text --------------------------------------------------
+# A promise sentence is read from its grammatical form, never from its topic:
+#   promise verb   "X lovar att …", "X förbinder sig att …", "X åtar sig att …"
+#   modal          "X ska …", "X kommer att …", "… ska startas", "Under 2025 ska … hållas"
+#   scheduled      a present passive with a time ("… genomförs under hösten",
+#                  "… hålls varje höst", "… påbörjas under våren")
+#   present        a party acting with a time or frequency ("Fritidsgårdarna håller
+#                  öppet … på fredagar"): only under a promise heading.
+# Past tense and perfect ("genomfördes", "har tagit fram") report; "kan", "brukar",
+# "bör" describe; the promise itself, its follow-up and its results are no commitment.
+PROMISE_VERB_SENTENCE = re.compile(
+    r"\b(?:lovar|förbinder\s+sig|åtar\s+sig)\b(?:\s+\S+){0,6}?\s+att\s+\S|\blovar\s+(?:vi|dessutom|också)\b",
+    re.I)
+MODAL_SENTENCE = re.compile(r"\b(?:ska|skall|kommer\s+(?:\S+\s+){0,5}?att)\s+(?:\S+\s+){0,5}?"
+                            r"(?:(?:" + _INFINITIVES + r")\b|\w{3,}(?:as)\b)", re.I)
+_PASSIVE_PRESENT = re.compile(
+    r"\b(?:genomförs|hålls|erbjuds|införs|byggs|ökas|görs|sätts|ges|ordnas|anordnas|skickas|"
+    r"startas|påbörjas|inleds|arrangeras|installeras|utökas|förstärks|kontrolleras|bjuds|"
+    r"besöks|genomföres|prioriteras|sprids|åtgärdas|tas\s+bort|byts|\w{4,}eras)\b", re.I)
+TIME = re.compile(
+    r"\b(?:under|i|varje|varannan|före|efter|inför|från|till|senast|på)\s+(?:\S+\s+){0,2}?"
+    r"(?:våren|hösten|sommaren|vintern|vår|höst|året|perioden|sommarlovet|skolåret|terminen|"
+    r"20[1-3]\d|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+    r"december|helg\w*|kväll\w*|fredag\w*|lördag\w*|vecka|veckan|månad\w*|år)\b|"
+    r"\bregelbundet\b|\bvarje\b|\bper\s+(?:år|månad|vecka|termin)\b|\bgånger?\b|\bårligen\b|"
+    r"\bminst\s+\S+\b|\blöpande\b|\bkontinuerligt\b", re.I)
+_PRESENT_ACTIVE = re.compile(r"^(?:\S+\s+){0,6}?\w{2,}(?:ar|er|år|ör)\b", re.I)
+STRONG_REPORT = re.compile(
+    r"\b(?:genomfördes|hölls|gjordes|gjorde|fanns|var|hade|blev|visade|skrevs|tecknades|"
+    r"undertecknades|deltog|lockade|beslutades)\b|\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b", re.I)
+REPORT = re.compile(
+    r"\b(?:genomfördes|hölls|gjordes|gjorde|fanns|var|hade|blev|visade|ökade|minskade|"
+    r"skrevs|tecknades|undertecknades|deltog|lockade|beslutades|\w{3,}(?:ades|ade))\b|"
+    r"\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b|\bhar\b", re.I)
+DESCRIBES = re.compile(r"\b(?:kan|kunde|brukar|bör|borde|skulle|behöver|vill|upplever|upplevs|"
+                       r"uppger|känner|består|handlar|innebär|betyder|gäller|ingår|omfattar|"
+                       r"ansvarar\s+för\s+både|uppfattas|tycker|menar|anser|uppgav|uppgir|"
+                       r"(?:ser|vet|märker|konstaterar)\s+att)\b", re.I)
+# The promise, its follow-up or its results as the subject: not a commitment.
+NOT_A_COMMITMENT_SUBJECT = re.compile(
+    r"^(?:(?:medborgar)?löfte(?:t|na|n)?|syftet|målet|resultat\w*|uppföljning\w*|en\s+(?:första\s+)?"
+    r"(?:uppföljning|slutrapport|redovisning|utvärdering|sammanställning)|arbetet\s+följs|det|detta|"
+    r"dessa|de|den|här|nästa|ett\s+nytt\s+(?:medborgar)?löfte|underlaget|synpunkterna|"
+    r"idén|erfarenhet\w*|aktiviteterna|man)\b", re.I)
+FOLLOW_UP_VERB = re.compile(r"\bfölj(?:s|er|a)\s+upp\b|\bredovisas\b|\bpubliceras\b|\butvärderas\b|"
+                            r"\brapporteras\b|\bpresenteras\b|\bta\s+fram\b|\btas\s+fram\b", re.I)
+
+
+def sentence_evidence(sentence: str, promise_section: bool = False) -> str | None:
+    """Why a sentence of running text is a commitment ("promise verb", "modal",
+    "scheduled", "present") or None. ``promise_section``: it sits under a
+    heading or lead-in that introduces promises ("Våra löften", "Kommunens
+    åtaganden"), where weaker forms count."""
+    text = sentence.strip()
+    if len(text) < 15 or len(text) > 400 or text.endswith((":", "?")):
+        return None
+    lowered = text.lower()
+    # Cheap gate first: most sentences of a page name no promise verb, no modal and no
+    # time, and the regexes below cost far more than these substring tests.
+    if not _gate(lowered):
+        return None
+    if SPEECH.search(text) or NOT_A_COMMITMENT_SUBJECT.match(text) \
+            or FOLLOW_UP_VERB.search(text) or CONTACT.search(text):
+        return None
+    if PROMISE_VERB_SENTENCE.search(text):
+        head = text[:PROMISE_VERB_SENTENCE.search(text).start()]
+        if not DESCRIBES.search(head) and not re.search(r"\bkan\b|\bett\s+löfte\b", text, re.I):
+            return "promise verb"
+        return None
+    modal = MODAL_SENTENCE.search(text)
+    if modal:
+        head = text[:modal.start()]
+        if DESCRIBES.search(head) or REPORT.search(head):
+            return None
+        if not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
+            return "modal"
+    passive = _PASSIVE_PRESENT.search(text)
+    if STRONG_REPORT.search(text) or DESCRIBES.search(text[:passive.start() if passive else None]):
+        return None
+    if passive and TIME.search(text):
+        return "scheduled"
+    if _STARTS.search(text) and FUTURE_TIME.search(text):
+        return "scheduled"       # "Arbetet med ny belysning startar under hösten."
+    if FUTURE_TIME.search(text) and _PRESENT_ACTIVE.match(text) and not _OBSERVES.search(text) \
+            and (_PARTY_SUBJECT.match(text) or _MUNICIPAL_SUBJECT.match(text)):
+        return "present"         # "Kommunen öppnar en mötesplats för unga under hösten."
+    if REPORT.search(text):
+        return None
+    if promise_section and TIME.search(text) and _PRESENT_ACTIVE.match(text) \
+            and not _OBSERVES.search(text) \
+            and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)):
+        return "present"
+    return None
+
+
+# Every form above needs one of these substrings: a promise verb, a modal, or a time
+# (or a year 2010–2039).
+_GATE_WORDS = ("lovar", "förbind", "åtar", "ska", "kommer", "under", "varje", "varannan", "per ",
+               "gång", "årligen", "minst", "löpande", "kontinuerligt", "regelbundet", "vår",
+               "höst", "sommar", "vinter", "året", "perioden", "termin", "helg", "kväll", "fredag",
+               "lördag", "vecka", "månad", "januari", "februari", "mars", "april", "maj", "juni",
+               "juli", "augusti", "september", "oktober", "november", "december", " år")
+_YEAR = re.compile(r"20[1-3]\d")
+
+
+def _gate(lowered: str) -> bool:
+    for word in _GATE_WORDS:     # a plain loop of `in` tests beats one alternation regex
+        if word in lowered:
+            return True
+    return "20" in lowered and bool(_YEAR.search(lowered))
+
+
+def may_commit(text: str) -> bool:
+    """False when no sentence of the text can pass ``sentence_evidence``."""
+    return _gate(text.lower())
+# A time ahead, or a recurring one: what turns a present tense into a plan.
+FUTURE_TIME = re.compile(
+    r"\b(?:under|i|från|till|inför|senast|före)\s+(?:\S+\s+){0,1}?(?:våren|hösten|sommaren|vintern|"
+    r"året|perioden|sommarlovet|skolåret|terminen|nästa\s+\w+|20[1-3]\d|januari|februari|mars|"
+    r"april|maj|juni|juli|augusti|september|oktober|november|december)\b|"
+    r"\bvarje\s+(?:vecka|månad|år|termin|höst|vår|helg|kväll|fredag|lördag)\b|"
+    r"\b(?:\S+\s+)?gånger?\s+(?:per|i|om)\s+(?:år|månad|vecka|termin)(?:en)?\b|\bfrån och med\b|"
+    r"\bper\s+(?:år|månad|vecka|termin)\b", re.I)
+# Verbs of observation: "Polisen ser en ökning …" describes, "Kommunen ser över …" does not.
+_OBSERVES = re.compile(r"\b(?:ser(?!\s+(?:över|till)\b)|märker|noterar|konstaterar|bedömer|upplever)\b",
+                       re.I)
+_STARTS = re.compile(r"\b(?:startar|börjar|inleds|påbörjas|drar\s+igång|kommer\s+igång|öppnar)\b", re.I)
+_PARTY_SUBJECT = re.compile(r"^(?:(?:lokal|områdes|kommun)?polis\w*|kommun\w*|[A-ZÅÄÖ][\wåäö-]+s?\s+"
+                            r"(?:kommun|stad)\w*|staden|vi|region\s+gotland)\b", re.I)
+_MUNICIPAL_SUBJECT = re.compile(r"^(?:\S+\s+){0,2}?(?:fritidsgård\w*|fältgrupp\w*|fältare\w*|"
+                                r"socialtjänst\w*|skol\w*|räddningstjänst\w*|ordningsvakt\w*)\b", re.I)

@@ -17,34 +17,102 @@ from normalize import cues
 from normalize.blocks import Block
 from normalize.periods import best_period
 from normalize.responsibility import responsible, split_tags
-from normalize.segmenter import Draft, Segmenter
+from normalize.segmenter import _UNSET, Draft, Segmenter
 from normalize.signing import signing
 from normalize.themes import themes_of
 
 PAGE_CONTEXT = re.compile(r"medborgarlöft|\bpolis", re.I)
 
 
-def build_documents(blocks: list[Block], page_text: str, has_place: bool = True) -> list[dict]:
+def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
+                    trace: list | None = None) -> list[dict]:
     """Documents of a page. ``has_place``: a municipality was found; without
     one, only documents under a heading with a period are kept (pages that
-    explain medborgarlöften in general list "Polisen och kommunen ska: …")."""
-    if not PAGE_CONTEXT.search(page_text) or _is_follow_up_page(blocks):
+    explain medborgarlöften in general list "Polisen och kommunen ska: …").
+    ``trace`` (a list) receives (kept|dropped, text, why) for every candidate."""
+    if not PAGE_CONTEXT.search(page_text):
+        _note(trace, "dropped", "(the page)", "mentions neither medborgarlöften nor the police")
         return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
-    drafts = Segmenter(blocks).run()
+    if _is_follow_up_page(blocks):
+        _note(trace, "dropped", "(the page)", "its title reports follow-up or results")
+        return []
+    drafts = segment(blocks, trace)
+    joint = joint_voice(blocks)
     for draft in drafts:
         if draft.commitments or not _period(draft, drafts, page_text):
             continue
-        for sentence in draft.prose or draft.weak_prose:
+        for sentence in draft.prose:
+            # A document that lists nothing: its "lovar" sentence is the promise after all.
             text, stated = split_tags(sentence)
-            draft.commitments.append({
-                "text": text, "responsible": responsible(text, stated, None), "kind": "promise",
-                "parent": None, "themes": themes_of(text)})
+            who = responsible(text, stated, None) or ("gemensamt" if joint else None)
+            draft.commitments.append({"text": text, "responsible": who, "kind": "promise",
+                                      "parent": None, "themes": themes_of(text)})
+            _note(trace, "kept", text, "the only promise sentence of a document that lists nothing")
     # A document without a heading of its own must show that it is a promise:
     # a place, a period and the word medborgarlöfte/löfte somewhere on the page
     # (a municipality's general safety page lists "Det gör vi genom att: …" too).
     promise_page = has_place and bool(cues.PROMISE_WORD.search(page_text))
-    return [_finish(d, drafts, page_text) for d in drafts if d.commitments and (
-        d.explicit or promise_page and _period(d, drafts, page_text))]
+    kept = []
+    for d in drafts:
+        if d.commitments and (d.explicit or promise_page and (
+                _period(d, drafts, page_text) or d.promised)):
+            kept.append(_finish(d, drafts, page_text))
+        elif d.commitments:
+            why = ("no municipality on the page" if not has_place else
+                   "no period and no document heading" if promise_page else
+                   "the page never says medborgarlöfte/löfte")
+            for c in d.commitments:
+                _note(trace, "dropped", c["text"], f"its document is not a promise: {why}")
+    return kept
+
+
+def _note(trace: list | None, verdict: str, text: str, why: str) -> None:
+    if trace is not None:
+        trace.append((verdict, text, why))
+
+
+def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
+    """Drafts of a page; weak sentences ("X ska …", "… genomförs under hösten") stay
+    only in a document that shows it is a promise: a document heading, a promise
+    lead-in or list, or a "lovar" sentence."""
+    segmenter = Segmenter(blocks)
+    segmenter.trace = trace
+    drafts = segmenter.run()
+    for draft in drafts:
+        strong = draft.explicit or draft.lead_seen or any(not c.get("_weak") for c in draft.commitments)
+        if not strong:
+            for c in draft.commitments:
+                if trace is not None:
+                    trace.append(("dropped", c["text"], "no promise heading, lead-in or "
+                                  "'lovar' sentence in its document"))
+            draft.commitments = []
+            draft.last_promise = None
+    joint = joint_voice(blocks)
+    for draft in drafts:
+        for c in draft.commitments:
+            c.pop("_weak", None)
+            if c.pop("_stated", None) is None and c["responsible"] is None and joint:
+                # No tag, subject or lead-in names a party: the promise speaks for both
+                # ("Vi lovar …", items under "Våra löften" of a page signed by both).
+                c["responsible"] = "gemensamt"
+                if trace is not None:
+                    trace.append(("kept", c["text"], "party: the page's joint voice → gemensamt"))
+    return drafts
+
+
+_POLICE = re.compile(r"\bpolis", re.I)
+_MUNICIPALITY = re.compile(r"\bkommun|\bstad(?:en|s)?\b|\bregion gotland\b", re.I)
+
+
+def joint_voice(blocks: list[Block]) -> bool:
+    """The page speaks for both parties: it names the police and the municipality."""
+    police = municipality = False
+    for block in blocks:
+        police = police or bool(_POLICE.search(block.text))
+        municipality = municipality or bool(_MUNICIPALITY.search(block.text))
+        if police and municipality:
+            return True
+    return False
 
 
 def _is_follow_up_page(blocks: list[Block]) -> bool:
@@ -58,9 +126,12 @@ def _is_follow_up_page(blocks: list[Block]) -> bool:
 
 
 def _period(draft: Draft, drafts: list[Draft], page_text: str):
+    if draft.period is not _UNSET:
+        return draft.period      # asked up to three times per document; computed once
     period = best_period(draft.heading or "", "\n".join(draft.text))
     if period is None and sum(1 for d in drafts if d.commitments or d.prose) <= 1:
         period = best_period("", page_text)
+    draft.period = period
     return period
 
 
@@ -86,7 +157,8 @@ def _title(page_text: str) -> str | None:
     best, best_score = None, -10
     for line in page_text.splitlines()[:400]:
         line = line.strip()
-        if not line or len(line) > 120 or not cues.PROMISE_WORD.search(line) \
+        if not line or len(line) > 120 or "öft" not in line.lower() \
+                or not cues.PROMISE_WORD.search(line) \
                 or cues.DOC_LINK.search(line):
             continue
         score = (2 * bool(re.search(r"\b20[1-3]\d\b", line))

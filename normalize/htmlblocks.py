@@ -27,7 +27,8 @@ DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 CHROME_HINTS = ("cookie", "consent", "breadcrumb", "skip", "share", "sidebar", "menu",
                 "navigation", "feedback", "banner", "related", "puff")
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
-CONTAINERS = {"p", "div", "section", "article", "table", "tbody", "thead", "tfoot", "dl", "dt",
+CONTAINERS = {"p", "div", "section", "article", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
+              "dl", "dt",
               "dd", "blockquote", "figure", "figcaption", "main", "center", "details", "summary",
               "li", "header", "footer", "address", "pre", "fieldset"}
 BLOCK_DESCENDANTS = ("ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "br",
@@ -35,6 +36,15 @@ BLOCK_DESCENDANTS = ("ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _RESPONSIBLE_COLUMN = re.compile(r"ansvar", re.I)
+
+
+_STRING = etree.XPath("string()")
+
+
+def _text(element) -> str:
+    """What lxml.html's text_content() gives: the text of an element and its
+    descendants, comments left out."""
+    return str(_STRING(element))
 
 
 def html_blocks(html: str) -> list[Block]:
@@ -48,11 +58,16 @@ def parse_html(html: str) -> tuple[list[Block], str]:
     try:
         # lxml refuses control characters when text is moved around: drop them first.
         html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
-        root = html_document(html)   # deep nesting kept (normalize.pagetext)
-    except (etree.ParserError, ValueError):
+        # lxml.etree's HTML parser (what lxml.html.document_fromstring runs) without
+        # lxml.html's element classes: the same tree, half the cost to build and walk.
+        # Deep nesting is kept (normalize.pagetext.html_document).
+        root = html_document(html, etree.HTMLParser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return [], ""
+    if root is None:
         return [], ""
     title_element = root.find(".//title")
-    title = clean(title_element.text_content()) if title_element is not None else ""
+    title = clean(_text(title_element)) if title_element is not None else ""
     _strip_chrome(root)
     blocks: list[Block] = []
     _walk(main_element(root), blocks, depth=0)
@@ -77,8 +92,8 @@ def _strip_chrome(root) -> None:
         # "has-sidebar", "content-with-menu": a hint on the content wrapper itself.
         # Chrome is small; an element with most of the page's text is content.
         if page_size is None:
-            page_size = len(root.text_content())
-        if len(element.text_content()) < 0.5 * page_size:
+            page_size = len(_text(root))
+        if len(_text(element)) < 0.5 * page_size:
             remove_keeping_tail(element)
 
 
@@ -115,7 +130,7 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             pass
         elif tag in HEADINGS:
             flush()
-            text = clean(child.text_content())
+            text = clean(_text(child))
             if text:
                 blocks.append(Block("heading", text, level=HEADINGS[tag]))
         elif tag in ("ul", "ol"):
@@ -125,16 +140,25 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             flush(br=True)
         elif tag == "table":
             flush()
-            _table(child, blocks)
+            if _is_layout_table(child):
+                _walk(child, blocks, depth)   # old sites lay the page out in a table
+            else:
+                _table(child, blocks)
         elif tag == "p" and _is_bold_heading(child):
             flush()
-            blocks.append(Block("heading", clean(child.text_content()), level=5))
+            blocks.append(Block("heading", clean(_text(child)), level=5))
+        elif tag == "p" and not len(child):
+            # A paragraph of plain text (most of a long page): what _walk would make of it.
+            flush()
+            text = clean(child.text or "")
+            if text:
+                blocks.append(Block("para", text))
         elif tag in CONTAINERS or next(child.iter(*BLOCK_DESCENDANTS), None) is not None:
             flush()
             _walk(child, blocks, depth)
             flush()
         else:
-            text = child.text_content()
+            text = _text(child)
             inline.append(text)
             if tag == "a":
                 links.append(text)
@@ -143,14 +167,23 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
     flush()
 
 
+_LAYOUT_CONTENT = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "p", "table")
+
+
+def _is_layout_table(table) -> bool:
+    """A table whose cells hold headings, lists or paragraphs lays out a page;
+    its rows are not data rows."""
+    return next((e for e in table.iter(*_LAYOUT_CONTENT) if e is not table), None) is not None
+
+
 def _is_bold_heading(p) -> bool:
     """<p><strong>Polisen lovar att</strong></p>: editors' stand-in for a heading."""
     if not any(_tag(child) in ("strong", "b") for child in p):
         return False
-    text = clean(p.text_content())
+    text = clean(_text(p))
     if not text or len(text) > 100 or text.endswith((".", "!", "?")):
         return False
-    bold = clean(" ".join(b.text_content() for b in p.iter("strong", "b")
+    bold = clean(" ".join(_text(b) for b in p.iter("strong", "b")
                           if _tag(b.getparent()) not in ("strong", "b")))
     return bold == text
 
@@ -206,7 +239,7 @@ def _list(node, blocks: list[Block], depth: int) -> None:
 def _table(table, blocks: list[Block]) -> None:
     """Rows become blocks; a table with an 'Ansvarig' column gives items that
     carry an 'Ansvarig: X' line, so responsibility survives the layout."""
-    rows = [[clean(cell.text_content()) for cell in tr if _tag(cell) in ("td", "th")]
+    rows = [[clean(_text(cell)) for cell in tr if _tag(cell) in ("td", "th")]
             for tr in table.iter("tr")]
     rows = [row for row in rows if any(row)]
     if not rows:

@@ -70,12 +70,22 @@ _VOLATILE_LINE = re.compile(
 def decode_html(body: bytes, declared_encoding: str | None = None) -> tuple[str, str]:
     """Decode an HTML/text body, returning ``(text, encoding_used)``.
 
-    The declared charset is trusted only when the bytes decode cleanly with
-    it; otherwise charset-normalizer guesses (a page served as UTF-8 but
-    written in windows-1252 is common on older municipal sites).
+    This is the project's one decoder: the crawl, the archive and the
+    normalizer all read pages through it. Bytes that are valid UTF-8 and
+    contain non-ASCII characters are UTF-8, whatever a stale ``<meta>`` or
+    header says (common after a CMS migration; windows-1252 text with å/ä/ö
+    is never valid UTF-8). Otherwise the declared charset is trusted only
+    when the bytes decode cleanly with it, then windows-1252, then
+    charset-normalizer guesses (a page served as UTF-8 but written in
+    windows-1252 is common on older municipal sites).
     """
     if not body:
         return "", (declared_encoding or "utf-8").lower()
+    if not body.isascii():
+        try:
+            return body.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for encoding in _candidates(body, declared_encoding):
         try:
             return body.decode(encoding), encoding
@@ -179,32 +189,33 @@ def html_main_text(html: str) -> str:
     return _clean_lines(_block_text(main_element(root)))
 
 
-def html_document(html: str):
+def html_document(html: str, parser=None):
     """lxml's document tree of ``html``, without losing deeply nested content.
 
     libxml2 silently drops whatever is nested deeper than 256 elements (a
     promise under thousands of unclosed <div>s vanished). When the tree
     reaches that depth the page is re-parsed with nesting beyond
     HTML_MAX_DEPTH flattened: all text is kept, and a TextTruncated warning
-    says the structure was cut.
+    says the structure was cut. ``parser``: an lxml HTMLParser (the
+    normalizer passes lxml.etree's, without lxml.html's element classes).
     """
-    root = lxml_html.document_fromstring(html)
-    if _max_depth(root) < _LIBXML_DEPTH:
+    parse = ((lambda text: etree.fromstring(text, parser)) if parser is not None
+             else lxml_html.document_fromstring)
+    root = parse(html)
+    if root is None or not _reaches_depth(root, _LIBXML_DEPTH):
         return root
     flat, flattened = flatten_html(html, HTML_MAX_DEPTH)
     if flattened:
         warnings.warn(TextTruncated(
             f"HTML nested deeper than {HTML_MAX_DEPTH} elements: "
             f"{flattened} deeper elements flattened (their text kept)"), stacklevel=2)
-    return lxml_html.document_fromstring(flat)
+    return parse(flat)
 
 
-def _max_depth(root) -> int:
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def _reaches_depth(root, depth: int) -> bool:
+    """Whether any element sits ``depth`` levels below the root: one XPath in C,
+    instead of walking every element in Python (the normalizer's hot path)."""
+    return bool(root.xpath("boolean(" + "/".join(["*"] * depth) + ")"))
 
 
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",

@@ -44,7 +44,7 @@ _FROM_YEAR = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från|fr o m)\s+
                         rf"(?!\s*(?:-|–|till\b|/))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
 OPEN_ENDED = re.compile(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
-                        r"fram till dess att nya|tills vi tecknar|löpande", re.I)
+                        r"fram till dess att nya|tills vi tecknar|gäller\s+löpande", re.I)
 # Lines whose dates are about the web page, not the promise.
 _PAGE_DATE_LINE = re.compile(r"(?:uppdaterad|publicerad|granskad|ändrad|senast)\b[^\n]*", re.I)
 
@@ -131,9 +131,14 @@ def _date(year: int, month: int, day: int) -> str | None:
 _ANY_YEAR = re.compile(r"20[1-3]\d")
 # "Medborgarlöftet gäller 2023–2024", "tecknat medborgarlöften för 2016-2017"
 _VALIDITY = re.compile(r"gäller|giltig|löptid|period|avser|tecknat|tecknade|undertecknat|"
-                       r"\bför\s+(?:år\s+|perioden\s+)?20[1-3]\d", re.I)
-# "sedan 2015", "pilotprojektet 2014/2015", "tidigare": history, not the promise's period
-_HISTORY = re.compile(r"\bsedan\b|\bpilot|\btidigare\b|\bförra\b|\bföregående\b", re.I)
+                       r"verksamhetsår|\bför\s+(?:år\s+|perioden\s+|verksamhetsåret\s+)?20[1-3]\d",
+                       re.I)
+# "sedan 2015", "pilotprojektet 2014/2015", "tidigare": history, not the promise's period;
+# "Under 2020 genomfördes …": a report; "följs upp i december 2025": a review date.
+_HISTORY = re.compile(r"\bsedan\b|\bpilot|\btidigare\b|\bförra\b|\bföregående\b|"
+                      r"\b(?:genomfördes|hölls|gjordes|var|hade|deltog|besvarades)\b|"
+                      r"\bfölj(?:s|er|des)\s+upp\b|\buppföljning|\bredovis|\butvärder|\bslutrapport|"
+                      r"\bnästa\s+(?:medborgar)?löfte", re.I)
 _PERIOD_CUE = re.compile(r"medborgarlöft|löfte|gäller|period|avser|under\s+(?:år\s+)?20", re.I)
 
 
@@ -148,7 +153,7 @@ def best_period(heading: str, body: str) -> Period | None:
     in_heading = find_periods(heading)
     tiers: tuple[list[Period], ...] = ([], [], [])   # validity, about the promise, other
     for line in body.split("\n"):
-        if not _ANY_YEAR.search(line):
+        if "20" not in line or not _ANY_YEAR.search(line):
             continue   # most lines name no year: skip the sentence split
         for sentence in re.split(r"(?<=[.!?])\s+", line):
             if _ANY_YEAR.search(sentence) and not _HISTORY.search(sentence):

@@ -68,12 +68,28 @@ _DASH_PARTY = re.compile(r"\s[–—-]\s*(?P<who>(?:polis(?:en)?|kommun(?:en)?|g
 _LETTER_TAG = re.compile(r"\s*\((?P<who>[PK](?:\s*(?:/|\+|,|&|och)\s*[PK])?)\)\s*\.?\s*$")
 
 
+# Actors that are neither party: a region other than Gotland, a company, a state agency.
+_OTHER_ACTOR_TAG = re.compile(
+    r"^\s*(?:region\s+(?!gotland)\w+|\w*bolag\w*|\w+\s+AB\b|\w*fastighet\w*|kustbevakning\w*|"
+    r"tullverket|trafikverket|\w+verket|länsstyrelsen|\w*förening\w*)", re.I)
+
+
+def tag_party(who: str) -> str | None:
+    """The party an explicit tag names ("Polisen", "Kommunen och polisen",
+    "Region Stockholm, trafikförvaltningen" → annan), or None."""
+    if _OTHER_ACTOR_TAG.match(who) and not party(re.split(r",|\boch\b", who)[0]):
+        return "annan"
+    return party(who, units=True)
+
+
 def split_tags(text: str) -> tuple[str, str | None]:
     """(text without responsibility tags, the responsibility those tags state)."""
     stated = None
     match = _RESPONSIBLE.search(text)
     if match:
-        stated = party(match.group("who"), units=True) or "annan"
+        who = match.group("who")
+        # "Ansvarig: –": the page says nobody yet; that stays unknown.
+        stated = (tag_party(who) or "annan") if re.search(r"\w", who) else UNKNOWN
         text = text[:match.start()]
     letters = _LETTER_TAG.search(text)
     if letters and not stated:   # "(P)", "(K)", "(P/K)": the abbreviations some pages use
@@ -87,15 +103,28 @@ def split_tags(text: str) -> tuple[str, str | None]:
     suffix = _SUFFIX.search(text)
     if suffix:
         who = suffix.group("slash") or suffix.group("paren")
-        who_party = party(who, units=True)
+        who_party = tag_party(who)
         if who_party and len(who.split()) <= 5:
             text = text[:suffix.start()]
             stated = stated or who_party
     return text.strip(" \t\n-–•(;,"), stated
 
 
+# "… genomförs av polisen": the agent of a passive.
+_AGENT = re.compile(r"\b\w{3,}(?:s|as)\s+av\s+(?P<agent>(?:\S+\s+){0,2}?(?:polis\w*|kommun\w*|"
+                    r"stad\w*|socialtjänst\w*|fältgrupp\w*|fritidsgård\w*))\b", re.I)
+
+
 def from_subject(text: str) -> str | None:
     """The party that is the grammatical subject, if any."""
+    match = _SUBJECT.match(text)
+    if match and party(match.group("subject"), units=True) == "gemensamt" \
+            and not re.match(r"^\s*(?:i|på|vid|för|under|genom)\b", text, re.I):
+        # "Kommunens alkoholhandläggare och polisen genomför …", "Polisen och Region Gotland …"
+        return "gemensamt"
+    agent = _AGENT.search(text)
+    if agent:
+        return party(agent.group("agent"), units=True)
     leading = _LEADING_PARTY.match(text)
     if leading and party(leading.group(0)):
         return party(leading.group(0))
@@ -112,7 +141,10 @@ def from_subject(text: str) -> str | None:
 
 # "Fastighetsägare ska erbjudas trygghetsvandringar": the subject receives, it does not act.
 _PASSIVE = re.compile(r"\b(?:ska|skall|kommer att)\s+(?:\w+\s+)?\w{3,}(?:as|ats)\b", re.I)
-_PRONOUN = re.compile(r"^\s*(?:vi|man|det|detta|de|dessa|alla|tillsammans)\b", re.I)
+_PRONOUN = re.compile(r"^\s*(?:vi|man|det|detta|de|dessa|alla|tillsammans|"
+                      # an adverbial first ("Under 2024 ska …"): no actor named there
+                      r"under|i|på|vid|från|efter|inför|varje|nu|också|dessutom|genom|med|"
+                      r"senast|redan|därför|sedan|samtidigt)\b", re.I)
 
 
 def names_other_actor(text: str) -> bool:
@@ -140,9 +172,14 @@ def lead_party(lead_in: str | None) -> str | None:
     return party(lead_in)
 
 
+UNKNOWN = "-"   # an explicit tag that names nobody ("Ansvarig: –")
+
+
 def responsible(text: str, stated: str | None, lead_in: str | None,
                 kind: str = "promise") -> str | None:
     """Ansvarig line / suffix → promising lead-in (promises) → subject → lead-in → annan."""
+    if stated == UNKNOWN:
+        return None
     if stated:
         return stated
     promising = lead_party(lead_in)
@@ -151,8 +188,9 @@ def responsible(text: str, stated: str | None, lead_in: str | None,
     subject = from_subject(text)
     if subject:
         return subject
-    if re.match(r"^\s*(?:gemensamt|tillsammans)\b", text, re.I):
-        return "gemensamt"   # "Gemensamt arrangeras en trafikdag …" on a two-party page
+    if re.match(r"^\s*(?:gemensamt|tillsammans)\b", text, re.I) or \
+            re.search(r"\bgemensamm?(?:a|t)\b", text[:100], re.I) and not lead_in:
+        return "gemensamt"   # "Gemensamt arrangeras en trafikdag …", "… ska två gemensamma träffar …"
     fallback = promising or (party(lead_in) if lead_in else None)
     if fallback:
         return fallback

@@ -17,8 +17,17 @@ the latest heading or lead-in says about the list that follows.
   activity lead ("Det gör vi genom att:") after a promise of the same
   section gives activities; otherwise it introduces the promises themselves
   (a "… lovar att arbeta för …" paragraph before it is the goal, not a promise).
-- Prose "X lovar att …" sentences count under a promise heading ("Löftet");
-  elsewhere they are kept aside for documents that list nothing.
+- Sentences of paragraphs are candidates of their own, judged by their form
+  (``cues.sentence_evidence``: promise verb, modal, scheduled passive, a
+  party's planned present); modal and weaker forms are marked weak and kept
+  only in a document that otherwise promises (``documents.segment``). A
+  "lovar" sentence right before the only list of its document is that
+  list's goal, unless the page pairs several sentences with their own lists.
+- Title-like promises (a title under "Löfte 1", short sub-headings with an
+  explanation under a promise heading) are kept; a "lovar" sentence right
+  after a title replaces it.
+- Every decision can be traced (``trace``: kept/dropped, text, why), which
+  ``normalize.explain`` and ``extract --explain`` print.
 """
 
 from __future__ import annotations
@@ -27,12 +36,14 @@ import re
 from dataclasses import dataclass, field
 
 from normalize import cues
-from normalize.blocks import Block, looks_like_heading
+from normalize.blocks import _RESPONSIBLE_LINE, Block, looks_like_heading
 from normalize.periods import find_periods
 from normalize.responsibility import responsible, split_tags
 from normalize.themes import themes_of
 
 MIN_WORDS = 3
+_UNSET = object()
+_LABEL_INITIALS = frozenset("LlMmAaÅåIi")
 
 
 @dataclass
@@ -51,8 +62,13 @@ class Draft:
     commitments: list[dict] = field(default_factory=list)
     last_promise: int | None = None
     lead_seen: bool = False
-    prose: list[str] = field(default_factory=list)        # "X lovar att …" sentences
-    weak_prose: list[str] = field(default_factory=list)   # "X ska …" sentences
+    prose: list[str] = field(default_factory=list)        # goal sentences ("X lovar att …")
+    period: object = None         # set by documents._period (``_UNSET`` until then)
+    promised: bool = False        # a promise lead-in or "lovar" sentence of its own: a
+    #                               promise even when the page states no period
+
+    def __post_init__(self):
+        self.period = _UNSET
 
 
 class Segmenter:
@@ -66,6 +82,19 @@ class Segmenter:
         self.added_at = -2                   # the block that added the latest commitment
         self.added_kind = ""                 # and its kind
         self.runs = _list_runs(blocks)
+        self.title_open = False              # paragraphs now explain a title-like promise
+        self.title_index = -1                # a "Löfte 1: …" title a promise sentence may replace
+        self.line_kept_at = -2               # the block last kept as a bullet-less list line
+        self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
+        self.pair_count = sum(
+            1 for a, b in zip(blocks, blocks[1:])
+            if a.kind == "para" and ("lov" in a.text or "förbind" in a.text or "åtar" in a.text)
+            and cues.PROMISE_VERB_SENTENCE.search(a.text)
+            and cues.is_activity_lead(b.text) and (b.kind == "heading" or b.text.endswith(":")))
+
+    def explain(self, verdict: str, text: str, why: str) -> None:
+        if self.trace is not None:
+            self.trace.append((verdict, text, why))
 
     @property
     def draft(self) -> Draft:
@@ -90,7 +119,22 @@ class Segmenter:
             self.lead = Lead("neutral", None, block.level)
             return
         self.draft.text.append(text)
+        self.title_open = False
         if self._labelled(text):
+            return
+        if self.pending_promise and not cues.is_trap(text) and len(text.split()) >= 2 \
+                and not cues.is_lead(text):
+            # "LÖFTE 1" then "Tryggare centrum i Tierp": the title is the promise.
+            self.pending_promise = False
+            self._add(text, "promise", None, why="title under a promise number")
+            self.lead = Lead("numbered", None, 0)
+            self.title_open = True
+            return
+        if self.lead.role == "promise" and 0 < self.lead.level < block.level \
+                and self._title_like(number, text):
+            # "Våra löften" › "Synlig polis i centrum" + an explanation: the title is the promise.
+            self._add(text, "promise", self.lead.text, why="title under a promise heading")
+            self.title_open = True
             return
         self.pending_promise = bool(cues.BARE_PROMISE_NUMBER.match(text))
         if self.pending_promise:
@@ -100,6 +144,7 @@ class Segmenter:
         elif cues.is_lead(text):
             self.lead = Lead(self._role(text), text, block.level)
             self.draft.lead_seen = True
+            self.draft.promised |= _promising(text)
         elif cues.PARTY_LABEL.match(text) and (self.draft.lead_seen or self.draft.explicit):
             role = self.lead.role if self.lead.role in ("promise", "activity") else "promise"
             self.lead = Lead(role, text, block.level)
@@ -113,6 +158,19 @@ class Segmenter:
             # section: an activity lead-in in it does not reach back to earlier promises.
             self.lead = Lead("neutral", None, block.level)
             self.section_start = len(self.draft.commitments)
+
+    def _title_like(self, number: int, text: str) -> bool:
+        """A short title (no trap, lead-in or party label) followed by explanation
+        paragraphs rather than a list: a title-like promise."""
+        following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
+        words = len(split_tags(text)[0].split())
+        return 2 <= words <= 10 and not cues.is_trap(text) and not text.endswith(":") \
+            and not cues.DATE_LINE.search(text) \
+            and not cues.STRONG_LEAD.search(text) and not (cues.is_lead(text) and words <= 3) \
+            and not cues.PARTY_LABEL.match(text) \
+            and not cues.is_document_heading(text) and following is not None \
+            and following.kind == "para" and not following.text.rstrip().endswith(":") \
+            and not looks_like_heading(following.text)
 
     def _same_period(self, heading: str) -> bool:
         """'Medborgarlöfte 2024 – aktiviteter' under 'Medborgarlöfte 2024' continues it."""
@@ -134,10 +192,14 @@ class Segmenter:
 
     def _labelled(self, text: str) -> bool:
         """'Löfte 1: …' is a promise, 'Aktivitet: …' an activity (headings or lines)."""
+        if text[:1] not in _LABEL_INITIALS:
+            return False     # neither "(Medborgar)löfte …" nor "Aktivitet/Åtgärd/Insats …"
         numbered = cues.NUMBERED_PROMISE.match(text)
         if numbered and not cues.is_trap(numbered.group("text")) \
                 and len(numbered.group("text").split()) >= 2:
-            self._add(numbered.group("text"), "promise", None)
+            self._add(numbered.group("text"), "promise", None, why="a numbered promise ('Löfte 1: …')")
+            if not numbered.group("text").rstrip().endswith("."):
+                self.title_index = len(self.draft.commitments) - 1   # a title, if a sentence follows
             self.lead = Lead("numbered", None, 0)
             self.draft.lead_seen = True
             return True
@@ -168,50 +230,170 @@ class Segmenter:
             self._lead_in(text)
             return
         if self.lead.role == "trap":
+            self.explain("dropped", text, f"in a section that holds no promises ({self.lead.text})")
             return
-        prose = cues.prose_promises(text)
+        if _RESPONSIBLE_LINE.match(text):
+            # "Ansvarig: Polisen" under a title and its explanation names the title's party.
+            stated = split_tags(text)[1]
+            if stated and self.added_at >= number - 3 and self.draft.commitments:
+                self.draft.commitments[-1]["responsible"] = stated
+            return
         previous = self.blocks[number - 1] if number else None
         if self.added_at == number - 1 and not block.gap and self.draft.last_promise is not None \
-                and not prose and previous is not None and (
+                and previous is not None and (
                     previous.kind == "item" and self.added_kind == "promise"
                     or previous.kind == "para" and self.added_kind == "activity") \
+                and not cues.prose_promises(text) \
                 and all(_undertaking(s) for s in _sentences(text)):
             # "1. Vi lovar att minska inbrotten." then "Polisen startar grannsamverkan …"
             # written as plain lines under it: the promise's activities.
             for sentence in _sentences(text):
-                self._add(sentence, "activity", self.lead.text)
+                self._add(sentence, "activity", self.lead.text, why="line under a listed promise")
+            return
+        if not self.title_open and self.lead.role not in ("numbered", "activity") \
+                and not (self.lead.role == "promise" and self.lead.text) \
+                and self.added_at != number - 1 and not cues.may_commit(text):
+            # No promise verb, modal or time anywhere in the paragraph: no sentence of it
+            # can be a commitment (the cheap test for the many paragraphs of a long page).
+            self.explain("dropped", text, "no promise verb, modal or time")
+            return
+        if cues.CONCEPT.search(text) and not cues.OPENS_WITH_PARTY.match(text):
+            # "Medborgarlöften är en del av … Polisen och kommunen lovar att …": the
+            # paragraph explains what a medborgarlöfte is.
+            self.explain("dropped", text, "explains what medborgarlöften are")
+            return
+        sentences = _sentences(text)
+        if sentences and self.added_at == number - 1 and self.draft.commitments \
+                and self.draft.commitments[-1]["kind"] == "promise" \
+                and (_title_only(self.draft.commitments[-1]["text"])
+                     or self.title_index == len(self.draft.commitments) - 1) \
+                and cues.sentence_evidence(sentences[0]) == "promise verb":
+            # "1. Ökad trygghet i centrum" then "Polisen och kommunen lovar att …".
+            self._replace_title(sentences[0])
+            self.title_open = False
+            for sentence in sentences[1:]:
+                self.explain("dropped", sentence, "explains the promise before it")
+            return
+        if self.title_open:
+            # Under a title-like promise: a promise sentence right after it is the real
+            # promise ("Löfte 1: Tryggare centrum" + "Polisen och kommunen lovar att …");
+            # anything else explains the title.
+            first = cues.sentence_evidence(sentences[0]) if sentences else None
+            if first == "promise verb" and self.added_at == number - 1 \
+                    and _title_only(self.draft.commitments[-1]["text"]):
+                self._replace_title(sentences[0])
+                self.title_open = False
+                return
+            self.explain("dropped", text, "explains the title-like promise above it")
             return
         if self.lead.role in ("numbered", "activity") and self.lead.level is not None \
                 and (self.lead.role == "numbered" or self.lead.level > 0):
             # Sentences under "Löfte 1: …" or an "Aktiviteter" heading: activities.
-            for sentence in _sentences(text):
-                if _undertaking(sentence):
-                    self._add(sentence, "activity", self.lead.text)
-            return
-        if self.lead.role == "promise" and self.lead.level:
-            # "Löftet" / "Våra löften" followed by prose rather than a list.
-            found = prose or [s for s in _sentences(text) if _undertaking(s)]
-            for sentence in found:
-                self._add(sentence, "promise", self.lead.text)
-            if found:
+            if sentences and sentences[0].endswith("?"):
+                self.explain("dropped", text, "answers a question ('Varför?'): an explanation")
                 return
-        self.draft.prose += prose
-        if not prose and (self.draft.explicit or self.draft.lead_seen):
-            self.draft.weak_prose += cues.prose_undertakings(text)
+            for sentence in sentences:
+                if _undertaking(sentence) and not cues.DESCRIBES.search(sentence) \
+                        and not cues.STRONG_REPORT.search(sentence):
+                    self._add(sentence, "activity", self.lead.text, why="sentence under a promise")
+                else:
+                    self.explain("dropped", sentence, "under a promise, but no undertaking form")
+            return
+        if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
+                and cues.INFINITIVE_ITEM.match(text):
+            # "Polisen och kommunen lovar att:" then items written as paragraphs.
+            self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
+            self.line_kept_at = number
+            return
+        if self.lead.role in ("promise", "activity") and (self.lead.text or "").endswith(":") \
+                and len(sentences) == 1 and self._line_run(number) and _short_item(text, 30) \
+                and _undertaking(text):
+            # "Polisen och kommunen lovar att:" then one <p> per item ("Polisen patrullerar …").
+            kind = "activity" if self.lead.role == "activity" else "promise"
+            self._add(text, kind, self.lead.text, why="paragraph right under a lead-in")
+            self.line_kept_at = number
+            return
+        if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
+                and not block.gap and self._line_run(number) and _short_item(text):
+            # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
+            # text copy, right under the heading (or the lines before it), no blank between.
+            self._add(text, "promise", self.lead.text, why="line right under a promise heading")
+            self.line_kept_at = number
+            return
+        section = self.lead.role == "promise" and bool(self.lead.level)
+        goal = None      # decided once, for the first sentence that has a promise form
+        for sentence in sentences:
+            why = cues.sentence_evidence(sentence, section)
+            if why is not None and goal is None:
+                goal = not section and self._before_list(number) \
+                    and not self._pairs_are_promises(number)
+            if why is None:
+                self.explain("dropped", sentence, "no promise form (promise verb, modal, "
+                             "scheduled passive) or a report/description")
+                continue
+            if goal:
+                # "X lovar att arbeta för …" right before "Det gör vi genom att:": the goal
+                # (the document's promise only if it lists nothing else).
+                if why == "promise verb":
+                    self.draft.prose.append(sentence)
+                self.explain("dropped", sentence, "the goal of the list that follows")
+                continue
+            weak = not section and why != "promise verb"
+            self._add(sentence, "promise", self.lead.text if section else None,
+                      why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
+
+    def _line_run(self, number: int) -> bool:
+        """The block follows the heading/lead-in itself, or a line kept the same way
+        (not a list item: a note after a list is not one of its lines)."""
+        previous = self.blocks[number - 1] if number else None
+        return previous is not None and (
+            previous.text == self.lead.text or self.line_kept_at == number - 1
+            # the first line after a lead-in may have been taken as a bullet-less item
+            or self.added_at == number - 1 and number >= 2
+            and self.blocks[number - 2].text == self.lead.text)
+
+    def _before_list(self, number: int) -> bool:
+        following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
+        if following is not None and following.kind == "item":
+            # quotes in a news item are no list
+            return not self.runs[number + 1].speech and not cues.SPEECH.search(following.text)
+        return following is not None and (cues.is_lead(following.text)
+                                           and (following.text.rstrip().endswith(":")
+                                                or following.kind == "heading"))
+
+    def _pairs_are_promises(self, number: int) -> bool:
+        """Promise sentences each followed by their own activity list (two or more
+        in the document, or under a promise number/title) are promises; one such
+        sentence before the only list is the goal that list serves."""
+        if self.lead.role == "numbered" or self.pending_promise:
+            return True
+        return self.pair_count >= 2
+
+    def _replace_title(self, sentence: str) -> None:
+        title = self.draft.commitments.pop()
+        self.explain("dropped", title["text"], "a title: the promise sentence under it replaces it")
+        self.draft.last_promise = next((i for i in range(len(self.draft.commitments) - 1, -1, -1)
+                                        if self.draft.commitments[i]["kind"] == "promise"), None)
+        self._add(sentence, "promise", None, why="promise verb under a promise title")
 
     def _lead_in(self, text: str) -> None:
         # Under a trap *heading* (Syfte, Mål, Uppföljning…) only a "lovar" lead-in
         # opens a promise list; a trap lead-in paragraph covers just its own list.
         section_trap = self.lead.role == "trap" and self.lead.level > 0
         agreement = section_trap and cues.AGREEMENT.search(self.lead.text or "")
+        # A party lead-in ("Polisen ska:", "Tillsammans ska vi:") after a background
+        # section opens the promises as "lovar" does; not under follow-up or an agreement.
+        party_lead = cues.PARTY_LABEL.match(text) and cues.MODAL.search(text) \
+            and not cues.FOLLOW_UP.search(self.lead.text or "")
         if cues.is_lead(text) and not agreement and \
-                (not section_trap or cues.STRONG_LEAD.search(text)):
+                (not section_trap or cues.STRONG_LEAD.search(text) or party_lead):
             self._drop_label_promise(text)
             role = self._role(text)
             if cues.PARTY_LABEL.match(text) and self.lead.role == "activity":
                 role = "activity"   # "Vad gör vi?" … "Polisen kommer att:" lists activities
             self.lead = Lead(role, text, self.lead.level)
             self.draft.lead_seen = True
+            self.draft.promised |= _promising(text) or bool(party_lead)
         elif cues.is_trap(text) or section_trap:
             self.lead = Lead("trap", text, self.lead.level if section_trap else 0)
         else:
@@ -234,7 +416,10 @@ class Segmenter:
         run = self.runs[number]
         text, stated = split_tags(block.text)
         text = re.sub(r"\s+", " ", text).strip()
-        if block.link or run.speech or cues.is_noise_item(text) or self._labelled(text):
+        if block.link or run.speech or cues.is_noise_item(text):
+            self.explain("dropped", text, "a link, quote, contact line, question or fragment")
+            return
+        if self._labelled(text):
             return
         lead = self.lead
         # "Synas mer" under "Vi lovar att:" is a promise; a two-word item elsewhere is a menu.
@@ -246,22 +431,39 @@ class Segmenter:
             self.lead = Lead("numbered", None, 0)
             return
         if lead.role == "trap":
+            self.explain("dropped", text, f"in a section that holds no promises ({lead.text})")
+            return
+        following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
+        if block.gap and _title_only(text) and following is not None and following.kind == "para" \
+                and cues.sentence_evidence(_sentences(following.text)[0]) == "promise verb":
+            # "2. Minskad narkotikaanvändning" then "Kommunen och polisen lovar att …": a new
+            # numbered section whose title the sentence replaces, not an item of the list above.
+            self.lead = Lead("neutral", None, 0)
+            self.section_start = len(self.draft.commitments)
+            self._add(text, "promise", None, stated, why="numbered title before a promise sentence")
             return
         if lead.base_depth is None:
             lead.base_depth = block.depth
         nested = block.depth > lead.base_depth and self.draft.last_promise is not None
         if lead.role == "numbered":
-            self._add(text, "activity", None, stated)
+            self._add(text, "activity", None, stated, why="item under a numbered promise")
         elif lead.role in ("promise", "activity"):
             promises = cues.PROSE_PROMISE.match(text)
             kind = "activity" if nested or lead.role == "activity" and not promises else "promise"
-            self._add(text, kind, lead.text, stated)
+            self._add(text, kind, lead.text, stated,
+                      why=f"item under the lead-in/heading {lead.text!r}" if lead.text else
+                      "item under a promise heading")
         elif (self.draft.explicit or self.draft.lead_seen) and run.commitment_like \
                 or cues.PROSE_PROMISE.match(text):
-            self._add(text, "activity" if nested else "promise", None, stated)
+            self._add(text, "activity" if nested else "promise", None, stated,
+                      why="a list whose items read as undertakings, on a promise page")
+        else:
+            self.explain("dropped", text, "a list under a neutral heading whose items do "
+                         "not read as undertakings")
 
     # -- output ---------------------------------------------------------------
-    def _add(self, text: str, kind: str, lead_text: str | None, stated: str | None = None) -> None:
+    def _add(self, text: str, kind: str, lead_text: str | None, stated: str | None = None,
+             why: str = "", weak: bool = False) -> None:
         if stated is None:
             text, stated = split_tags(text)
         text = _strip_marker(text)
@@ -269,11 +471,23 @@ class Segmenter:
         if kind == "activity" and draft.last_promise is None:
             kind = "promise"
         if any(c["text"] == text for c in draft.commitments):
+            self.explain("dropped", text, "repeats a commitment already found")
             return  # a page that repeats its promises (summary + detail) counts them once
         parent = draft.last_promise if kind == "activity" else None
-        draft.commitments.append({
-            "text": text, "responsible": responsible(text, stated, lead_text, kind),
-            "kind": kind, "parent": parent, "themes": themes_of(text)})
+        who = responsible(text, stated, lead_text, kind)
+        if who is None and kind == "activity" and parent is not None and stated is None:
+            who = draft.commitments[parent]["responsible"]   # an activity without a cue: its promise's
+        commitment = {"text": text, "responsible": who, "kind": kind, "parent": parent,
+                      "themes": themes_of(text)}
+        if stated is not None:
+            commitment["_stated"] = True     # a tag decided, even if it named nobody
+        if weak:
+            commitment["_weak"] = True   # kept only in a document that shows it promises
+        elif why.startswith("promise verb"):
+            draft.promised = True
+        draft.commitments.append(commitment)
+        self.explain("kept", text, f"{kind}, {commitment['responsible'] or 'no party'}: {why}"
+                     + (" (needs a promise elsewhere in the document)" if weak else ""))
         self.added_at, self.added_kind = self.number, kind
         if kind == "promise":
             draft.last_promise = len(draft.commitments) - 1
@@ -322,6 +536,25 @@ def _undertaking(sentence: str) -> bool:
 def _opens_with_party(sentence: str) -> bool:
     return bool(re.match(r"^(?:\S+\s+){0,3}?(?:polis\w*|kommun\w*|\w+s kommun|vi|stad\w*|"
                          r"socialtjänst\w*|fält\w+|skol\w*)\b", sentence, re.I))
+
+
+def _short_item(text: str, words: int = 15) -> bool:
+    """A short line that could be a list item: no report, description, question or lead-in."""
+    return 2 <= len(text.split()) <= words and not text.rstrip().endswith((":", "?")) \
+        and not cues.NOT_A_COMMITMENT_SUBJECT.match(text) and not cues.STRONG_REPORT.search(text) \
+        and not cues.DESCRIBES.search(text) and not cues.SPEECH.search(text) \
+        and not cues.CONTACT.search(text)
+
+
+def _promising(lead: str) -> bool:
+    """A lead-in or heading that itself promises: "… lovar att:", "Vårt löfte till dig"."""
+    return bool(cues.STRONG_LEAD.search(lead) or cues.PROMISE_HEADING.match(lead.strip()))
+
+
+def _title_only(text: str) -> bool:
+    """'Ett tryggare Växjö centrum', 'Minskad narkotikaanvändning': a title, no undertaking."""
+    return len(text.split()) <= 10 and not text.endswith(".") \
+        and not cues.MODAL.search(text) and not cues.INFINITIVE_ITEM.match(text)
 
 
 def _strip_marker(text: str) -> str:

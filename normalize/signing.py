@@ -31,7 +31,7 @@ def signing(text: str) -> tuple[str | None, list[str]]:
     lowered = text.lower()
     if not any(stem in lowered for stem in ("signer", "teckn", "skrev", "skriv")):
         return found   # cheap test first: the regex over a long page is not
-    for match in _SIGNED.finditer(lowered):   # lower() keeps positions; no re.I is faster
+    for match in _signing_verbs(lowered):   # lower() keeps positions; no re.I is faster
         start = max(text.rfind("\n", 0, match.start()), _sentence_end(text, match.start())) + 1
         end = min(i for i in (text.find("\n", match.end()), _next_end(text, match.end()),
                                len(text)) if i >= 0)
@@ -47,6 +47,20 @@ def signing(text: str) -> tuple[str | None, list[str]]:
         if names and not found[1]:
             found = (None, names)
     return found
+
+
+def _signing_verbs(lowered: str):
+    """_SIGNED matches in text order, searched only on the lines that hold one of
+    its stems (the regex over a whole long page was the cost)."""
+    starts = set()
+    for stem in ("signer", "teckn", "skrev", "skriv"):
+        position = lowered.find(stem)
+        while position >= 0:
+            starts.add(lowered.rfind("\n", 0, position) + 1)
+            position = lowered.find(stem, position + 1)
+    for start in sorted(starts):
+        end = lowered.find("\n", start)
+        yield from _SIGNED.finditer(lowered, start, end if end >= 0 else len(lowered))
 
 
 def _sentence_end(text: str, before: int) -> int:

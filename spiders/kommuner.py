@@ -17,7 +17,6 @@ from protego import Protego
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import FetchErrorItem
-from crawler.quality import body_problem
 from crawler.relevance import is_pdf_url, link_score, mentions_promise
 from crawler.sites import Site, load_sites
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
@@ -142,12 +141,12 @@ class KommunerSpider(ArchiveSpider):
                                  http_status=response.status)
             return
         item = self.page_item(response, site.code, [site.code], via)
-        if response.status in (304, 404, 410) or is_pdf(response) or body_problem(item):
+        if response.status in (304, 404, 410) or is_pdf(response) or item.problem:
             yield item  # the pipeline records gone pages and broken bodies
             return
         if not is_html(response):
             return
-        is_promise_page = mentions_promise(self.main_text(response))
+        is_promise_page = mentions_promise(item.text or "")
         if is_promise_page and via != "search":  # result lists change with the index
             yield item
         if depth == 0 and via == "start":

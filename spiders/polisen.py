@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 
 from crawler.relevance import mentions_promise
-from crawler.quality import body_problem
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
 from normalize.municipalities import codes_from_polisen_path
 
@@ -55,12 +54,12 @@ class PolisenSpider(ArchiveSpider):
         via = response.meta.get("found_via", "link")
         codes = municipality_codes_for(response.url)
         item = self.page_item(response, SITE, codes, via)
-        if response.status in (304, 404, 410) or is_pdf(response) or body_problem(item):
+        if response.status in (304, 404, 410) or is_pdf(response) or item.problem:
             yield item
             return
         if not is_html(response):
             return
-        if self._is_promise_page(response):
+        if self._is_promise_page(response, item):
             yield item
         for href in response.css("a[href]::attr(href)").getall():
             url = urljoin(response.url, href.strip()).split("#")[0]
@@ -68,10 +67,10 @@ class PolisenSpider(ArchiveSpider):
                     and urlsplit(url).hostname == self.host and self.scheduled < self.max_pages:
                 yield self._request(url, "link")
 
-    def _is_promise_page(self, response) -> bool:
+    def _is_promise_page(self, response, item) -> bool:
         path = urlsplit(response.url).path
         below_root = any(path.startswith(p) and len(path) > len(p) for p in SECTION_PATHS)
-        return below_root and mentions_promise(self.main_text(response))
+        return below_root and mentions_promise(item.text or "")
 
 
 def municipality_codes_for(url: str) -> list[str]:

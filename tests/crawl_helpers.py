@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 
 
 def run_crawl(db: Path, web, sites_csv: Path | None = None, polisen: bool = True,

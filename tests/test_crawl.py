@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.server import FixtureWeb
 from tests.crawl_helpers import rows, run_crawl
 

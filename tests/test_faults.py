@@ -109,3 +109,23 @@ def test_page_changing_on_every_fetch_is_not_a_new_text_version(crawled):
 def test_page_answering_410_is_kept_and_marked_gone(crawled):
     [page] = rows(crawled["db"], "select * from pages where url like '%/forsvinner%'")
     assert page["gone_status"] == 410 and page["snapshot_count"] == 1
+
+
+def test_utf8_page_with_stale_windows_1252_meta_keeps_its_letters_to_search(crawled, tmp_path):
+    """Crawl → archive → normalize → search: one decoder, so "Mölndal" never becomes "MÃ¶lndal"."""
+    import shutil
+
+    from crawler.derive.run import normalize_archive
+
+    [snap] = rows(crawled["db"], "select text, detected_encoding from snapshots "
+                                 "where url like '%/utf8-med-gammal-meta/%' order by id limit 1")
+    assert "Medborgarlöfte för Mölndal" in snap["text"] and "Ã" not in snap["text"]
+    assert snap["detected_encoding"] == "utf-8"
+    db = tmp_path / "copy.db"
+    shutil.copy(crawled["db"], db)
+    normalize_archive(str(db), progress=False)
+    texts = [r["text"] for r in rows(db, "select c.text from commitments c "
+                                         "where c.url like '%/utf8-med-gammal-meta/%'")]
+    assert any("Åbro torg" in t for t in texts) and not any("Ã" in t for t in texts)
+    hits = rows(db, "select text from search_words where search_words match ?", ['"Mölndalsån"'])
+    assert hits and "Mölndalsån" in hits[0]["text"]

@@ -50,3 +50,26 @@ def test_hyphenation_across_lines_is_repaired():
     assert repair_hyphenation("genomföra trygghets-\nvandringar") == \
         "genomföra trygghetsvandringar"
     assert repair_hyphenation("Polis-\nOch") == "Polis-\nOch"
+
+
+UTF8_DECLARING_1252 = ('<html><head><meta charset="windows-1252"><title>Medborgarlöfte för '
+                       'Mölndal</title></head><body><main><h1>Medborgarlöfte för Mölndal</h1>'
+                       '<p>Polisen lovar att öka närvaron vid Åbro torg.</p></main></body>'
+                       '</html>').encode("utf-8")
+
+
+@pytest.mark.parametrize("declared", [None, "windows-1252"])
+def test_utf8_page_whose_meta_still_says_windows_1252_is_read_as_utf8(declared):
+    """Common after a CMS migration: the bytes are UTF-8, the <meta> is stale."""
+    text, encoding = page_text(UTF8_DECLARING_1252, "text/html", declared)
+    assert "Medborgarlöfte för Mölndal" in text and "Ã" not in text
+    assert encoding == "utf-8"
+
+
+def test_archive_and_normalizer_decode_the_same_way():
+    from normalize import extract
+
+    result = extract(UTF8_DECLARING_1252, content_type="text/html; charset=windows-1252")
+    assert result["municipalities"] == [{"code": "1481", "name": "Mölndal"}]
+    assert decode_html(UTF8_DECLARING_1252, "windows-1252")[0] == \
+        UTF8_DECLARING_1252.decode("utf-8")

@@ -11,7 +11,7 @@ import time
 import pytest
 from datasette.app import Datasette
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.server import FixtureWeb
 from tests.crawl_helpers import rows
 

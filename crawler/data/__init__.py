@@ -1,0 +1,1 @@
+"""Site-specific crawl data (site_hints.csv)."""

@@ -395,15 +395,24 @@ def faults() -> None:
     ).replace('<meta charset="utf-8">', "")
     site.files["v1"]["latin1-utan-charset/index.html"] = latin1.replace("–", "-").encode(
         "iso-8859-1")
+    # UTF-8 bytes whose <meta> still says windows-1252 (a CMS migration left it).
+    stale_meta = page(site.name, "Medborgarlöfte för Mölndal", (
+        f"<h1>Medborgarlöfte för Mölndal 2025 {INVENTED}</h1><h2>Polisen lovar att</h2>"
+        "<ul><li>öka närvaron vid Åbro torg under helgkvällar.</li>"
+        "<li>genomföra trygghetsvandringar längs Mölndalsån.</li></ul>")
+    ).replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    site.files["v1"]["utf8-med-gammal-meta/index.html"] = stale_meta.encode("utf-8")
     site.files["v1"]["_headers.json"] = json.dumps({
         "/cp1252-fel-charset/": {"Content-Type": "text/html; charset=utf-8"},
-        "/latin1-utan-charset/": {"Content-Type": "text/html"}}, indent=2)
+        "/latin1-utan-charset/": {"Content-Type": "text/html"},
+        "/utf8-med-gammal-meta/": {"Content-Type": "text/html"}}, indent=2)
     site.add(BROKEN_PDF, broken_pdf(), in_sitemap=False)
     site.add(ENCRYPTED_PDF, encrypted_pdf(), in_sitemap=False)
     site.files["v1"][OCTET_PDF_FILE] = octet_pdf()
     links = ["/fel-500", "/fel-503", "/langsam", "/aterstalld", "/loop-a", "/till-annan-sajt",
              "/jattestor", "/tom", "/andras/", "/mjuk-404/", "/waf/", "/trasig-html/",
-             "/forsvinner/", "/cp1252-fel-charset/", "/latin1-utan-charset/", BROKEN_PDF,
+             "/forsvinner/", "/cp1252-fel-charset/", "/latin1-utan-charset/",
+             "/utf8-med-gammal-meta/", BROKEN_PDF,
              ENCRYPTED_PDF, "/dokument/medborgarlofte-2024"]
     items = "".join(f'<li><a href="{p}">Medborgarlöfte {p.strip("/")}</a></li>' for p in links)
     site.add("/", page(site.name, "Fel", f"<h1>Medborgarlöften med fel</h1><ul>{items}</ul>"))

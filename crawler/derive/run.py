@@ -104,7 +104,8 @@ def _snapshots_to_process(db, version: str, reprocess_all: bool) -> list[dict]:
     """Snapshots whose text is new (not boilerplate-only), not yet normalized."""
     sql = """
         select s.id, s.url, s.site, s.fetched_at, s.content_type, s.body_sha256,
-               s.text, s.text_sha256, p.municipalities as page_municipalities
+               s.detected_encoding, s.text, s.text_sha256,
+               p.municipalities as page_municipalities
         from snapshots s join pages p on p.url = s.url
         where s.text_changed = 1 and s.status = 200
     """
@@ -122,8 +123,8 @@ def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
         _keep_earlier(db, snapshot, f"{type(exc).__name__}: {exc}", report)
         return
     try:
-        result = normalize.extract(body, url=snapshot["url"],
-                                   content_type=snapshot["content_type"])
+        result = normalize.extract(_as_archived(body, snapshot["detected_encoding"]),
+                                   url=snapshot["url"], content_type=snapshot["content_type"])
     except Exception as exc:  # one bad snapshot must not stop the run
         error = f"{type(exc).__name__}: {exc}"
     with write_transaction(db):
@@ -147,6 +148,16 @@ def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
         report.processed += 1
         report.documents += len(documents)
         report.commitments += sum(len(d["commitments"]) for d in documents)
+
+
+def _as_archived(body: bytes, encoding: str | None) -> bytes | str:
+    """The body decoded as the crawl decoded it (no second guess); PDFs stay bytes."""
+    if encoding:
+        try:
+            return body.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return body
 
 
 def _keep_earlier(db, snapshot: dict, error: str, report: NormalizeReport) -> None:

@@ -21,7 +21,6 @@ import errno
 import sqlite3
 import tempfile
 import time
-import warnings
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,8 +31,7 @@ import sqlite_utils
 
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
-from normalize.pagetext import (PageTextError, page_text, text_fingerprint,
-                                truncation_notes)
+from normalize.pagetext import text_fingerprint
 
 # Headers worth keeping to show a version as it was served.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-language",
@@ -373,14 +371,9 @@ class Archive:
 
 
 def _text_of(item) -> tuple[str | None, str | None, str | None, str | None]:
-    """(text, detected encoding, error, what was truncated) of a response body."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            text, encoding = page_text(item.body, item.content_type, item.declared_encoding)
-        except PageTextError as exc:
-            return None, None, str(exc), truncation_notes(caught)
-    return text, encoding, None, truncation_notes(caught)
+    """(text, detected encoding, error, what was truncated): read once, by the item."""
+    item.read_text()  # a no-op for spider items: the spider read them already
+    return item.text, item.detected_encoding, item.text_error, item.truncated
 
 
 def kept_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Reference data the normalizer reads: the municipality registry."""

@@ -1,7 +1,7 @@
 """Rules of the normalizer on invented pages.
 
 Every page built or read here is a FIXTURE – invented for tests (see
-fixtures/README.md); only fixtures/seeds/ holds real pages.
+fixtures/README.md); the real seed pages are in crawler/demo/seeds/.
 """
 
 import io
@@ -308,11 +308,35 @@ def test_pdf_with_hyphenation_is_read():
     (b"", {}, "empty"), (b"   \n", {}, "empty"), ("", {}, "empty"),
     (b"\x00\x01\x02\x03" * 100, {}, "binary"),
     (b"%PDF-1.4 trasig", {}, "PDF"),
-    (b"inte alls en pdf", {"content_type": "application/pdf"}, "PDF"),
+    # the bytes decide: a PDF's magic wins over a type or URL that says otherwise
+    (b"%PDF-1.4 trasig", {"content_type": "text/html", "url": "https://x.se/a.html"}, "PDF"),
 ])
 def test_bad_input_is_a_clear_error(content, kwargs, message):
     with pytest.raises(InputError, match=message):
         extract(content, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{"content_type": "application/pdf"},
+                                    {"url": "https://www.mora.se/download/lofte.pdf"}])
+def test_text_said_to_be_a_pdf_is_read_as_wrapped_text(kwargs):
+    # A PDF's text saved to a file, passed with the PDF's URL or type: no "not a PDF"
+    # error, and its hard-wrapped lines are joined as in a PDF.
+    text = ("Medborgarlöfte 2023 för Mora kommun (FIXTURE)\nPolisen och kommunen lovar att:\n"
+            "1. Genomföra trygghetsvandringar i centrum\nvarje vår och höst.\n")
+    [doc] = extract(text.encode(), **kwargs)["documents"]
+    assert [c["text"] for c in doc["commitments"]] == [
+        "Genomföra trygghetsvandringar i centrum varje vår och höst."]
+
+
+@pytest.mark.parametrize("body,expected", [
+    (b"%PDF-1.7 ...", "pdf"), (b"junk\n%PDF-1.4", "pdf"),
+    (b"<!DOCTYPE html><title>x</title>", "html"), (b"<p>Vi lovar</p>", "html"),
+    (b"Medborgarl\xc3\xb6fte 2024\nVi lovar att:", "text"),
+])
+def test_format_is_sniffed_from_the_bytes(body, expected):
+    from normalize import sniff_format
+    assert sniff_format(body, "application/pdf", "https://x.se/a.pdf") == expected
+    assert sniff_format(body, "text/plain", "https://x.se/a.txt") == expected
 
 
 def test_encrypted_pdf_is_a_clear_error():
@@ -528,10 +552,10 @@ TEXT_PAGES = {  # FIXTURE – invented for tests: page text as a browser copy gi
         "Polisen genomför fotpatruller varje fredag.\nKommunen förbättrar belysningen vid "
         "torget.\n\nLöfte 2: Minskad narkotikaanvändning bland unga\nPolisen och skolan håller "
         "föräldramöten.\n\nUppföljning sker varje halvår.\n",
-        [("promise", None, None, "Ökad trygghet i centrum"),
+        [("promise", None, "gemensamt", "Ökad trygghet i centrum"),
          ("activity", 0, "polisen", "Polisen genomför fotpatruller varje fredag."),
          ("activity", 0, "kommunen", "Kommunen förbättrar belysningen vid torget."),
-         ("promise", None, None, "Minskad narkotikaanvändning bland unga"),
+         ("promise", None, "gemensamt", "Minskad narkotikaanvändning bland unga"),
          ("activity", 3, "polisen", "Polisen och skolan håller föräldramöten.")]),
     "activity_heading": (
         "Medborgarlöfte 2025 för Arvika kommun\n\nLöfte\nPolisen och kommunen lovar att öka "

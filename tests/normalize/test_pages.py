@@ -60,8 +60,8 @@ def test_numbered_promise_headings_with_sentences_as_activities():
     assert doc["signed"] == "2023-02-15"
     assert doc["signatories"] == ["Anna Testsson", "Bo Fixtursson"]
     assert [(k, p, r) for k, p, r, _ in table(result)] == [
-        ("promise", None, None), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
-        ("promise", None, None), ("activity", 3, "gemensamt"), ("activity", 3, "kommunen")]
+        ("promise", None, "gemensamt"), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
+        ("promise", None, "gemensamt"), ("activity", 3, "gemensamt"), ("activity", 3, "kommunen")]
     assert table(result)[0][3] == "Ökad trygghet i centrum"
 
 
@@ -70,10 +70,10 @@ def test_labelled_lines_promise_and_activity_with_inline_ansvarig():
     assert result["documents"][0]["period"] == {
         "label": "2025-01-01 – 2025-12-31", "start": "2025-01-01", "end": "2025-12-31"}
     assert table(result) == [
-        ("promise", None, None, "Tryggare trafikmiljö kring skolorna"),
+        ("promise", None, "gemensamt", "Tryggare trafikmiljö kring skolorna"),
         ("activity", 0, "polisen", "Hastighetskontroller vid skolor under skolstarten."),
         ("activity", 0, "kommunen", "Information om EPA-traktorer till elever i årskurs 9."),
-        ("promise", None, None, "Färre bedrägerier mot äldre"),
+        ("promise", None, "gemensamt", "Färre bedrägerier mot äldre"),
         ("activity", 3, "gemensamt", "Informationsträffar om bedrägerier på seniorboenden."),
     ]
 
@@ -117,7 +117,7 @@ def test_promise_under_heading_with_activities_as_paragraphs():
 
 def test_question_headings_and_party_lead_ins_under_them():
     assert [(k, p, r) for k, p, r, _ in table(run("questions.txt"))] == [
-        ("promise", None, None), ("activity", 0, "polisen"), ("activity", 0, "polisen"),
+        ("promise", None, "gemensamt"), ("activity", 0, "polisen"), ("activity", 0, "polisen"),
         ("activity", 0, "kommunen")]
 
 
@@ -137,8 +137,8 @@ def test_html_nested_items_and_parenthesised_parties():
     result = run("nested.html")
     assert result["municipalities"] == [{"code": "9903", "name": "Exempelstad"}]
     assert [(k, p, r) for k, p, r, _ in table(result)] == [
-        ("promise", None, None), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
-        ("promise", None, None), ("activity", 3, "gemensamt")]
+        ("promise", None, "gemensamt"), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
+        ("promise", None, "gemensamt"), ("activity", 3, "gemensamt")]
 
 
 def test_html_party_headings_under_a_lead_heading():
@@ -254,11 +254,11 @@ def test_topic_labels_open_sections_and_a_promise_title_gives_way_to_its_list():
         ("promise", None, "polisen", "Polisen genomför fotpatruller varje helg."),
         ("promise", None, "kommunen", "Kommunen förbättrar belysningen i parken."),
         # "Mål: …" opens a new topic: "Det gör vi genom att:" lists its promises
-        ("promise", None, None, "Genomföra föräldravandringar under helger."),
+        ("promise", None, "gemensamt", "Genomföra föräldravandringar under helger."),
         # "Löfte 3 – Tryggare trafik" is the title of the "Vi lovar att:" list
-        ("promise", None, None, "Genomföra hastighetskontroller vid skolor."),
-        ("promise", None, None, "Informera om EPA-traktorer på skolorna."),
-        ("activity", 4, None, "Bjuda in till föräldramöten om trafik."),
+        ("promise", None, "gemensamt", "Genomföra hastighetskontroller vid skolor."),
+        ("promise", None, "gemensamt", "Informera om EPA-traktorer på skolorna."),
+        ("activity", 4, "gemensamt", "Bjuda in till föräldramöten om trafik."),
     ]
 
 
@@ -298,8 +298,8 @@ def test_lovar_lead_in_ending_in_genom_att_with_bulletless_lines_and_iso_signing
 
 def test_plain_lines_right_under_a_numbered_promise_are_its_activities():
     assert [(k, p, r) for k, p, r, _ in table(run("numbered_with_lines.txt"))] == [
-        ("promise", None, None), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
-        ("promise", None, None), ("activity", 3, "polisen")]
+        ("promise", None, "gemensamt"), ("activity", 0, "polisen"), ("activity", 0, "kommunen"),
+        ("promise", None, "gemensamt"), ("activity", 3, "polisen")]
 
 
 def test_news_item_with_innebar_att_lead_and_a_quote():
