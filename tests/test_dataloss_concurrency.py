@@ -21,7 +21,7 @@ from datasette.app import Datasette
 from crawler.demo.server import FixtureWeb
 from crawler.store.check import check_archive
 from tests.crawl_helpers import rows, run_crawl
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 
 pytestmark = pytest.mark.slow
 

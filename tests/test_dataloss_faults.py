@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.server import FixtureWeb
 from crawler.derive.run import normalize_archive
 from crawler.items import PageItem

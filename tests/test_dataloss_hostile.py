@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import fast_crawl_settings
+from crawler.crawl import fast_crawl_settings
 from crawler.demo.build_pdf import long_pdf
 
 pytestmark = pytest.mark.slow
