@@ -5,6 +5,12 @@ pipeline off), bytes and requests of a re-crawl of the unchanged web, and
 peak memory of the crawl process.
 
     python bench/crawl.py [--sites 50] [--pages 200] [--latency 0.02]
+
+``--coverage`` instead crawls the coverage fixture web (crawler/demo/coverage_web.py)
+and prints recall, precision, requests per site, robots violations, wall time, and
+whether the promise page removed in version 2 is marked gone. ``--national`` crawls
+290 synthetic sites at the real politeness settings of crawler/settings.py and
+prints wall time, requests and peak RSS (see docs/crawl-coverage.md).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import _path  # noqa: F401  (must come first: see bench/_path.py)
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -22,6 +29,7 @@ import time
 from pathlib import Path
 
 from crawler.crawl import fast_crawl_settings
+from crawler.demo.coverage_web import CoverageWeb, measure
 from crawler.demo.synthetic import SyntheticWeb
 
 
@@ -51,7 +59,15 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--coverage", action="store_true",
+                        help="Recall/precision on the coverage fixture web instead.")
+    parser.add_argument("--national", action="store_true",
+                        help="290 synthetic sites at the real politeness settings instead.")
     args = parser.parse_args()
+    if args.coverage or args.national:
+        print(json.dumps(coverage_bench() if args.coverage else national_bench(args.pages),
+                         indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp, \
             SyntheticWeb(n_sites=args.sites, pages_per_site=args.pages,
                          latency=args.latency) as web:
@@ -109,6 +125,59 @@ def last_run_or_stats(db: Path):
         return last_run(db)["requests"]
     except (sqlite3.Error, TypeError):
         return None
+
+
+def timed_crawl(db: Path, sites_csv: Path, settings: list[str]) -> tuple[float, int, int]:
+    """One crawl in a child process: (seconds, peak RSS MB of that child, exit code)."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db),
+                              "--sites", str(sites_csv), *settings])
+    _, status, usage = os.wait4(child.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(
+        status)
+
+
+def coverage_bench() -> dict:
+    """Crawl version 1 and 2 of the coverage web; recall, precision, requests, gone."""
+    with tempfile.TemporaryDirectory() as tmp, CoverageWeb() as web:
+        db = Path(tmp) / "archive.db"
+        sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
+        seconds, peak, code = timed_crawl(db, sites_csv, fast_crawl_settings())
+        figures = measure(db, web)
+        web.set_version(2)
+        web.clear_log()
+        seconds_v2, _, code_v2 = timed_crawl(db, sites_csv, fast_crawl_settings())
+        conn = sqlite3.connect(db)
+        gone = {url for (url,) in conn.execute(
+            "select url from pages where gone_since is not null")}
+        conn.close()
+        removed_gone = web.removed() <= gone
+        sites = len(web.municipal_sites)
+    recall, precision = figures.pop("recall"), figures.pop("precision")
+    return {"sites": sites, "recall_percent": round(100 * recall, 1),
+            "precision_percent": round(100 * precision, 1), **figures,
+            "requests_mean": round(figures["requests_mean"], 1),
+            "removed_page_marked_gone": removed_gone,
+            "wall_seconds": round(seconds, 2), "wall_seconds_v2": round(seconds_v2, 2),
+            "peak_rss_mb": peak, "exit_codes": [code, code_v2]}
+
+
+def national_bench(pages: int) -> dict:
+    """290 synthetic sites, the real politeness settings (only logging quieter)."""
+    with tempfile.TemporaryDirectory() as tmp, \
+            SyntheticWeb(n_sites=290, pages_per_site=pages, latency=0.02) as web:
+        db = Path(tmp) / "archive.db"
+        sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
+        seconds, peak, code = timed_crawl(db, sites_csv, ["-s", "LOG_LEVEL=WARNING"])
+        run = last_run(db)
+        conn = sqlite3.connect(db)
+        covered = conn.execute("select count(*) from coverage where status = 'found'").fetchone()[0]
+        conn.close()
+    per_site = served(web)["requests"] / 290
+    return {"sites": 290, "pages_per_site": pages, "wall_seconds": round(seconds, 1),
+            "requests": run["requests"], "requests_per_site": round(per_site, 1),
+            "sites_with_promise_found": covered, "peak_rss_mb": peak, "exit_code": code,
+            "status": run["status"]}
 
 
 if __name__ == "__main__":

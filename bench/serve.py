@@ -107,6 +107,25 @@ def unique_queries(terms: list[str], count: int) -> list[str]:
     return queries[:count]
 
 
+def page_workloads(rng: random.Random, codes: list[str], terms: list[str], requests: int,
+                   commitments: int) -> dict[str, list[str]]:
+    """The journalist pages (crawler.web.pages); issue 12 asks p95 <= 150 ms at 8 clients."""
+    counties = sorted({code[:2] for code in codes})
+    return {
+        "page: /kommun/KOD": [f"/kommun/{rng.choice(codes)}" for _ in range(requests)],
+        "page: /kommun/KOD.json": [f"/kommun/{rng.choice(codes)}.json" for _ in range(requests)],
+        "page: /atagande/ID": [f"/atagande/{rng.randint(1, commitments * 9 // 10)}"
+                               for _ in range(requests)],
+        "page: /jamfor?kommuner=A,B": [f"/jamfor?kommuner={rng.choice(codes)},{rng.choice(codes)}"
+                                       for _ in range(requests)],
+        "page: /jamfor?lan=LAN": [f"/jamfor?lan={rng.choice(counties)}" for _ in range(requests)],
+        "page: /kommun (list)": ["/kommun"] * requests,
+        "feed: /kommun/KOD.atom": [f"/kommun/{rng.choice(codes)}.atom" for _ in range(requests)],
+        "feed: /-/flode/sok.atom": [f"/-/flode/sok.atom?q={quote(rng.choice(terms))}"
+                                    for _ in range(requests)],
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -243,6 +262,7 @@ def main() -> None:
                 # Every query different: nothing from the search page's result cache.
                 "search route /-/sok, unique queries (uncached)": [
                     f"/-/sok?q={quote(term)}" for term in unique_queries(terms, args.requests)],
+                **page_workloads(rng, codes, terms, args.requests, args.commitments),
             }
             for name in list(workloads):  # pages a version of the site may not have
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

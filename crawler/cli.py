@@ -16,20 +16,25 @@ from pathlib import Path
 
 import click
 
+from crawler.coverage import coverage_rows
 from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
+from crawler.demo.wayback import WaybackFixture
+from crawler.history.backfill import BackfillOptions, run_backfill
 from crawler.derive.run import normalize_archive
+from crawler.history.commands import backfill, export_warc_command, import_warc_command
 from crawler.ops.health import thresholds
 from crawler.ops.recrawl import EXIT_LOCKED, ArchiveLocked, recrawl as run_recrawl, write_report
 from crawler.sites import SitesFileError, read_sites_csv, url_problem
 from crawler.store.archive import EXIT_ARCHIVE, ArchiveError, archive_error, open_db
 from crawler.store.check import check_archive, connect_readonly
-from crawler.web.serving import serve_archive
+from crawler.web.serving import PortInUse, check_port, serve_archive
 from normalize import InputError, explain as explain_units, extract as extract_promises
 from normalize.pagetext import as_utf8, truncation_notes
 from normalize.registry import load_municipalities
 
 DEFAULT_DB = "archive.db"
+DEMO_DB = "demo.db"  # the demo never writes DEFAULT_DB: a real archive is not lost by trying it
 EXIT_USAGE = 2
 MAX_EXTRACT_BYTES = 50 * 1024 * 1024   # a promise page is kB; a big PDF a few MB
 MAX_PAGES_PER_SITE = 100_000
@@ -80,7 +85,7 @@ def cli(debug):
 
     \b
     Typical use:
-      medborgarloften demo                 # offline demo: fixture web → archive → Datasette
+      medborgarloften demo                 # offline demo: fixture web → demo.db → Datasette
       medborgarloften crawl                # polisen.se and all 290 municipal sites
       medborgarloften serve archive.db     # browse the archive
       medborgarloften check archive.db     # is the archive intact?
@@ -256,31 +261,44 @@ def _report_run(conn: sqlite3.Connection, run_id: int) -> int:
               help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
                    "One per core suits many readers (crawler/web/workers.py).")
 def serve(db, host, port, workers):
-    """Serve the archive with Datasette (read-only).
+    """Serve the archive with Datasette (read-only). Exits non-zero when the
+    port is taken; a server process that dies is restarted.
 
     Exit status 4 when the file is not a readable archive.
     """
     connect_readonly(db).close()
-    serve_archive(db, host=host, port=port, workers=workers)
+    sys.exit(_serve(db, host, port, workers))
+
+
+def _serve(db: str, host: str, port: int, workers: int | None = None) -> int:
+    try:
+        return serve_archive(db, host=host, port=port, workers=workers)
+    except PortInUse as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-              help="Archive to build (replaced if it exists).")
+@click.option("--db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Demo archive to build (replaced if it exists and was made by the demo).")
+@click.option("--force", is_flag=True,
+              help="Replace --db even if it is not a demo archive (a real archive is lost).")
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the archive with Datasette after building it.")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--versions", default=2, show_default=True, type=click.IntRange(1, 2),
               help="Crawl version 1 of the fixture web, then (2) version 2 as a re-crawl.")
-def demo(db, serve, port, versions):
+def demo(db, serve, port, versions, force):
     """Offline demo: crawl the bundled fixture web, then serve the archive.
 
     Starts a small fixture web on 127.0.0.x (municipal sites and a
     polisen.se-like site, all clearly marked as test pages), crawls it,
     re-crawls its second version (a reworded promise, a removed page, a
-    footer-only change), normalizes, and serves the result.
+    footer-only change), backfills older versions from a fixture web archive
+    (history back to 2015), normalizes, and serves the result. Writes demo.db
+    (never archive.db, the real archive's default).
     """
     db_path = Path(db)
+    _check_demo_target(db_path, force, port if serve else None)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     shutil.rmtree(f"{db_path}.httpcache", ignore_errors=True)
@@ -295,10 +313,51 @@ def demo(db, serve, port, versions):
                 *fast_crawl_settings()])
             if code != 0:
                 raise click.ClickException(f"crawl of version {version} failed (exit {code})")
+        _demo_backfill(db_path, web)
     _after_crawl(db_path)
     click.echo(f"Archive written to {db_path}", err=True)
     if serve:
-        serve_archive(str(db_path), port=port)
+        sys.exit(_serve(str(db_path), "127.0.0.1", port))
+
+
+def _check_demo_target(db_path: Path, force: bool, port: int | None) -> None:
+    """Refuse, before anything is written, to replace an archive the demo did
+    not make, or to build a demo it cannot serve (the port is taken)."""
+    if db_path.exists() and not force and not is_demo_archive(db_path):
+        raise click.ClickException(
+            f"{db_path} finns och är inte ett demoarkiv; den skrivs inte över. Välj en annan "
+            "fil med --db, eller --force för att ersätta den.")
+    if port is not None:
+        try:
+            check_port("127.0.0.1", port)
+        except PortInUse as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def is_demo_archive(path: Path) -> bool:
+    """Whether ``path`` is an archive the demo made: every page it holds is on
+    the loopback fixture web (127.0.0.x). Anything else, including a file
+    that is not an archive, is not replaced without --force."""
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            foreign = conn.execute("select count(*) from pages where url not like 'http://127.%'"
+                                   ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return foreign == 0
+
+
+def _demo_backfill(db_path: Path, web: FixtureWeb) -> None:
+    """History back to 2015 from the fixture web archive (crawler/demo/wayback.py)."""
+    click.echo("Backfilling from the fixture web archive …", err=True)
+    with WaybackFixture(web) as archive:
+        report = run_backfill(BackfillOptions(db=str(db_path), endpoint=archive.endpoint,
+                                              delay=0.0))
+    for line in report.lines():
+        click.echo(line, err=True)
 
 
 def _after_crawl(db_path: Path) -> None:
@@ -461,6 +520,43 @@ def check(db):
     click.echo(f"{db}: intact", err=True)
 
 
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive to read.")
+@click.option("--status", type=click.Choice(["found", "polisen_only", "none", "unreachable"]),
+              help="Only municipalities with this status.")
+def coverage(db, status):
+    """Per municipality: was a promise page found, where, and if not, why.
+
+    Reads the `coverage` table that each municipal crawl writes (the same
+    rows as the Datasette page "Täckning per kommun"): found on the
+    municipal site, only on polisen.se, none found (with the best candidate
+    page and its score), or site unreachable (with the error).
+    """
+    rows = [r for r in coverage_rows(db) if status in (None, r["status"])]
+    for row in rows:
+        click.echo(_coverage_line(row))
+    counts = {}
+    for row in rows:
+        counts[row["status_text"]] = counts.get(row["status_text"], 0) + 1
+    click.echo("; ".join(f"{text}: {n}" for text, n in sorted(counts.items())) or
+               "inga kommuner i täckningstabellen", err=True)
+
+
+def _coverage_line(row: dict) -> str:
+    line = (f"{row['code']} {row['name']}: {row['status_text']} (egna sidor "
+            f"{row['promise_pages']}, polisen.se {row['polisen_pages']}, förfrågningar "
+            f"{row['requests']})")
+    if row["moved_to"]:
+        line += f"; flyttad till {row['moved_to']}"
+    if row["status"] == "unreachable":
+        line += f"; fel: {row['error']}"
+    elif row["status"] != "found" and row["best_candidate_url"]:
+        line += (f"; bästa kandidat {row['best_candidate_url']} "
+                 f"(poäng {row['best_candidate_score']})")
+    return line
+
+
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.option("--db", default="archive.db", show_default=True,
               type=click.Path(dir_okay=False), help="Archive to update.")
@@ -509,6 +605,10 @@ def _settings_in(args: tuple[str, ...]) -> dict:
     pairs = [value for flag, value in zip(args, args[1:]) if flag in ("-s", "--setting")]
     pairs += [a.split("=", 1)[1] for a in args if a.startswith("--setting=")]
     return _parse_settings(tuple(pairs))
+
+
+for _command in (backfill, export_warc_command, import_warc_command):
+    cli.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from typing import NamedTuple
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.coverage import coverage_rows
+
 SPIDERS = ("polisen", "kommuner")
 
 
@@ -56,6 +58,8 @@ def run_crawl(db: str | os.PathLike, spiders=SPIDERS, *, sites: str | None = Non
         crawlers.append(crawler)
         process.crawl(crawler, **{k: v for k, v in kwargs.items() if v is not None})
     process.start()
+    if archiving(settings) and os.path.exists(db):
+        coverage_rows(db)   # both spiders done: polisen.se pages count in the coverage table
     return [SpiderRun(c.spidercls.name, c.stats.get_value("archive/run_id"),
                       c.stats.get_value("archive/open_error")) for c in crawlers]
 

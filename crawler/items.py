@@ -30,6 +30,9 @@ class PageItem:
     problem: tuple[str, str] | None = None   # (error kind, message): a 200 that is no page
     truncated: str | None = None             # what limits cut (PDF pages, deep nesting)
     text_read: bool = False
+    relevant: bool | None = None            # crawler.relevance.judge, kept on the page row
+    relevance_score: float | None = None
+    relevance_reasons: list[str] = field(default_factory=list)
 
     def read_text(self) -> "PageItem":
         """Decode the body and extract its main text, once (idempotent)."""

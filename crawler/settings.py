@@ -90,3 +90,21 @@ HEALTH_SITE_MIN_REQUESTS = 4     # below this, a site's error rate is not judged
 HEALTH_RUN_ERROR_RATE = 0.25     # share of all requests that failed
 HEALTH_DURATION_FACTOR = 4.0     # run is N times shorter/longer than the median
 HEALTH_MIN_HISTORY = 3           # earlier runs needed before judging duration
+
+# Backfill from a web archive's CDX server and `id_` replay (crawler/history/).
+# The Wayback Machine asks for gentle use: one request at a time, a pause
+# between requests, Retry-After honoured; `backfill --delay` overrides.
+BACKFILL_CDX_ENDPOINT = "https://web.archive.org/cdx/search/cdx"
+BACKFILL_DELAY = 1.5             # seconds between two requests to the same host
+BACKFILL_MAX_WAIT = 300.0        # cap on one Retry-After / backoff pause
+BACKFILL_RETRIES = 4             # per request, on 429/5xx/connection errors
+BACKFILL_TIMEOUT = 60            # seconds per request
+BACKFILL_PAGE_SIZE = 500         # CDX rows per page (resumeKey paging)
+BACKFILL_MAX_PAGES = 200         # CDX pages per query, a bound on runaway paging
+BACKFILL_MAX_LINKS_PER_PAGE = 20  # old PDFs followed from one captured page
+BACKFILL_MAX_TARGETS = 5000      # CDX queries per run (targets + discovered PDFs)
+
+# The archive site's map (/-/karta): the tile server URL template. Override per
+# site in Datasette metadata: plugins: {medborgarloften-karta: {tile_url: "…"}}.
+MAP_TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = "&copy; OpenStreetMap"

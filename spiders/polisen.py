@@ -1,15 +1,14 @@
 """polisen.se: the medborgarlöften section, county pages → municipality pages.
 
 The section has moved over the years; both known roots are walked. Every
-page below a root whose text speaks of medborgarlöften is archived and
-tagged with the municipalities its URL slug names.
+page below a root that speaks of medborgarlöften is archived, with the
+relevance judgement (crawler.relevance) on its row, and tagged with the
+municipalities its URL slug names.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
-
-import scrapy
 
 from crawler.relevance import mentions_promise
 from crawler.spiderbase import ArchiveSpider, is_html, is_pdf
@@ -31,7 +30,6 @@ class PolisenSpider(ArchiveSpider):
         self.base_url = base_url or BASE_URL
         self.max_pages = int(max_pages)
         self.host = urlsplit(self.base_url).hostname
-        self.scheduled = 0
         self.run_args = {"base_url": self.base_url, "max_pages": self.max_pages}
 
     async def start(self):
@@ -41,9 +39,7 @@ class PolisenSpider(ArchiveSpider):
             yield self._request(url, "known")
 
     def _request(self, url: str, via: str):
-        self.scheduled += 1
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error,
-                              meta={"site_code": SITE, "found_via": via})
+        return self.request(SITE, url, self.parse, via)
 
     def in_section(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -53,24 +49,28 @@ class PolisenSpider(ArchiveSpider):
     def parse(self, response):
         via = response.meta.get("found_via", "link")
         codes = municipality_codes_for(response.url)
-        item = self.page_item(response, SITE, codes, via)
-        if response.status in (304, 404, 410) or is_pdf(response) or item.problem:
-            yield item
+        item, finished = self.open_page(response, SITE, codes, via)
+        if finished or is_pdf(response):
+            yield item   # PDFs below the section are the promises themselves
             return
         if not is_html(response):
             return
-        if self._is_promise_page(response, item):
+        if self._is_promise_page(response, item) or via == "known":
             yield item
         for href in response.css("a[href]::attr(href)").getall():
             url = urljoin(response.url, href.strip()).split("#")[0]
             if (self.in_section(url) or url.lower().endswith(".pdf")) \
-                    and urlsplit(url).hostname == self.host and self.scheduled < self.max_pages:
+                    and urlsplit(url).hostname == self.host \
+                    and self.scheduled[SITE] < self.max_pages:
                 yield self._request(url, "link")
 
     def _is_promise_page(self, response, item) -> bool:
         path = urlsplit(response.url).path
         below_root = any(path.startswith(p) and len(path) > len(p) for p in SECTION_PATHS)
-        return below_root and mentions_promise(item.text or "")
+        # Section pages (county lists, follow-ups) are kept too, as before; their
+        # relevance columns still say whether they are promise pages themselves.
+        return below_root and (self.judge_page(response, item).relevant
+                               or mentions_promise(item.text or ""))
 
 
 def municipality_codes_for(url: str) -> list[str]:

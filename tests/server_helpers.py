@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 def wait_until_serving(base: str, process: subprocess.Popen, log: Path | None = None,
-                       tries: int = 150) -> None:
+                       tries: int = 600) -> None:
     """Until ``base``/-/versions.json answers; fails if the server exits."""
     for _ in range(tries):
         try:

@@ -44,6 +44,12 @@ def test_search_commitment_snapshot_map_and_feed(server):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(15000)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        # The site's CSP forbids inline script: no page of ours may need one.
+        # (The archived page's own <img src=x> is blocked by its sandbox CSP: "img-src data:".)
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text)
+                if "Content Security Policy" in m.text and '"img-src data:"' not in m.text
+                else None)
         # Nothing may leave the loopback interface.
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith(server) else route.abort())
@@ -119,4 +125,5 @@ def test_search_commitment_snapshot_map_and_feed(server):
         assert page.locator("svg").count() >= 1
         browser.close()
     assert dialogs == []  # no alert() ever ran
+    assert blocked == []
     assert len(list(OUT.glob(f"{PREFIX}*.png"))) == 10

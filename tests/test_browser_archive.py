@@ -47,7 +47,7 @@ def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(s
         hits = page.inner_text(".sok-hits")
         assert "trygghetsvandringar" in hits.lower() and "Sandvikens kommun" in hits
 
-        page.click(".sok-hits a[href^='/archive/commitments/']")
+        page.click(".sok-hits a[href^='/atagande/']")  # the commitment page (crawler.web.pages)
         page.wait_for_load_state()
         page.screenshot(path=str(OUT / "demo-2-atagande.png"), full_page=True)
         assert "trygghetsvandring" in page.inner_text("body").lower()
@@ -58,15 +58,15 @@ def test_researcher_searches_follows_a_commitment_to_its_snapshot_map_and_feed(s
         body = page.inner_text("body")
         assert "Arkiverad version" in body and "Hämtad" in body
 
-        page.goto(server + "/archive/karta")
+        page.goto(server + "/demo/karta")
         page.wait_for_selector(".leaflet-container", timeout=15000)
         page.screenshot(path=str(OUT / "demo-4-karta.png"))
         assert page.locator(".leaflet-container").count() == 1
 
-        feed = page.goto(server + "/archive/andringsflode.atom")
+        feed = page.goto(server + "/demo/andringsflode.atom")
         assert feed.status == 200
         assert "Åtagande omformulerat" in feed.text()
-        page.goto(server + "/archive/senaste_andringar")
+        page.goto(server + "/demo/senaste_andringar")
         page.screenshot(path=str(OUT / "demo-5-andringar.png"), full_page=True)
         assert "Sidan borttagen" in page.inner_text("body")
         browser.close()

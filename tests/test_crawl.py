@@ -62,8 +62,16 @@ def test_promise_pages_on_every_municipal_site_are_found(history):
         order by s.id""")]
     # Every archived version of Sandviken's page (v1, v2) has the heading.
     assert texts and all("Medborgarlöften 2015/2016" in (t or "") for t in texts), texts
-    for site in ("2181", "1766", "2061", "1781"):
+    for site in ("2181", "2061", "1781"):
         assert rows(db, "select count(*) as n from pages where site = ?", [site])[0]["n"] >= 1
+
+
+def test_municipal_page_that_only_points_to_polisen_is_not_a_promise(history):
+    """Sunne's own page only links to the promise on polisen.se: coverage says so."""
+    assert rows(history["db"], "select count(*) as n from pages where site = '1766'")[0]["n"] == 0
+    [row] = rows(history["db"], "select * from coverage where code = '1766'")
+    assert row["status"] == "polisen_only" and row["polisen_pages"] >= 1
+    assert "hänvisning" in row["best_candidate_reasons"]
 
 
 def test_page_listed_only_in_sitemap_is_found(history):

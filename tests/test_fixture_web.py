@@ -253,11 +253,12 @@ def test_site_structure(web):
     assert get(polisen_sunne + "uppfoljning-2016/")[0] == 200
 
 
-def test_script_text_is_escaped(web):
-    body = get(web.url("sandviken") + "nyheter/testsida-med-skript/")[2].decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in body
-    assert "Medborgarlöfte 2025 (Fixturtext, påhittad för test)" in body
+def test_the_demo_web_shows_no_hostile_test_strings():
+    # A newcomer's demo archive shows promises, not XSS probes: those live in
+    # the tests' own fixtures (tests/serve_fixtures.py).
+    for path in Path(DEFAULT_ROOT).rglob("*.html"):
+        text = path.read_text("utf-8", errors="replace")
+        assert "alert(1)" not in text and "onerror" not in text, path
 
 
 def test_unchanged_pages_answer_304_in_version2(web):

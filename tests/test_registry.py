@@ -1,8 +1,12 @@
 """The registry of 290 municipalities is complete and consistent."""
 
+import csv
 from collections import Counter, defaultdict
 from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 from normalize.registry import POLICE_REGIONS, by_code, load_municipalities
 
@@ -119,3 +123,40 @@ def test_sorted_by_code_and_cached():
     codes = [m.code for m in load_municipalities()]
     assert codes == sorted(codes)
     assert load_municipalities() == load_municipalities()
+
+
+# -- verified against public sources ----------------------------------------------
+# The reference list (SKR's municipality list, December 2026, with Wikidata's
+# domains and other lists' disagreements in `notes`); a copy is kept beside the
+# tests so this runs anywhere, and is checked against the shared original when present.
+REFERENCE_COPY = Path(__file__).parent / "files" / "kommuner_websites.csv"
+REFERENCE_SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
+    "kommuner_websites.csv"
+
+
+def reference() -> dict[str, dict]:
+    with open(REFERENCE_COPY, newline="", encoding="utf-8") as handle:
+        return {r["code"]: r for r in csv.DictReader(handle)}
+
+
+def test_reference_copy_is_the_shared_reference():
+    if not REFERENCE_SHARED.exists():
+        pytest.skip(f"{REFERENCE_SHARED} not on this machine; the copy is checked below")
+    assert REFERENCE_COPY.read_bytes() == REFERENCE_SHARED.read_bytes()
+
+
+def test_registry_websites_match_the_reference_hosts():
+    ref = reference()
+    registry = by_code()
+    assert set(ref) == set(registry)
+    mismatches = {code: (urlsplit(m.website).hostname, urlsplit(ref[code]["website"]).hostname)
+                  for code, m in registry.items()
+                  if urlsplit(m.website).hostname != urlsplit(ref[code]["website"]).hostname}
+    assert mismatches == {}
+
+
+def test_moved_and_disputed_sites_follow_skr():
+    registry = by_code()
+    assert registry["2062"].website == "https://morakommun.se/"         # af2018: mora.se
+    assert registry["2523"].website == "https://gallivare.se/"          # Wikidata: gellivare.se
+    assert registry["1382"].website == "https://kommun.falkenberg.se/"  # Wikidata: falkenberg.se

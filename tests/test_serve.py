@@ -382,13 +382,13 @@ def demo_get(demo_archive):
     ("grannsamverkan", "Grannsamverkansområden"),
 ])
 def test_demo_search_on_normalized_text(demo_get, query, expected):
-    hits = [h["åtagande"].lower() for h in rows(demo_get, f"/archive/sok.json?q={query}")]
+    hits = [h["åtagande"].lower() for h in rows(demo_get, f"/demo/sok.json?q={query}")]
     assert hits and query in hits[0].replace("-", "")  # Kristinehamn writes "trygghets-vandringar"
     assert any(expected.lower() in h for h in hits)
 
 
 def test_demo_compare_counts_a_promise_from_two_sources_once(demo_get):
-    result = rows(demo_get, "/archive/jamfor_kommuner.json?kommuner=2181,Kristinehamn&ar=2016")
+    result = rows(demo_get, "/demo/jamfor_kommuner.json?kommuner=2181,Kristinehamn&ar=2016")
     assert {r["kommun"] for r in result} == {"Sandvikens kommun", "Kristinehamns kommun"}
     assert max(r["källor"] for r in result if r["kommun"] == "Kristinehamns kommun") == 2
 

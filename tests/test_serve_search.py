@@ -87,10 +87,13 @@ def test_swedish_letters_are_not_folded(conn):
     assert hits(conn, "aldre") == []
 
 
-def test_the_word_index_holds_each_text_once_and_the_vocabulary_all_its_words(conn):
-    texts = [r[0] for r in conn.execute(
-        "select c.text from search_words s join commitments c on c.id = s.rowid")]
-    assert len(texts) == len(set(texts))
+def test_the_word_index_holds_each_distinct_commitment_once_and_the_vocabulary_its_words(conn):
+    # distinct: same text key, same period, same municipality
+    keys = [tuple(r) for r in conn.execute(
+        "select c.text_key, c.period_start, c.period_end, c.municipality_code "
+        "from search_words s join commitments c on c.id = s.rowid")]
+    assert len(keys) == len(set(keys))
+    texts = keys
     newest = conn.execute("select count(*) from search_facets where newest = 1").fetchone()[0]
     assert len(texts) == newest
     assert conn.execute("select rows from search_vocabulary where term = 'testlöfte'"

@@ -31,14 +31,18 @@ OCTET_PDF_FILE = "_raw/medborgarlofte-2024.bin"
 
 
 def promise_pdf(title: str, lines: list[str], encrypt: str | None = None,
-                note: str = PDF_NOTE) -> bytes:
-    """A small one-page A4 PDF: a bold title, one text line per entry, the fixture note."""
+                note: str = PDF_NOTE, meta_title: str | None = None) -> bytes:
+    """A small one-page A4 PDF: a bold title, one text line per entry, the fixture note.
+
+    ``meta_title`` sets the document-information title when it should differ
+    from the printed one (a PDF named only in its metadata).
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, encrypt=encrypt)
-    pdf.setTitle(title)
+    pdf.setTitle(meta_title or title)
     y = 800
     pdf.setFont("Helvetica-Bold", 14)
     pdf.drawString(60, y, title)

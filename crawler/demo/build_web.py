@@ -199,8 +199,7 @@ def sandviken() -> None:
                                      "name": "Sandvikens kommun"})
     site.filler({"Medborgarlöften": PROMISE,
                  "Samverkan med polisen": "/kommun-och-politik/trygghet-och-sakerhet/"
-                                          "samverkan-med-polisen/",
-                 "Medborgarlöfte – testsida med skript": "/nyheter/testsida-med-skript/"})
+                                          "samverkan-med-polisen/"})
     text = seed("000")
     main = (text_to_html(text) + f'\n<p><a href="{SANDVIKEN_PDF}">'
             "10 medborgarlöften – Sandviken (pdf)</a></p>")
@@ -216,17 +215,6 @@ def sandviken() -> None:
         site.name, "Samverkan", text_to_html(seed("004")), crumbs,
         note=SEED_NOTE.format(n="004")))
     site.add(SANDVIKEN_PDF, sandviken_pdf(), in_sitemap=False)
-    xss = ("<h1>Medborgarlöfte 2025 " + INVENTED + "</h1>"
-           "<p>Testsida för att visa att text escapas.</p><p>Polisen lovar att:</p><ul>"
-           "<li>Genomföra trygghetsvandringar &lt;script&gt;alert(1)&lt;/script&gt; i centrum.</li>"
-           "<li>Synas vid skolorna &quot;&gt;&lt;img src=x onerror=alert(1)&gt; varje vecka.</li>"
-           "</ul>")
-    site.add("/nyheter/testsida-med-skript/", page(
-        site.name, "Testsida med skript", xss,
-        note="\n<!-- FIXTURE: invented page for escaping tests -->"))
-    site.files["v1"]["nyheter/index.html"] = site.files["v1"]["nyheter/index.html"].replace(
-        "</ul>", '<li><a href="/nyheter/testsida-med-skript/">Medborgarlöfte – testsida med '
-        "skript</a></li></ul>")
     site.write()
 
 

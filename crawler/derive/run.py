@@ -1,10 +1,16 @@
 """``medborgarloften normalize``: derive promise tables and changes from snapshots.
 
 Reads snapshots, runs the pure normalizer on each stored body, and writes
-documents, commitments, themes and change events. Each snapshot is handled
-in its own transaction and marked in ``normalized_snapshots`` with the
-normalizer version, so a run is idempotent, resumable after a kill, and one
-bad snapshot is recorded and skipped.
+documents, commitments, themes and change events, then rebuilds the search
+tables. Each snapshot is handled in its own savepoint and marked in
+``normalized_snapshots`` with the normalizer version, so a run is idempotent
+and one bad snapshot is recorded and skipped.
+
+The whole run is ONE transaction: readers (the site, WAL) see the archive as
+it was until the derived and search tables are all rebuilt, then the new
+one. During ``normalize --all`` a search page never shows a half-derived
+archive (hits whose commitments were deleted, totals that disagree with the
+hits). A run that is killed leaves the archive as it was.
 """
 
 from __future__ import annotations
@@ -49,14 +55,16 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
         with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
-        todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
-        show = sys.stderr.isatty() if progress is None else progress
-        with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
-                               show_pos=True) if show else _nullbar(todo) as bar:
-            for snapshot in bar:
-                _process(db, snapshot, normalize, report)
-        report.changes += _record_gone_pages(db)
-        _build_search(db)
+        with write_transaction(db):  # one transaction: readers never see a half-built archive
+            _forget_repeated_texts(db)
+            todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
+            show = sys.stderr.isatty() if progress is None else progress
+            with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
+                                   show_pos=True) if show else _nullbar(todo) as bar:
+                for snapshot in bar:
+                    _process(db, snapshot, normalize, report)
+            report.changes += _record_gone_pages(db)
+            _build_search(db)
     finally:
         db.close()
     return report
@@ -112,7 +120,8 @@ def _snapshots_to_process(db, version: str, reprocess_all: bool) -> list[dict]:
     if not reprocess_all:
         sql += """ and not exists (select 1 from normalized_snapshots n
                    where n.snapshot_id = s.id and n.normalizer_version = :version)"""
-    return list(db.query(sql + " order by s.id", {"version": version}))
+    # In time order: a backfilled 2017 capture comes before a 2025 crawl.
+    return list(db.query(sql + " order by s.fetched_at, s.id", {"version": version}))
 
 
 def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
@@ -255,15 +264,40 @@ def _store_commitments(db, snapshot, doc, document_id, codes, period) -> None:
 
 
 def _previous_normalized(db, snapshot: dict) -> dict | None:
+    """The page's latest normalized version before this one, by fetch time."""
     rows = list(db.query(
         """select s.id, s.text from snapshots s join normalized_snapshots n on n.snapshot_id = s.id
-           where s.url = ? and s.id < ? and n.error is null order by s.id desc limit 1""",
-        [snapshot["url"], snapshot["id"]]))
+           where s.url = :url and n.error is null
+             and (s.fetched_at < :at or (s.fetched_at = :at and s.id < :id))
+           order by s.fetched_at desc, s.id desc limit 1""",
+        {"url": snapshot["url"], "at": snapshot["fetched_at"], "id": snapshot["id"]}))
     return rows[0] if rows else None
+
+
+def _forget_repeated_texts(db) -> None:
+    """A version whose text turned out to repeat an older one loses its derived rows.
+
+    This happens when a backfill inserts an older capture before it
+    (crawler.history): the older version now carries the documents and events.
+    """
+    stale = [r["snapshot_id"] for r in db.query(
+        "select n.snapshot_id from normalized_snapshots n join snapshots s"
+        " on s.id = n.snapshot_id where s.text_changed = 0")]
+    for snapshot_id in stale:
+        with db.atomic():
+            _delete_derived(db, snapshot_id)
+            db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'",
+                       [snapshot_id])
+            db.execute("delete from normalized_snapshots where snapshot_id = ?", [snapshot_id])
 
 
 def _record_changes(db, snapshot: dict, documents: list[dict], codes: list[str]) -> int:
     previous = _previous_normalized(db, snapshot)
+    # Events computed against another predecessor (an older capture was
+    # backfilled in between since) are replaced.
+    db.execute("delete from changes where snapshot_id = ? and kind != 'page_gone'"
+               " and previous_snapshot_id is not ?",
+               [snapshot["id"], previous["id"] if previous else None])
     if previous is None:
         events = [Event("page_new")]
     else:

@@ -84,15 +84,13 @@ class RankIndex:
         self.searcher = self.index.searcher()
 
     def _group(self, kind: str, words: list[str]) -> tantivy.Query:
-        alternatives = []
-        for field, weight in COMMITMENT_COLUMNS.items():
-            if kind == "phrase":
-                queries = [tantivy.Query.phrase_query(self.schema, field, words)]
-            else:
-                queries = [tantivy.Query.term_query(self.schema, field, w) for w in words]
-            alternatives += [(tantivy.Occur.Should, tantivy.Query.boost_query(q, weight))
-                             for q in queries]
-        return tantivy.Query.boolean_query(alternatives)
+        # The commitment text is what is searched; filters cover the metadata
+        # (crawler.search.words.match_expression does the same for FTS5).
+        if kind == "phrase":
+            return tantivy.Query.phrase_query(self.schema, "text", words)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "text", w))
+             for w in words])
 
     def query(self, groups: list[tuple[str, list[str]]], chosen: dict) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, self._group(kind, words)) for kind, words in groups]

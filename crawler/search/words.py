@@ -6,18 +6,24 @@ The approach (measured in docs/archive-ui.md and ``bench/serve.py``):
   ``unicode61`` with ``remove_diacritics 0``, so å/ä/ö stay the distinct
   letters they are in Swedish). Ranking is FTS5's bm25, the commitment text
   weighted above its municipality, county and theme columns.
+* Only the commitment text is searched (every query group is limited to
+  the ``text`` column); county, theme, party and the rest are filters.
 * Swedish compounds and inflections defeat a word index on its own, so every
-  distinct indexed word also goes into ``search_vocabulary``, an FTS5 table
-  with the ``trigram`` tokenizer. A query word is looked up there as a
-  *substring* of the vocabulary and replaced by every word that contains it:
-  "vandring" → (trygghetsvandring OR trygghetsvandringar …), "narkotika" →
-  (narkotikabrott …), "grannsamverkan" → (grannsamverkansområden …).
+  distinct word of the indexed texts also goes into ``search_vocabulary``,
+  an FTS5 table with the ``trigram`` tokenizer. A query word is looked up
+  there and widened to the words a Swedish reader would accept as the same
+  word or a compound of it (:func:`accepts`): its inflections always, and for
+  words of five letters or more also compounds that begin with it
+  ("narkotika" → narkotikabrott) or end with it, inflected
+  ("vandring" → trygghetsvandringar). A short word ("ska", "land") is never
+  widened to words that merely contain it (minska, gällande).
 * Before that, :func:`stem` strips one Swedish inflection suffix (-arna,
   -erna, -ar, -en, -s …; at least four letters kept), so an inflected query
-  ("trygghetsvandringarna") also finds the base form. Stripping only ever
-  shortens a term, so it can only add hits.
+  ("trygghetsvandringarna") also finds the base form. The stems are internal:
+  pages show the words the visitor typed.
 * All words must occur (AND); a "quoted phrase" must occur as written, as
-  whole words.
+  whole words. A word found nowhere gets a "menade du …" suggestion from the
+  archive's own vocabulary (:func:`suggestion`).
 
 Why not the trigram tokenizer for the texts themselves (the first version):
 it finds the same substrings, but ranking 10,000 hits costs twice as much
@@ -32,19 +38,27 @@ its transaction), so serving stays read-only.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 
 import sqlite_utils
 
-from crawler.store.schema import (COMMITMENT_COLUMNS, WORD_TABLES, create_overview_indexes,
-                                  create_search_tables)
+from crawler.store.schema import (COMMITMENT_COLUMNS, COMMITMENT_GROUPS_SQL, WORD_TABLES,
+                                  create_overview_indexes, create_search_tables)
 
 # Swedish inflection (and compound-linking -s) suffixes, longest first.
 SUFFIXES = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende", "ens", "ets",
             "ar", "er", "or", "en", "et", "na", "an", "as", "es", "s", "a", "e")
 MIN_STEM = 4     # never strip a word below four letters
 MIN_TERM = 3     # the trigram vocabulary cannot match shorter terms
+MIN_WIDEN = 4    # shorter words match only themselves and their inflections
+MIN_PART = 4     # the shortest compound part a word may have beside the query word
+# Function words match only themselves (and their inflections), however long.
+FUNCTION_WORDS = frozenset((
+    "och", "att", "ska", "skall", "för", "med", "som", "den", "det", "till", "från", "samt",
+    "inom", "under", "efter", "genom", "mellan", "också", "eller", "även", "kommer", "vara",
+    "bli", "har", "kan", "vid", "mot", "över", "utan", "alla", "våra", "vårt", "vi"))
 # A query word stands for at most this many indexed words (the most common
 # ones); only very short, very common fragments ("för", "ing") reach it.
 MAX_EXPANSION = 400
@@ -67,8 +81,10 @@ def build_search_index(db: sqlite_utils.Database) -> None:
       and of the latest version of every page.
     * ``search_vocabulary``: every word of the word indexes and the number of
       rows it occurs in, trigram-indexed for substring lookups.
-    * ``commitments_overview``: every commitment with its municipality,
-      county and police region, the table researchers browse and facet in
+    * ``commitment_groups``: each commitment row's distinct commitment and
+      whether it is current (``crawler.store.schema.COMMITMENT_GROUPS_SQL``).
+    * ``commitments_overview``: every distinct commitment with its
+      municipality, county and police region, the table researchers browse and facet in
       Datasette (a table, not a view: facet counts with a filter took 90 ms
       over the view, 7 ms here, at 100,000 commitments).
 
@@ -76,18 +92,16 @@ def build_search_index(db: sqlite_utils.Database) -> None:
     caller's transaction (``normalize`` does).
     """
     create_search_tables(db)
-    # newest: this row is the newest archived copy of its text on its page (every
-    # version of a page keeps its commitments; search shows each text once);
-    # current: it is on the page's latest version and the page is not gone.
+    db.execute(COMMITMENT_GROUPS_SQL)
+    # newest: this row represents its distinct commitment (crawler.store.schema:
+    # same text key, period and municipality), so search shows and counts each
+    # commitment once; current: that commitment is on its page today.
     db.execute("""
         insert into search_facets
         select c.id, m.county, m.police_region, c.start_year, c.responsible, c.kind,
-               coalesce(c.themes, '[]'),
-               c.snapshot_id is (select max(o.snapshot_id) from commitments o
-                                 where o.url is c.url and o.text_key is c.text_key),
-               coalesce(c.snapshot_id in (select current_snapshot_id from pages
-                                          where gone_since is null), 0)
-        from commitments c left join municipalities m on m.code = c.municipality_code""")
+               coalesce(c.themes, '[]'), g.distinct_id = c.id, g.current
+        from commitments c join commitment_groups g on g.id = c.id
+        left join municipalities m on m.code = c.municipality_code""")
     commitment_rows = """
         select c.id, c.text, coalesce(m.name, ''), coalesce(m.county, ''),
                coalesce(m.police_region, ''), coalesce(c.period_label, ''),
@@ -118,18 +132,19 @@ def build_search_index(db: sqlite_utils.Database) -> None:
         insert into commitments_overview
         select c.id, c.text, c.municipality_code, m.name, m.county, m.police_region,
                c.period_label, c.start_year, c.end_year, c.responsible, c.kind, c.themes,
-               c.url, c.snapshot_id, c.document_id
-        from commitments c left join municipalities m on m.code = c.municipality_code""")
+               c.url, c.snapshot_id, c.document_id, c.current, c.copies
+        from distinct_commitments c
+        left join municipalities m on m.code = c.municipality_code""")
     create_overview_indexes(db)
 
 
 def _build_vocabulary(db: sqlite_utils.Database) -> None:
     """``search_vocabulary``: the words of the word indexes, trigram-indexed."""
     counts = []
-    for table in WORD_TABLES:
+    for table in WORD_TABLES:  # the words of the texts (the column searched)
         db.execute(f"drop table if exists temp.{table}_terms")
-        db.execute(f"create virtual table temp.{table}_terms using fts5vocab(main, {table}, row)")
-        counts.append(f"select term, doc from temp.{table}_terms")
+        db.execute(f"create virtual table temp.{table}_terms using fts5vocab(main, {table}, col)")
+        counts.append(f"select term, doc from temp.{table}_terms where col = 'text'")
     db.execute(f"""insert into search_vocabulary (term, rows)
                    select term, sum(doc) from ({" union all ".join(counts)}) group by term""")
     for table in WORD_TABLES:
@@ -167,15 +182,91 @@ def query_terms(q: str | None) -> list[str]:
     return terms
 
 
+def query_words(q: str | None) -> list[str]:
+    """What the visitor typed, as shown on the page: the words and "quoted
+    phrases" that are searched for, unstemmed (stems are internal)."""
+    shown = []
+    for phrase, chunk in _TOKEN.findall(q or ""):
+        words = _WORD.findall(phrase or chunk)
+        text = " ".join(words).lower() if phrase else None
+        for item in ([text] if phrase else [w.lower() for w in words]):
+            if item and len(item) >= MIN_TERM and item not in shown:
+                shown.append(item)
+    return shown
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', "") + '"'
 
 
+def accepts(word: str, term: str) -> bool:
+    """Whether a search for ``term`` (a stemmed query word) should find ``word``.
+
+    >>> [accepts(w, "vandring") for w in ("vandringar", "trygghetsvandringarna", "avvandring")]
+    [True, True, False]
+    >>> [accepts(w, "ska") for w in ("ska", "minska", "statistiska", "skall")]
+    [True, False, False, False]
+    >>> [accepts(w, "land") for w in ("landet", "gällande", "bland", "landsbygden")]
+    [True, False, False, True]
+    >>> [accepts(w, "park") for w in ("parken", "stadsparken", "parkering")]
+    [True, True, True]
+    """
+    if word == term:
+        return True
+    if len(term) < MIN_WIDEN or term in FUNCTION_WORDS:
+        return word.startswith(term) and word[len(term):] in SUFFIXES
+    start = word.find(term)
+    while start != -1:
+        before, after = word[:start], word[start + len(term):]
+        if (start == 0 or len(before) >= MIN_PART) and \
+                (after in SUFFIXES or after == "" or len(after) >= MIN_PART):
+            return True
+        start = word.find(term, start + 1)
+    return False
+
+
 def expansions(conn: sqlite3.Connection, term: str, limit: int = MAX_EXPANSION) -> list[str]:
-    """The indexed words that contain ``term``, most common first."""
-    return [row[0] for row in conn.execute(
+    """The indexed words a search for ``term`` finds (`accepts`), most common first."""
+    rows = conn.execute("select term from search_vocabulary where search_vocabulary match ? "
+                        "order by rows desc", [_quoted(term)])
+    words = []
+    for (word,) in rows:
+        if accepts(word, term):
+            words.append(word)
+            if len(words) >= limit:
+                break
+    return words
+
+
+SUGGEST_CANDIDATES = 300
+
+
+def suggestion(conn: sqlite3.Connection, q: str | None) -> str | None:
+    """The query with each word found nowhere replaced by the closest word of
+    the archive's vocabulary ("menade du …"); None when there is nothing to
+    suggest."""
+    changed, words = False, []
+    for phrase, chunk in _TOKEN.findall(q or ""):
+        if phrase or len(chunk) < MIN_TERM or expansions(conn, stem(chunk), 1):
+            words.append(f'"{phrase}"' if phrase else chunk)
+            continue
+        close = _closest(conn, chunk.lower())
+        changed |= close is not None
+        words.append(close or chunk)
+    return " ".join(words) if changed else None
+
+
+def _closest(conn: sqlite3.Connection, word: str) -> str | None:
+    grams = {word[i:i + 3] for i in range(len(word) - 2)}
+    if not grams:
+        return None
+    candidates = [r[0] for r in conn.execute(
         "select term from search_vocabulary where search_vocabulary match ? "
-        "order by rows desc limit ?", [_quoted(term), limit])]
+        "order by rows desc limit ?",
+        [" OR ".join(_quoted(g) for g in sorted(grams)), SUGGEST_CANDIDATES])]
+    candidates = [c for c in candidates if c[0] == word[0]]  # misspellings keep the first letter
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def query_groups(conn: sqlite3.Connection, q: str | None) -> list[tuple[str, list[str]]] | None:
@@ -217,8 +308,8 @@ def match_expression(groups: list[tuple[str, list[str]]] | None) -> str:
     """
     if not groups:
         return '""'
-    return " AND ".join(_quoted(" ".join(words)) if kind == "phrase"
-                        else "(" + " OR ".join(_quoted(w) for w in words) + ")"
+    return " AND ".join("text : " + (_quoted(" ".join(words)) if kind == "phrase"
+                                     else "(" + " OR ".join(_quoted(w) for w in words) + ")")
                         for kind, words in groups)
 
 

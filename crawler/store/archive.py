@@ -329,6 +329,7 @@ class Archive:
             "last_modified": item.headers.get("last-modified"),
             "last_status": item.status, "gone_since": None, "gone_status": None,
         }
+        values.update(relevance_values(item))
         if page is None:
             values.update(first_seen=now, last_changed=now, snapshot_count=0,
                           found_via=item.found_via, referrer=item.referrer)
@@ -346,6 +347,7 @@ class Archive:
         for header in ("etag", "last-modified"):
             if item.headers.get(header):
                 values[header.replace("-", "_")] = item.headers[header]
+        values.update(relevance_values(item))
         if page is not None:
             self.db["pages"].update(item.url, values)
 
@@ -366,7 +368,7 @@ class Archive:
     def _last_snapshot(self, url: str) -> dict | None:
         rows = list(self.db.query(
             "select id, body_sha256, text_sha256 from snapshots where url = ?"
-            " order by id desc limit 1", [url]))
+            " order by fetched_at desc, id desc limit 1", [url]))  # backfilled ones are older
         return rows[0] if rows else None
 
 
@@ -374,6 +376,14 @@ def _text_of(item) -> tuple[str | None, str | None, str | None, str | None]:
     """(text, detected encoding, error, what was truncated): read once, by the item."""
     item.read_text()  # a no-op for spider items: the spider read them already
     return item.text, item.detected_encoding, item.text_error, item.truncated
+
+
+def relevance_values(item) -> dict:
+    """The crawl's judgement of a page (none for 304/404 responses, which were not judged)."""
+    if getattr(item, "relevance_score", None) is None:
+        return {}
+    return {"relevant": int(bool(item.relevant)), "relevance_score": item.relevance_score,
+            "relevance_reasons": json.dumps(item.relevance_reasons, ensure_ascii=False)}
 
 
 def kept_headers(headers: dict[str, str]) -> dict[str, str]:

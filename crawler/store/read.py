@@ -12,6 +12,7 @@ import sqlite_utils
 
 from crawler.store.archive import ArchiveError
 
+
 def validators(path: str | os.PathLike) -> dict[str, tuple[str | None, str | None]]:
     """ETag / Last-Modified of every archived page, for conditional requests."""
     rows = _read(path, "select url, etag, last_modified from pages where gone_since is null")
@@ -45,6 +46,14 @@ def _read(path: str | os.PathLike, sql: str, params=()) -> list[tuple]:
 
 class BodyError(ValueError):
     """A stored body is missing, cannot be decompressed, or fails its sha256."""
+
+
+def known_relevant_pages(path: str | os.PathLike, site: str | None = None) -> set[str]:
+    """URLs of a site whose last judgement by the crawl was "promise page"."""
+    sql, params = "select url from pages where relevant = 1", []
+    if site is not None:
+        sql, params = sql + " and site = ?", [site]
+    return {url for (url,) in _read(path, sql, params)}
 
 
 def read_body(db: sqlite_utils.Database, body_sha256: str) -> bytes:

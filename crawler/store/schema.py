@@ -25,6 +25,9 @@ RAW_TABLES: dict[str, dict] = {
         "last_snapshot_at": str, "snapshot_count": int, "current_snapshot_id": int,
         "etag": str, "last_modified": str, "last_status": int, "gone_since": str,
         "gone_status": int, "found_via": str, "referrer": str,
+        # The crawl's last judgement (crawler.relevance): promise page or not, score,
+        # reasons (JSON list), so a missed or wrong page can be explained.
+        "relevant": int, "relevance_score": float, "relevance_reasons": str,
     }, pk="url"),
     "bodies": dict(columns={"sha256": str, "size": int, "compression": str, "body": bytes},
                    pk="sha256"),
@@ -35,12 +38,29 @@ RAW_TABLES: dict[str, dict] = {
         "text": str, "text_sha256": str, "text_changed": int, "text_error": str,
         # What was cut to stay within limits (PDF pages, deep HTML), else null.
         "text_truncated": str,
-    }, pk="id"),
+        # crawl, wayback or warc; capture_url: the Wayback replay or WARC record it came from
+        "source": str, "capture_url": str,
+    }, pk="id", defaults={"source": "crawl"}),
     "fetch_errors": dict(columns={
         "id": int, "run_id": int, "url": str, "site": str, "kind": str,
         "message": str, "http_status": int, "at": str,
     }, pk="id"),
+    # Per municipality after each crawl of its site (crawler.coverage): was a promise found?
+    "coverage": dict(columns={
+        "code": str, "name": str, "status": str, "status_text": str, "site_url": str,
+        "moved_to": str, "promise_pages": int, "polisen_pages": int, "requests": int,
+        "errors": int, "error": str, "best_candidate_url": str,
+        "best_candidate_score": float, "best_candidate_reasons": str, "run_id": int,
+        "updated_at": str,
+    }, pk="code"),
     # Health alerts of scheduled re-crawls (crawler.ops.health).
+    # Every Wayback capture a backfill handled, stored or not (crawler.history):
+    # a rerun skips these, so a killed backfill continues where it stopped.
+    "history_captures": dict(columns={
+        "capture_url": str, "url": str, "timestamp": str, "digest": str, "run_id": int,
+        "handled_at": str, "outcome": str, "snapshot_id": int, "final_url": str,
+        "message": str,
+    }, pk="capture_url"),
     "alerts": dict(columns={
         "id": int, "run_id": int, "created_at": str, "kind": str, "severity": str,
         "site": str, "message": str, "evidence": str,
@@ -52,7 +72,7 @@ RAW_FOREIGN_KEYS = {
     "fetch_errors": [("run_id", "crawl_runs", "id")],
 }
 RAW_INDEXES = {
-    "snapshots": [["url", "id"], ["text_sha256"]],
+    "snapshots": [["url", "id"], ["text_sha256"], ["url", "fetched_at"]],
     "pages": [["site"]],
     "fetch_errors": [["run_id", "kind"]],
     "alerts": [["run_id"]],
@@ -119,7 +139,8 @@ INDEXES = {
 }
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the raw archive tables (idempotent)."""
+    """Create the raw archive tables (idempotent); older archives get new columns."""
+    _add_snapshot_source(db)
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
     _add_missing_columns(db, RAW_TABLES)
 
@@ -133,10 +154,22 @@ def _add_missing_columns(db: sqlite_utils.Database, tables: dict) -> None:
                 db[name].add_column(column, kind)
 
 
+def _add_snapshot_source(db: sqlite_utils.Database) -> None:
+    """Migration: archives from before backfill get snapshots.source = 'crawl'."""
+    if "snapshots" not in db.table_names():
+        return
+    columns = db["snapshots"].columns_dict
+    if "source" not in columns:
+        db["snapshots"].add_column("source", str, not_null_default="crawl")
+    if "capture_url" not in columns:
+        db["snapshots"].add_column("capture_url", str)
+
+
 def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
                    indexes: dict) -> None:
     for name, spec in tables.items():
         db[name].create(spec["columns"], pk=spec["pk"], if_not_exists=True,
+                        defaults=spec.get("defaults"),
                         foreign_keys=[fk for fk in foreign_keys.get(name, [])
                                       if fk[1] in db.table_names() or fk[1] == name])
         for columns in indexes.get(name, []):
@@ -175,8 +208,29 @@ PAGE_COLUMNS = {"url": 1.0, "text": 5.0}
 WORDS = "unicode61 remove_diacritics 0"
 TRIGRAMS = "trigram"
 WORD_TABLES = ("search_words", "search_documents", "search_pages")
-SEARCH_TABLES = ("search_commitments", "search_facets", *WORD_TABLES, "search_vocabulary",
-                 "commitments_overview")
+SEARCH_TABLES = ("distinct_commitments", "commitment_groups", "search_commitments",
+                 "search_facets", *WORD_TABLES, "search_vocabulary", "commitments_overview")
+
+# -- one distinct commitment: the ONE definition every count uses ------------
+# Two commitment rows are the same commitment when they have the same text key,
+# the same period and the same municipality, whichever page version or source
+# they were taken from. A row is current while its page is not gone and the
+# page's current version has the same text as the version the row was taken
+# from (a re-crawl that changed only a footer keeps it current).
+DISTINCT_COMMITMENT = ("municipality_code", "text_key", "period_start", "period_end")
+COMMITMENT_GROUPS_SQL = f"""
+insert into commitment_groups (id, distinct_id, current, copies)
+select id, first_value(id) over w, max(current) over w, count(*) over w
+from (select c.id, {", ".join("c." + k for k in DISTINCT_COMMITMENT)}, c.snapshot_id,
+             exists (select 1 from pages p
+                     join snapshots cur on cur.id = p.current_snapshot_id
+                     join snapshots own on own.id = c.snapshot_id
+                     where p.url = c.url and p.gone_since is null
+                       and (cur.id = own.id or cur.text_sha256 = own.text_sha256)) as current
+      from commitments c)
+window w as (partition by {", ".join(DISTINCT_COMMITMENT)}
+             order by current desc, snapshot_id desc, id desc
+             rows between unbounded preceding and unbounded following)"""
 # The browsing table's facet columns, indexed (Datasette counts facets with
 # one query each; over a view every count joined all rows again).
 OVERVIEW_FACETS = ("county", "police_region", "start_year", "responsible", "kind")
@@ -189,6 +243,18 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         found = db.execute("select type from sqlite_master where name = ?", [table]).fetchone()
         if found:  # a table, or (commitments_overview in older archives) a view
             db.execute(f"drop {found[0]} {table}")
+    # Every commitment row: the id of its distinct commitment's representative
+    # (a current copy first, then the newest), whether that commitment is
+    # current, and how many rows (versions, sources) it has.
+    db.execute("""
+        create table commitment_groups (
+            id integer primary key, distinct_id integer, current integer, copies integer)""")
+    db.execute("create index commitment_groups_distinct_id on commitment_groups (distinct_id)")
+    # One row per distinct commitment: what every count and list counts.
+    db.execute("""
+        create view distinct_commitments as
+        select c.*, g.current, g.copies from commitments c
+        join commitment_groups g on g.id = c.id where g.distinct_id = c.id""")
     db.execute("""
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
@@ -204,7 +270,7 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
             id integer primary key, text text, municipality_code text, municipality text,
             county text, police_region text, period_label text, start_year integer,
             end_year integer, responsible text, kind text, themes text, url text,
-            snapshot_id integer, document_id integer)""")
+            snapshot_id integer, document_id integer, current integer, copies integer)""")
 
 
 def create_overview_indexes(db: sqlite_utils.Database) -> None:

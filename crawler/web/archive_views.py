@@ -8,6 +8,8 @@ Routes
                         gives it an opaque origin and no scripts run
   /-/diff?a=ID&b=ID     side-by-side HTML diff of two versions' text
   /-/om                 about the archive: how the data was collected
+  /DB/QUERY.atom        Atom feeds of canned queries (crawler.web.canned_feeds)
+  /-/static-plugins/medborgarloften/…   the site's scripts and CSS (static/)
 
 Everything user-supplied or archived is HTML-escaped; archived HTML is never
 rendered in the archive's own origin.
@@ -16,32 +18,35 @@ rendered in the archive's own origin.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import json
 import re
-from functools import lru_cache
 import zlib
+from functools import lru_cache
+from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from datasette.utils.asgi import Response, asgi_static
+from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
+from crawler.web.canned_feeds import feed_view
+from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
+# The site-wide hooks live in crawler.web.protect; importing them here
+# registers them through this module's entry point.
+from crawler.web.protect import asgi_wrapper as protect_wrapper
+from crawler.web.protect import (extra_js_urls, extra_template_vars, forbidden,  # noqa: F401
+                                  handle_exception, permission_allowed)
+from crawler.web.sources import capture_link, source_note
+from crawler.web.textdiff import side_by_side, text_diff
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)
 
+STATIC = Path(__file__).resolve().parent / "static"
 # For archived bodies: no scripts, no network, own opaque origin.
 SANDBOX_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; "
                                "img-src data:",
     "X-Content-Type-Options": "nosniff",
-}
-# For every other response.
-SITE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "object-src 'none'; base-uri 'self'; form-action 'self'; "
-                               "frame-ancestors 'self'",
 }
 _WORD = re.compile(r"[a-zåäöéü]{4,}")
 
@@ -64,11 +69,6 @@ def trigram_similarity(a: str | None, b: str | None) -> float:
     if not grams_a or not grams_b:
         return 0.0
     return len(grams_a & grams_b) / len(grams_a | grams_b)
-
-
-def text_diff(a: str | None, b: str | None) -> str:
-    lines = difflib.unified_diff((a or "").splitlines(), (b or "").splitlines(), lineterm="", n=0)
-    return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
 
 
 @hookimpl
@@ -139,26 +139,12 @@ def startup(datasette):
 
 
 @hookimpl
-def asgi_wrapper():
-    """Safety headers on every response (archived bodies bring their own)."""
-    def wrap(app):
-        async def with_headers(scope, receive, send):
-            async def send_with_headers(event):
-                if event["type"] == "http.response.start":
-                    present = {k.lower() for k, _ in event.get("headers", [])}
-                    extra = [(k.lower().encode(), v.encode()) for k, v in SITE_HEADERS.items()
-                             if k.lower().encode() not in present]
-                    event = {**event, "headers": list(event.get("headers", [])) + extra}
-                await send(event)
-            await app(scope, receive, send_with_headers)
-        return with_headers
-    return wrap
+def asgi_wrapper(datasette):
+    return protect_wrapper(datasette)
 
 
-async def page(datasette, request, title: str, body: str, status: int = 200) -> Response:
-    html = await datasette.render_template(
-        "arkiv.html", {"title": title, "body": Markup(body), "head": Markup("")},
-        request=request)
+async def page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
+    html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
 
 
@@ -171,86 +157,75 @@ async def _snapshot(datasette, snapshot_id: int) -> dict | None:
 
 
 def _body_text(snapshot: dict) -> str | None:
-    """The stored body decoded as text (PDFs: their extracted text)."""
+    """The stored body decoded as text (PDFs: their extracted text); None if
+    there is none or it cannot be read (a corrupted stored body)."""
     raw = snapshot["body"]
     if raw is None:
         return None
-    if snapshot["compression"] == "zlib":
-        raw = zlib.decompress(raw)
-    if raw.startswith(b"%PDF"):
-        return snapshot["text"] or ""
-    return raw.decode(snapshot["detected_encoding"] or "utf-8", errors="replace")
+    try:
+        if snapshot["compression"] == "zlib":
+            raw = zlib.decompress(raw)
+        if raw.startswith(b"%PDF"):
+            return snapshot["text"] or ""
+        return raw.decode(snapshot["detected_encoding"] or "utf-8", errors="replace")
+    except (zlib.error, LookupError, TypeError, AttributeError):
+        return None
 
 
-def _link(url: str | None) -> str:
-    """An external link only for http(s) URLs; otherwise escaped text."""
-    if url and url.startswith(("http://", "https://")):
-        return f'<a href="{escape(url)}" rel="nofollow noopener">{escape(url)}</a>'
-    return str(escape(url or ""))
+def _snapshot_id(request) -> int:
+    return bounded_int(request.url_vars["id"], "id", high=MAX_ID)
 
 
 async def snapshot_view(datasette, request):
-    snapshot_id = int(request.url_vars["id"])
+    try:
+        snapshot_id = _snapshot_id(request)
+    except BadParameter as exc:
+        return await error_page(datasette, request, 400, str(exc))
     snapshot = await _snapshot(datasette, snapshot_id)
     if snapshot is None:
-        return await page(datasette, request, "Saknas", "<h1>Versionen finns inte</h1>", 404)
+        return await error_page(datasette, request, 404, "Versionen finns inte.")
     db = datasette.get_database()
     versions = (await db.execute(
-        "select id, fetched_at, text_changed from snapshots where url = ? order by id",
+        "select id, fetched_at, text_changed from snapshots where url = ?"
+        " order by fetched_at, id",  # backfilled captures are older than later ids
         [snapshot["url"]])).rows
     commitments = (await db.execute(
         "select id, text from commitments where snapshot_id = ? order by document_id, position",
         [snapshot_id])).rows
     html_kind = "html" in (snapshot["content_type"] or "") and snapshot["body"] is not None
-    parts = [
-        f"<h1>Arkiverad version {snapshot_id}</h1>",
-        f"<p>Adress: {_link(snapshot['url'])}<br>Hämtad: {escape(snapshot['fetched_at'])} · "
-        f"HTTP {escape(snapshot['status'])} · {escape(snapshot['content_type'] or '')} · "
-        f"{escape(snapshot['size'])} byte</p>",
-        f'<p><a href="/-/snapshot/{snapshot_id}/raw">Rå fil som text</a>'
-        + (f' · <a href="#som-sidan">Sidan som den såg ut (utan skript)</a>' if html_kind else "")
-        + f' · <a href="/{escape(db.name)}/snapshots/{snapshot_id}">Alla fält</a></p>',
-    ]
-    if len(versions) > 1:
-        items = []
-        previous = None
-        for v in versions:
-            label = f"version {v['id']} ({escape(v['fetched_at'])})"
-            item = label if v["id"] == snapshot_id else \
-                f'<a href="/-/snapshot/{v["id"]}">{label}</a>'
-            if previous is not None:
-                item += f' – <a href="/-/diff?a={previous}&amp;b={v["id"]}">jämför med föregående</a>'
-            items.append(f"<li>{item}</li>")
-            previous = v["id"]
-        parts.append(f"<h2>Alla versioner av sidan</h2><ul>{''.join(items)}</ul>")
-    if commitments:
-        items = "".join(f'<li><a href="/{escape(db.name)}/commitments/{c["id"]}">'
-                        f'{escape(c["text"])}</a></li>' for c in commitments)
-        parts.append(f"<h2>Åtaganden hämtade ur versionen</h2><ol>{items}</ol>")
-    parts.append('<h2>Sidans text</h2><pre class="arkiv-text">'
-                 f"{escape(snapshot['text'] or snapshot['text_error'] or '')}</pre>")
-    if html_kind:
-        parts.append(
-            '<h2 id="som-sidan">Sidan som den arkiverades</h2><p>Visas i en sandlåda: inga '
-            "skript körs och inga bilder eller stilmallar hämtas från webben.</p>"
-            f'<iframe class="arkiv-html" sandbox="" referrerpolicy="no-referrer" '
-            f'src="/-/snapshot/{snapshot_id}/html" title="Arkiverad sida"></iframe>')
-    return await page(datasette, request, f"Version {snapshot_id}", "".join(parts))
+    return await page(datasette, request, "snapshot.html", {
+        "title": f"Version {snapshot_id}", "s": snapshot, "database": db.name,
+        "versions": [dict(v) for v in versions], "commitments": [dict(c) for c in commitments],
+        "html_kind": html_kind, "source_note": Markup(source_note(snapshot))})
+
+
+async def _archived_body(datasette, request):
+    """(snapshot, text) of /-/snapshot/ID/…, or an error Response."""
+    try:
+        snapshot = await _snapshot(datasette, _snapshot_id(request))
+    except BadParameter as exc:
+        return None, Response.text(str(exc), status=400)
+    text = _body_text(snapshot) if snapshot else None
+    if snapshot is None:
+        return None, Response.text("Versionen finns inte", status=404)
+    if text is None:
+        return None, Response.text("Den sparade filen saknas eller går inte att läsa",
+                                   status=404)
+    return (snapshot, text), None
 
 
 async def snapshot_raw(datasette, request):
-    snapshot = await _snapshot(datasette, int(request.url_vars["id"]))
-    text = _body_text(snapshot) if snapshot else None
-    if text is None:
-        return Response.text("Versionen finns inte", status=404)
-    return Response.text(text, headers=SANDBOX_HEADERS)
+    found, error = await _archived_body(datasette, request)
+    if error:
+        return error
+    return Response.text(found[1], headers=SANDBOX_HEADERS)
 
 
 async def snapshot_html(datasette, request):
-    snapshot = await _snapshot(datasette, int(request.url_vars["id"]))
-    text = _body_text(snapshot) if snapshot else None
-    if text is None:
-        return Response.text("Versionen finns inte", status=404)
+    found, error = await _archived_body(datasette, request)
+    if error:
+        return error
+    snapshot, text = found
     if "html" not in (snapshot["content_type"] or ""):
         return Response.text(text, headers=SANDBOX_HEADERS)
     return Response.html(text, headers=SANDBOX_HEADERS)
@@ -258,31 +233,24 @@ async def snapshot_html(datasette, request):
 
 async def diff_view(datasette, request):
     try:
-        a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
-    except ValueError:
-        return await page(datasette, request, "Jämför",
-                          "<h1>Ange två versioner: /-/diff?a=ID&amp;b=ID</h1>", 400)
+        a = bounded_int(request.args.get("a"), "a", high=MAX_ID)
+        b = bounded_int(request.args.get("b"), "b", high=MAX_ID)
+    except BadParameter as exc:
+        return await error_page(datasette, request, 400,
+                                f"{exc} Ange två versioner: /-/diff?a=ID&b=ID")
     first, second = await _snapshot(datasette, a), await _snapshot(datasette, b)
     if first is None or second is None:
-        return await page(datasette, request, "Saknas",
-                          "<h1>En av versionerna finns inte</h1>", 404)
-    # HtmlDiff escapes the lines it shows (&, <, >).
-    table = difflib.HtmlDiff(wrapcolumn=80).make_table(
-        (first["text"] or "").splitlines(), (second["text"] or "").splitlines(),
-        f"Version {a} ({first['fetched_at']})", f"Version {b} ({second['fetched_at']})",
-        context=True, numlines=2)
-    same = first["text"] == second["text"]
-    body = (f"<h1>Jämförelse av versioner</h1><p>{_link(first['url'])}"
-            + (f"<br>jämförd med {_link(second['url'])}" if second["url"] != first["url"] else "")
-            + f'</p><p><a href="/-/snapshot/{a}">version {a}</a> · '
-            f'<a href="/-/snapshot/{b}">version {b}</a></p>'
-            + ("<p>Texterna är lika.</p>" if same else table))
-    return await page(datasette, request, "Jämförelse", body)
+        return await error_page(datasette, request, 404, "En av versionerna finns inte.")
+    # CPU-bound and bounded (crawler.web.textdiff): off the event loop.
+    diff = await asyncio.to_thread(side_by_side, first["text"], second["text"])
+    for snapshot in (first, second):
+        snapshot.pop("body", None)
+    return await page(datasette, request, "diff.html", {
+        "title": "Jämförelse", "first": first, "second": second, "diff": diff})
 
 
 async def about_view(datasette, request):
-    context = {"database": datasette.get_database().name}
-    return Response.html(await datasette.render_template("om.html", context, request=request))
+    return await page(datasette, request, "om.html", {"database": datasette.get_database().name})
 
 
 @hookimpl
@@ -293,6 +261,12 @@ def register_routes():
         (r"^/-/snapshot/(?P<id>\d+)/raw$", snapshot_raw),
         (r"^/-/snapshot/(?P<id>\d+)/html$", snapshot_html),
         (r"^/-/diff$", diff_view),
+        # not the journalist pages' own feeds (/kommun/KOD.atom: crawler.web.pages)
+        (r"^/(?P<database>(?!(?:kommun|atagande|jamfor|-)/)[^/]+)/(?P<query>[^/]+)\.atom$",
+         feed_view),
+        # The site's own scripts and CSS (crawler/web/static). Datasette finds a
+        # plugin's static/ only for a package entry point; ours are modules.
+        (r"^/-/static-plugins/medborgarloften/(?P<path>.*)$", asgi_static(str(STATIC))),
     ]
 
 
@@ -301,10 +275,12 @@ def render_cell(value, column, table, database):
     """Snapshot ids link to the archived version, commitment numbers to the
     commitment, diff links become links."""
     if column == "åtagande_nr" and isinstance(value, int):
-        return Markup(f'<a href="/{escape(database)}/commitments/{value}">{value}</a>')
+        return Markup('<a href="/{}/commitments/{}">{}</a>').format(database, value, value)
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
-        return Markup(f'<a href="/-/snapshot/{value}">arkiverad version {value}</a>')
+        return Markup('<a href="/-/snapshot/{}">arkiverad version {}</a>').format(value, value)
+    if capture_link(value, column):
+        return capture_link(value, column)
     if column == "jämförelse" and isinstance(value, str) and value.startswith("/-/diff?"):
-        return Markup(f'<a href="{escape(value)}">jämför versionerna</a>')
+        return Markup('<a href="{}">jämför versionerna</a>').format(value)
     return None

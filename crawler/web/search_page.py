@@ -9,26 +9,39 @@ beside each hit, and facets on county, police region, start year, theme,
 responsible party, kind and version (still on the page, or only in older
 versions), counted over an in-memory copy of ``search_facets``
 (``crawler.search.facets``). Each text is shown once: the newest archived copy.
-Results are cached (LRU) until `normalize` rebuilds the search tables."""
+Results are cached (LRU, one `SearchState` per Datasette instance) until
+`normalize` rebuilds the search tables. Every parameter is bounded
+(``crawler.web.guards``): a page number past the last page is a 404, one out
+of range a 400, both with a Swedish message."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import sqlite3
+import weakref
 from collections import OrderedDict
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.facets import FacetIndex
 from crawler.search.ranking import ready_index, search_state
-from crawler.search.words import mark_matches, match_expression, query_groups, query_terms
+from crawler.search.words import (mark_matches, match_expression, query_groups, query_terms,
+                                  query_words, suggestion)
+from crawler.web.guards import MAX_PAGE, BadParameter, bounded_int
 
 PAGE_SIZE = 50
+MAX_QUERY = 300   # characters of a query
+MAX_TERMS = 8     # words of a query (each widens to up to 400 indexed words)
+MAX_FILTER = 200  # characters of a filter value
+SEARCH_STATEMENTS = 3  # a search's time budget, in units of the site's SQL time limit
 # (query parameter, column in the match rows, Swedish heading)
 FACETS = (("lan", "county", "Län"), ("polisregion", "police_region", "Polisregion"),
           ("ar", "start_year", "Startår"), ("tema", "themes", "Tema"),
@@ -138,23 +151,30 @@ class ResultCache:
             self.items.popitem(last=False)
 
 
-CACHE = ResultCache()
-RUNNING: dict[tuple, asyncio.Future] = {}  # searches being run, by cache key
-FACET_INDEX: tuple = (None, None)  # ((path, search state), FacetIndex) of this process
+class SearchState:
+    """One Datasette instance's search caches: results (LRU), the searches
+    running now (a popular query arriving many times at once is computed
+    once), and the facet index of the search tables as they are now."""
+
+    def __init__(self):
+        self.results = ResultCache()
+        self.running: dict[tuple, asyncio.Future] = {}
+        self.facets: tuple = (None, None)  # ((path, search state), FacetIndex)
+
+    def facet_index(self, conn, key) -> FacetIndex:
+        if self.facets[0] != key:
+            self.facets = (key, FacetIndex.load(conn))
+        return self.facets[1]
 
 
-async def facet_rows(db, fts: str, values: dict, state) -> list[tuple]:
-    """(parameter, value, count) for every facet, over the matching rows that
-    have the chosen ``values`` (None: the value is missing)."""
+_STATES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
-    def count(conn):
-        global FACET_INDEX
-        if FACET_INDEX[0] != (db.path, state):
-            FACET_INDEX = ((db.path, state), FacetIndex.load(conn))
-        ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
-        return FACET_INDEX[1].counts(ids, values)[0]
 
-    return await db.execute_fn(count)
+def state_for(datasette) -> SearchState:
+    """The SearchState of a Datasette instance (made on first use)."""
+    if datasette not in _STATES:
+        _STATES[datasette] = SearchState()
+    return _STATES[datasette]
 
 
 # One page of hits, by id (the ranking's order is restored in Python).
@@ -168,92 +188,128 @@ left join municipalities m on m.code = c.municipality_code
 where c.id in ({ids})"""
 
 
-async def ranked_hits(db, groups, fts: str, chosen: dict[str, str], values: dict, page: int,
-                      state):
+def ranked_hits(conn, path, state, groups, fts: str, chosen: dict[str, str], values: dict,
+                page: int) -> tuple[list[dict], str]:
     """One page of hits: ranked by tantivy when this process has its index
-    for the search tables as they are now (crawler.search.ranking), else by FTS5
-    bm25. Returns (hits, ranking used)."""
-    index = ready_index(db.path, state)
+    for the search tables as they are in this read (crawler.search.ranking), else
+    by FTS5 bm25. Returns (hits, ranking used). ``page`` is bounded by the caller."""
+    index = ready_index(path, state)
     offset = (page - 1) * PAGE_SIZE
     if index is None:
         filters, params = filter_sql(chosen)
         params = {**params, "fts": fts, "limit": PAGE_SIZE, "offset": offset}
-        rows = (await db.execute(HITS_SQL.format(filters=filters), params)).rows
-        return [dict(r) for r in rows], "fts5"
+        cursor = conn.execute(HITS_SQL.format(filters=filters), params)
+        return _dicts(cursor), "fts5"
     ids = index.top(groups or [], values, PAGE_SIZE, offset)
     if not ids:
         return [], "tantivy"
-    rows = (await db.execute(HITS_BY_ID_SQL.format(
-        ids=", ".join(str(int(i)) for i in ids)))).rows
     order = {i: n for n, i in enumerate(ids)}
-    hits = sorted((dict(r) for r in rows), key=lambda r: order[r["id"]])
+    cursor = conn.execute(HITS_BY_ID_SQL.format(ids=", ".join(str(int(i)) for i in ids)))
+    hits = sorted(_dicts(cursor), key=lambda r: order[r["id"]])
     for hit in hits:
         hit["marked"] = mark_matches(hit["text"] or "", groups)
     return hits, "tantivy"
 
 
-async def run_search(db, q: str, chosen: dict[str, str], page: int, state) -> dict:
-    """Facet counts, total, one page of hits, and document/page hit counts."""
-    groups = await db.execute_fn(lambda conn: query_groups(conn, q))
-    fts = match_expression(groups)
-    values = {param: None if value == NONE else value for param, value in chosen.items()}
-    counts = await facet_rows(db, fts, values, state)
-    hits, ranking = await ranked_hits(db, groups, fts, chosen, values, page, state)
-    others = {table: (await db.execute(COUNT_SQL.format(table=table), {"fts": fts})).rows[0][0]
-              for table in ("search_documents", "search_pages")}
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
+               search: SearchState) -> dict:
+    """Facet counts, total, one page of hits, document/page hit counts, and a
+    "menade du" suggestion when nothing matched; all read in ONE read
+    transaction, so counts and hits agree even while `normalize` commits."""
+    conn.execute("begin")
+    try:
+        state = search_state(conn)
+        groups = query_groups(conn, q)
+        fts = match_expression(groups)
+        values = {param: None if value == NONE else value for param, value in chosen.items()}
+        ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
+        counts = search.facet_index(conn, (path, state)).counts(ids, values)[0]
+        hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
+        others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
+                  for table in ("search_documents", "search_pages")}
+        suggested = None if counts else suggestion(conn, q)
+    finally:
+        conn.execute("rollback")  # read only
     return {"fts": fts, "facet_rows": counts, "hits": hits, "others": others,
-            "ranking": ranking}
+            "ranking": ranking, "suggestion": suggested, "state": state}
+
+
+EMPTY = {"fts": '""', "facet_rows": [], "hits": [], "others": {}, "ranking": None,
+         "suggestion": None}
 
 
 async def message(datasette, request, q: str, status: int, text: str) -> Response:
+    """The search page with a Swedish message instead of hits."""
     if request.url_vars.get("format") == "json":
         return Response.json({"q": q, "error": text}, status=status)
-    context = {"q": q, "terms": query_terms(q), "error": text, "examples": [],
+    context = {"q": q[:MAX_QUERY], "terms": [], "error": text, "examples": [],
                "database": datasette.get_database().name}
     return Response.html(await datasette.render_template("sok.html", context, request=request),
                          status=status)
 
 
-async def search_view(datasette, request):
-    db = datasette.get_database()
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    chosen: dict
+    page: int
+    json: bool
+
+    @property
+    def key(self) -> tuple:
+        return (self.q.lower(), tuple(sorted(self.chosen.items())), self.page)
+
+
+def parse_request(request) -> SearchRequest:
+    """The search parameters, bounded; `BadParameter` (Swedish) if not usable."""
     q = (request.args.get("q") or "").strip()
+    if len(q) > MAX_QUERY or len(query_terms(q)) > MAX_TERMS:
+        raise BadParameter(f"Sökfrågan är för lång (högst {MAX_QUERY} tecken och "
+                           f"{MAX_TERMS} ord).")
     chosen = {param: request.args.get(param) for param, _, _ in FACETS
               if request.args.get(param)}
+    if any(len(value) > MAX_FILTER for value in chosen.values()):
+        raise BadParameter("Ett filtervärde är för långt.")
+    if chosen.get("ar", NONE) != NONE:
+        bounded_int(chosen["ar"], "ar", low=1900, high=2200)
+    page = bounded_int(request.args.get("sida"), "sida", default=1, high=MAX_PAGE)
+    return SearchRequest(q, chosen, page, request.url_vars.get("format") == "json")
+
+
+async def cached_search(datasette, db, search: SearchState, req: SearchRequest) -> dict:
+    """`run_search`, through the instance's result cache and shared with
+    identical searches running now; stopped after the site's SQL time limit."""
+    state = await db.execute_fn(search_state)
+    result = search.results.get(state, req.key)
+    if result is None and req.key in search.running:
+        result = await asyncio.shield(search.running[req.key])
+    if result is not None:
+        return result
+    pending = search.running[req.key] = asyncio.get_running_loop().create_future()
     try:
-        page = max(1, int(request.args.get("sida", "1")))
-    except ValueError:
-        page = 1
-    theme_labels = {r["theme"]: r["label"] for r in
-                    (await db.execute("select theme, label from themes")).rows}
-    result = {"fts": '""', "facet_rows": [], "hits": [], "others": {}, "ranking": None}
-    if q:
-        key = (tuple(query_terms(q)), tuple(sorted(chosen.items())), page)
-        state = await db.execute_fn(search_state)
-        result = CACHE.get(state, key)
-        if result is None and key in RUNNING:
-            # The same search is being run for another request: share its result
-            # (a popular query arriving many times at once is computed once).
-            result = await asyncio.shield(RUNNING[key])
-        if result is None:
-            pending = RUNNING[key] = asyncio.get_running_loop().create_future()
-            try:
-                result = await run_search(db, q, chosen, page, state)
-            except QueryInterrupted:
-                return await message(datasette, request, q, 503,
-                                     "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
-            except sqlite3.OperationalError as exc:
-                if "no such table" not in str(exc):
-                    raise
-                return await message(datasette, request, q, 503,
-                                     "Sökindexet saknas eller är från en äldre version. Kör "
-                                     "`medborgarloften normalize` på arkivet.")
-            finally:
-                if RUNNING.get(key) is pending:
-                    del RUNNING[key]
-                pending.set_result(result)  # None on failure: the waiters run it themselves
-            CACHE.put(key, result)
-    total, facets = facets_from_counts(result["facet_rows"], chosen, theme_labels) \
-        if q else (0, {})
+        # The site's limit is per SQL statement; a search is several (facets,
+        # hits, documents, pages) read in one transaction.
+        limit = SEARCH_STATEMENTS * datasette.setting("sql_time_limit_ms")
+
+        def searched(conn):
+            with sqlite_timelimit(conn, limit):
+                return run_search(conn, db.path, req.q, req.chosen, req.page, search)
+        result = await db.execute_fn(searched)
+    finally:
+        if search.running.get(req.key) is pending:
+            del search.running[req.key]
+        pending.set_result(result)  # None on failure: the waiters run it themselves
+    if result["state"] == state:
+        search.results.put(req.key, result)
+    return result
+
+
+def shown_hits(result: dict, theme_labels: dict) -> list[dict]:
     hits = []
     for row in result["hits"]:
         hit = dict(row)
@@ -263,19 +319,59 @@ async def search_view(datasette, request):
         hit["theme_labels"] = [theme_labels.get(t, t) for t in json.loads(hit["themes"] or "[]")]
         hit["html"] = marked_html(hit.pop("marked"), hit["text"])
         hits.append(hit)
-    others = result["others"]
-    if request.url_vars.get("format") == "json":
-        for hit in hits:
-            hit["html"] = str(hit["html"])
-        return Response.json({"q": q, "terms": query_terms(q), "fts": result["fts"],
-                              "ranking": result["ranking"],
-                              "total": total, "page": page, "hits": hits, "facets": facets,
-                              "documents": others.get("search_documents", 0),
-                              "pages": others.get("search_pages", 0)},
-                             default=str)
+    return hits
 
+
+async def search_view(datasette, request):
+    db = datasette.get_database()
+    try:
+        req = parse_request(request)
+    except BadParameter as exc:
+        return await message(datasette, request, request.args.get("q") or "", 400, str(exc))
+    theme_labels = {r["theme"]: r["label"] for r in
+                    (await db.execute("select theme, label from themes")).rows}
+    result = EMPTY
+    if req.q:
+        try:
+            result = await cached_search(datasette, db, state_for(datasette), req)
+        except (QueryInterrupted, sqlite3.OperationalError) as exc:
+            if "no such table" in str(exc):
+                return await message(datasette, request, req.q, 503,
+                                     "Sökindexet saknas eller är från en äldre version. Kör "
+                                     "`medborgarloften normalize` på arkivet.")
+            if not isinstance(exc, QueryInterrupted) and "interrupted" not in str(exc):
+                raise
+            return await message(datasette, request, req.q, 503,
+                                 "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
+    total, facets = facets_from_counts(result["facet_rows"], req.chosen, theme_labels) \
+        if req.q else (0, {})
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    if req.page > last:
+        return await message(datasette, request, req.q, 404,
+                             f"Sökningen har {last} {'sida' if last == 1 else 'sidor'} "
+                             f"med träffar; sidan {req.page} finns inte.")
+    hits = shown_hits(result, theme_labels)
+    if req.json:
+        return search_json(req, result, total, hits, facets)
+    return await search_html(datasette, request, db, req, result, total, hits, facets,
+                             theme_labels)
+
+
+def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets: dict):
+    for hit in hits:
+        hit["html"] = str(hit["html"])
+    others = result["others"]
+    return Response.json({"q": req.q, "terms": query_words(req.q),
+                          "ranking": result["ranking"], "total": total, "page": req.page,
+                          "hits": hits, "facets": facets, "suggestion": result["suggestion"],
+                          "documents": others.get("search_documents", 0),
+                          "pages": others.get("search_pages", 0)}, default=str)
+
+
+async def search_html(datasette, request, db, req: SearchRequest, result: dict, total: int,
+                      hits: list, facets: dict, theme_labels: dict):
     def link(**changes) -> str:
-        args = {"q": q, **chosen, **changes}
+        args = {"q": req.q, **req.chosen, **changes}
         return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
 
     for param, facet in facets.items():
@@ -283,14 +379,18 @@ async def search_view(datasette, request):
             value["href"] = link(**{param: None if facet["chosen"] == value["value"]
                                     else value["value"], "sida": None})
     columns = {param: column for param, column, _ in FACETS}
+    others, page = result["others"], req.page
     context = {
-        "q": q, "terms": query_terms(q), "hits": hits, "facets": facets, "total": total,
-        "page": page, "page_size": PAGE_SIZE, "database": db.name,
+        "q": req.q, "terms": query_words(req.q), "hits": hits, "facets": facets,
+        "total": total, "page": page, "page_size": PAGE_SIZE, "database": db.name,
         "documents": others.get("search_documents", 0), "pages": others.get("search_pages", 0),
         "chosen": [{"heading": facets.get(p, {}).get("heading", p),
                     "value": _label(columns[p], value, theme_labels),
                     "href": link(**{p: None, "sida": None})}
-                   for p, value in chosen.items()],
+                   for p, value in req.chosen.items()],
+        "suggestion": result["suggestion"],
+        "suggestion_href": link(q=result["suggestion"], sida=None)
+        if result["suggestion"] else None,
         "next_href": link(sida=page + 1) if page * PAGE_SIZE < total else None,
         "prev_href": link(sida=page - 1) if page > 1 else None,
         "examples": ["trygghetsvandring", "narkotika", "grannsamverkan", "belysning",

@@ -23,14 +23,17 @@ How it is configured (see docs/archive-ui.md):
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -111,12 +114,30 @@ def missing_search_tables(db_path: str | Path) -> list[str]:
     return [t for t in SEARCH_TABLES if t not in names]
 
 
+class PortInUse(Exception):
+    """The address cannot be bound; its message is the one line `serve` prints."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, with one clear line, when ``host:port`` cannot be bound
+    (another server has it), instead of printing the URL and then a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(f"Kan inte lyssna på {host}:{port} ({exc.strerror or exc}); "
+                            "porten används redan? Välj en annan med --port.") from None
+
+
 def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
-                  workers: int | None = None) -> None:
-    """Serve until Ctrl-C. ``workers`` > 1 (or MEDBORGARLOFTEN_SERVE_WORKERS)
-    runs that many processes through uvicorn instead of `datasette serve`."""
+                  workers: int | None = None) -> int:
+    """Serve until Ctrl-C or SIGTERM; returns the exit status. ``workers`` > 1
+    (or MEDBORGARLOFTEN_SERVE_WORKERS) runs that many processes through
+    uvicorn instead of `datasette serve`. Raises PortInUse."""
     if workers is None:
         workers = int(os.environ.get("MEDBORGARLOFTEN_SERVE_WORKERS", "1") or 1)
+    check_port(host, port)
     missing = missing_search_tables(db)
     if missing:
         print(f"Varning: sökindex saknas ({', '.join(missing)}); kör "
@@ -127,19 +148,56 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
         command, env = worker_args(db, host, port, workers)
     else:
         command, env = datasette_args(db, host, port), None
-    run_until_stopped(command, env)
+    return run_until_stopped(command, env)
+
+
+# A server that dies more often than this is not restarted again.
+MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
 
 
 def run_until_stopped(command: list[str], env: dict | None = None) -> int:
-    """Run the server; pass Ctrl-C and SIGTERM (systemd, docker stop) on to it
-    and wait for it to finish, so no worker is left behind."""
-    child = subprocess.Popen(command, env=env)
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signum))
+    """Run the server; pass SIGINT (Ctrl-C) and SIGTERM (systemd, docker stop)
+    on to it and wait for it to finish, so no worker is left behind. A server
+    that dies without being asked to is restarted (and logged), at most
+    MAX_RESTARTS times within RESTART_WINDOW seconds.
+
+    The handlers are installed explicitly: started with SIGINT ignored (a
+    script's ``&``, nohup), Python would otherwise never see Ctrl-C, and the
+    child, inheriting the ignored signal, neither."""
+    stopping: list[int] = []
+    child: subprocess.Popen | None = None
+
+    def forward(signum, frame):
+        stopping.append(signum)
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    restarts: list[float] = []
     try:
         while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:
-                child.send_signal(signal.SIGINT)
+            child = subprocess.Popen(command, env=env, preexec_fn=_end_with_parent)
+            code = child.wait()
+            if stopping or code == 0 or not may_restart(restarts):
+                return 0 if stopping and code in (0, -signal.SIGINT, -signal.SIGTERM) \
+                    else abs(code)
+            print(f"Servern avslutades oväntat (kod {code}); startar om den.",
+                  file=sys.stderr, flush=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _end_with_parent() -> None:
+    """In the server process, before exec (Linux): the kernel sends it SIGTERM
+    when `serve` dies, even by SIGKILL, so no server outlives it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def may_restart(restarts: list[float]) -> bool:
+    now = time.monotonic()
+    restarts[:] = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+    return len(restarts) <= MAX_RESTARTS

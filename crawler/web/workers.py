@@ -25,7 +25,7 @@ import sys
 
 import uvicorn
 
-from crawler.web.serving import datasette_instance
+from crawler.web.serving import datasette_instance, may_restart
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -65,21 +65,49 @@ def worker_commands(db: str, host: str, port: int, workers: int) -> list[list[st
 
 
 def supervise(db: str, host: str, port: int, workers: int) -> int:
-    """Start the workers; stop them all when one exits or on SIGTERM/SIGINT."""
-    children = [subprocess.Popen(c) for c in worker_commands(db, host, port, workers)]
+    """Start the workers and keep them running: a worker that dies is
+    restarted (and logged), at most MAX_RESTARTS times in RESTART_WINDOW
+    seconds. On SIGTERM/SIGINT, stop them all and wait for them.
 
-    def stop(*_):
-        for child in children:
+    The handlers are installed before the workers start, so they inherit
+    default dispositions even when this process was started with SIGINT
+    ignored (``&`` in a script, nohup)."""
+    commands = worker_commands(db, host, port, workers)
+    children: dict[int, tuple[subprocess.Popen, list[str]]] = {}
+    stopping: list[int] = []
+
+    def stop(signum=signal.SIGTERM, frame=None):
+        stopping.append(signum)
+        for child, _ in children.values():
             if child.poll() is None:
                 child.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    pid, status = os.wait()  # the first worker to exit (crash or signal) ends the server
-    stop()
-    codes = [os.waitstatus_to_exitcode(status)]
-    codes += [child.wait() for child in children if child.pid != pid]
-    return max((abs(c) for c in codes), default=0)
+    for command in commands:
+        child = subprocess.Popen(command)
+        children[child.pid] = (child, command)
+    restarts: list[float] = []
+    code = 0
+    while children:
+        pid, status = os.wait()
+        child, command = children.pop(pid, (None, None))
+        if child is None:
+            continue
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if stopping:
+            continue
+        if not may_restart(restarts):
+            print("Arbetsprocesserna dör om och om igen; servern avslutas.", file=sys.stderr,
+                  flush=True)
+            code = abs(child.returncode) or 1
+            stop()
+            continue
+        print(f"Arbetsprocess {pid} avslutades oväntat (kod {child.returncode}); "
+              "startar en ny.", file=sys.stderr, flush=True)
+        replacement = subprocess.Popen(command)
+        children[replacement.pid] = (replacement, command)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""History from before the first crawl: Wayback/CDX backfill and WARC exchange."""

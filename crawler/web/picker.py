@@ -1,0 +1,95 @@
+"""Finding municipalities by what a visitor types: code, name, slug, or a
+list of them ("Sunne; Kristinehamns", "2181 1781") for /jamfor and /kommun."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+COLUMNS = ("code", "name", "short_name", "county", "county_code", "police_region")
+
+
+def fold(name: str) -> str:
+    """Lower case, NFC, single spaces, hyphens as spaces."""
+    text = unicodedata.normalize("NFC", name).lower().replace("-", " ")
+    return " ".join(text.split())
+
+
+_SUFFIXES = (" kommun", " kommuns", " stad", " stads")
+
+
+def name_keys(name: str) -> set[str]:
+    """Ways a visitor may write a municipality: 'Kristinehamns kommun' ->
+    {'kristinehamns kommun', 'kristinehamn', 'kristinehamns'}."""
+    folded = fold(name)
+    keys = {folded}
+    for suffix in _SUFFIXES:
+        if folded.endswith(suffix):
+            keys.add(folded[: -len(suffix)])
+    if folded.startswith("region "):
+        keys.add(folded[len("region "):])
+    return keys | {k + "s" for k in keys if not k.endswith("s")}
+
+
+def municipality_index(conn) -> dict[str, dict]:
+    """Every way of writing every municipality (code, name, short name) -> row."""
+    index = {}
+    for row in conn.execute(f"select {', '.join(COLUMNS)} from municipalities"):
+        m = dict(zip(COLUMNS, row))
+        index[m["code"]] = m
+        for name in (m["name"], m["short_name"]):
+            for key in name_keys(name or ""):
+                index.setdefault(key, m)
+    return index
+
+
+def slug(name: str) -> str:
+    """'Malung-Sälens kommun' -> 'malung-salen' (URL part for /kommun/…)."""
+    folded = fold(name)
+    for suffix in _SUFFIXES:
+        if folded.endswith(suffix):
+            folded = folded[: -len(suffix)]
+    if folded.startswith("region "):
+        folded = folded[len("region "):]
+    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def find_municipality(conn, key: str) -> dict | None:
+    """A municipality by code, name or slug ('2181', 'Sandviken', 'sandviken')."""
+    key = key.strip()
+    index = municipality_index(conn)
+    found = index.get(key) or index.get(fold(key))
+    if found:
+        return found
+    wanted = slug(key)
+    return next((m for m in index.values() if slug(m["short_name"] or m["name"]) == wanted),
+                None)
+
+
+def parse_picker(conn, text: str | None) -> tuple[list[dict], list[str]]:
+    """Municipalities named in free text, and the parts that named none.
+
+    Tolerant: codes or names, any case, genitive -s, "kommun"/"stad",
+    separated by commas, semicolons or spaces ("Sunne; Kristinehamns",
+    "2181 1781", "sunne ,kristinehamn"). Names of several words ("Upplands
+    Väsby", "Malung-Sälen") are matched longest first.
+    """
+    index = municipality_index(conn)
+    found, unknown = [], []
+    for chunk in re.split(r"[,;\n]+", text or ""):
+        words = fold(chunk).split()
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                match = index.get(" ".join(words[i:j]))
+                if match:
+                    if match not in found:
+                        found.append(match)
+                    i = j
+                    break
+            else:
+                if words[i] not in ("och", "kommun", "stad", "samt", "&"):
+                    unknown.append(words[i])
+                i += 1
+    return found, unknown
