@@ -13,7 +13,6 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 

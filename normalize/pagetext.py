@@ -377,7 +377,7 @@ def pdf_text(body: bytes, max_pages: int = PDF_MAX_PAGES,
 
 def _pdf_pages(pdf, max_pages: int, max_seconds: float) -> tuple[list[str], str | None]:
     """Texts of the first pages, and what was cut (None: nothing)."""
-    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfpage import PDFPage  # lazily, like pdfplumber above: heavy, PDFs only
     from pdfplumber.page import Page
 
     deadline = time.monotonic() + max_seconds

@@ -77,7 +77,7 @@ def deep_page(levels: int = 100_000) -> bytes:
 def test_extract_2000_page_pdf_is_capped(long_pdf_file):
     result, stderr, elapsed, peak = extract(str(long_pdf_file))
     assert result.returncode == 0, stderr[-2000:]
-    assert "warning:" in stderr and "first 40" in stderr
+    assert "warning:" in stderr and "kept" in stderr   # page cap (or time cap)
     documents = json.loads(result.stdout)["documents"]
     assert documents and documents[0]["commitments"]
 
@@ -207,7 +207,8 @@ def test_crawl_of_a_hostile_site_and_csv(tmp_path, hostile_site):
     deep = query(db, "select text, text_truncated from snapshots where url like '%djup'")
     assert deep and "trygghetsvandringar" in deep[0][0] and "flattened" in deep[0][1]
     pdf = query(db, "select text, text_truncated from snapshots where url like '%.pdf'")
-    assert pdf and "trygghetsvandringar" in pdf[0][0] and "first 40" in pdf[0][1]
+    # Cut by the page cap, or by the time cap on a loaded machine: either way said.
+    assert pdf and "trygghetsvandringar" in pdf[0][0] and "kept" in pdf[0][1]
 
 
 def test_crawl_refuses_loopback_without_the_flag(tmp_path, hostile_site):

@@ -34,7 +34,7 @@ from crawler.sites import SitesFileError, read_sites_csv, url_problem
 from crawler.store.archive import Archive, open_db, write_transaction
 from crawler.store.check import check_archive
 from crawler.store.read import BodyError, read_body
-from normalize.pagetext import (PageTextError, TextTruncated, as_utf8, html_main_text, pdf_text,
+from normalize.pagetext import (PageTextError, as_utf8, html_main_text, pdf_text,
                                 truncation_notes, wide_encoding)
 
 URL = "https://polisen.se/om-polisen/medborgarloften/varmland/sunne/"

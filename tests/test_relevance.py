@@ -54,7 +54,7 @@ def test_sites_csv_and_hints(tmp_path):
                          "1766,Sunne kommun,http://127.0.0.3:8000/\n")
     hints = tmp_path / "hints.csv"
     hints.write_text("code,start_path,extra_domain\n2181,/trygghet/,sandviken.example\n")
-    sites = load_sites(sites_csv, codes=["2181"], hints_path=hints)
+    sites = load_sites(sites_csv, codes=["2181"], hints_path=hints, allow_private=True)
     assert [s.code for s in sites] == ["2181"]
     assert sites[0].start_urls() == ["http://127.0.0.2:8000/", "http://127.0.0.2:8000/trygghet/"]
     assert sites[0].extra_domains == ["sandviken.example"]
