@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalize import cues
+
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:(?:(?P<num>\d{1,2})[.)]|[a-z]\))\s+|[•\-–—*·▪●◦○■□➢►✓✔]\s*)"
                      r"(?P<text>\S.*)$")
 _SUB_NUMBER = re.compile(r"^(?P<indent>\s*)(?P<num>\d{1,2})\.\d{1,2}\.?\s+(?P<text>[A-ZÅÄÖa-zåäö].*)$")
@@ -274,7 +276,6 @@ def _continues(previous: Block, last_line: str, line: str, gap: bool, wrapped: b
     if not full:
         return False
     if line[:1].islower() or line[:1].isdigit() and not _BULLET.match(line):
-        from normalize import cues  # cues imports periods only; late import (no cycle)
         return not (cues.INFINITIVE_ITEM.match(line) and cues.INFINITIVE_ITEM.match(previous.text))
     return not looks_like_heading(line)
 
@@ -309,7 +310,6 @@ def unbulleted_lists(blocks: list[Block]) -> list[Block]:
     the text copy lost. The list ends at a blank line, a bullet, another lead-in, a section heading ("Uppföljning",
     "Så följer vi upp löftet"), or, when the items start in lower case, at
     the first line that starts in upper case."""
-    from normalize import cues  # cues reads whole headings; imported late (no cycle)
 
     for i, block in enumerate(blocks):
         if block.kind == "item" or not _may_lead(block.text) or not _LEAD_END.search(block.text):
