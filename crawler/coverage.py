@@ -12,13 +12,17 @@ tagged with its code). The ``coverage`` table, the Datasette page
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sqlite3
 from collections import Counter
 
 import sqlite_utils
 from scrapy import signals
 
-from crawler.store.archive import open_db, utcnow
+from crawler.store.archive import ArchiveError, open_db, utcnow, write_transaction
+
+logger = logging.getLogger(__name__)
 
 STATUS_TEXT = {
     "found": "Löfte hittat på kommunens webbplats",
@@ -54,12 +58,20 @@ class CoverageRecorder:
     def spider_closed(self, spider, reason) -> None:
         path = self.crawler.settings.get("ARCHIVE_PATH")
         run_id = getattr(spider, "run_id", None)
-        db = open_db(path)
         try:
-            with db.atomic():
+            db = open_db(path)
+        except (sqlite3.Error, OSError, ArchiveError) as exc:
+            # The archive cannot be written (full disk, corrupt): the pipeline has
+            # already counted and reported that; the coverage rows wait for the next run.
+            logger.error("coverage not recorded: %s", exc)
+            return
+        try:
+            with write_transaction(db):
                 for site in spider.sites.values():
                     db["coverage"].upsert(self._row(db, site, run_id), pk="code")
             refresh(db)
+        except (sqlite3.Error, OSError) as exc:
+            logger.error("coverage not recorded: %s", exc)
         finally:
             db.close()
 
@@ -82,7 +94,7 @@ class CoverageRecorder:
 
 def refresh(db: sqlite_utils.Database) -> None:
     """Recount promise pages (own site and polisen.se) and set every row's status."""
-    with db.atomic():
+    with write_transaction(db):
         for row in list(db.query("select code, status, error from coverage")):
             own = _count(db, PROMISE_PAGES, [row["code"]])
             polisen = _count(db, POLISEN_PAGES, [f'%"{row["code"]}"%'])
