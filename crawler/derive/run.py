@@ -57,14 +57,17 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
         with write_transaction(db):
             ensure_derived_schema(db)
             _load_reference_tables(db, normalize)
+        todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
+        # The normalizer runs before the write lock is taken: a crawl writing
+        # beside a long normalize waits only for the writes, not the parsing.
+        show = sys.stderr.isatty() if progress is None else progress
+        with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
+                               show_pos=True) if show else _nullbar(todo) as bar:
+            extracted = [_extract(db, snapshot) for snapshot in bar]
         with write_transaction(db):  # one transaction: readers never see a half-built archive
             _forget_repeated_texts(db)
-            todo = _snapshots_to_process(db, normalize.NORMALIZER_VERSION, reprocess_all)
-            show = sys.stderr.isatty() if progress is None else progress
-            with click.progressbar(todo, label="Normaliserar", file=sys.stderr,
-                                   show_pos=True) if show else _nullbar(todo) as bar:
-                for snapshot in bar:
-                    _process(db, snapshot, normalize, report)
+            for snapshot, outcome in zip(todo, extracted):
+                _process(db, snapshot, outcome, normalize, report)
             report.changes += _record_gone_pages(db)
             _build_search(db)
     finally:
@@ -126,18 +129,29 @@ def _snapshots_to_process(db, version: str, reprocess_all: bool) -> list[dict]:
     return list(db.query(sql + " order by s.fetched_at, s.id", {"version": version}))
 
 
-def _process(db, snapshot: dict, normalize, report: NormalizeReport) -> None:
-    error, result = None, {"documents": [], "municipalities": []}
+def _extract(db, snapshot: dict) -> tuple[str, object]:
+    """("unreadable", message) when the stored body cannot be read, else
+    ("extracted", result) or ("failed", message) from the normalizer."""
     try:
         body = read_body(db, snapshot["body_sha256"])
     except BodyError as exc:
-        _keep_earlier(db, snapshot, f"{type(exc).__name__}: {exc}", report)
-        return
+        return "unreadable", f"{type(exc).__name__}: {exc}"
     try:
-        result = normalize.extract(_as_archived(body, snapshot["detected_encoding"]),
-                                   url=snapshot["url"], content_type=snapshot["content_type"])
+        return "extracted", normalize.extract(
+            _as_archived(body, snapshot["detected_encoding"]), url=snapshot["url"],
+            content_type=snapshot["content_type"])
     except Exception as exc:  # one bad snapshot must not stop the run
-        error = f"{type(exc).__name__}: {exc}"
+        return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def _process(db, snapshot: dict, outcome: tuple[str, object], normalize,
+             report: NormalizeReport) -> None:
+    kind, value = outcome
+    if kind == "unreadable":
+        _keep_earlier(db, snapshot, value, report)
+        return
+    error = value if kind == "failed" else None
+    result = value if kind == "extracted" else {"documents": [], "municipalities": []}
     with write_transaction(db):
         _delete_derived(db, snapshot["id"])
         codes = _municipality_codes(result, snapshot)
