@@ -35,6 +35,7 @@ def archive(tmp_path_factory):
     return build_serve_archive(tmp_path_factory.mktemp("workers") / "archive.db")
 
 
+@pytest.mark.slow  # starts a supervisor and two worker processes
 def test_two_workers_serve_search_and_stop_together(archive):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", str(archive),
@@ -67,6 +68,7 @@ def test_two_workers_serve_search_and_stop_together(archive):
     assert left == []
 
 
+@pytest.mark.slow  # starts and kills server processes
 def test_workers_end_when_their_supervisor_is_killed(archive):
     port = free_port()
     supervisor = subprocess.Popen([sys.executable, "-m", "crawler.web.workers", str(archive),
