@@ -379,3 +379,14 @@ def test_canned_query_descriptions_name_the_parameters_in_words(get):
     assert "kommunkod 2181 över perioderna" in get("/archive/kommunens_historik?kod=2181").text
     empty = get("/archive/kommunens_historik").text
     assert ":kod" not in empty and "«Kommunkod (fyra siffror)»" in empty
+
+
+
+def test_the_latest_promise_shown_is_never_one_without_a_period(demo_archive):
+    """In the demo, Sandviken's PDF states no period; with no promise in force the
+    page names the newest period that has years as the latest, not "okänd period"."""
+    ds = datasette_instance(demo_archive)
+    data = asyncio.run(ds.client.get("/kommun/2181.json")).json()
+    periods = [p for p in data["periods"] if p["start_year"] is not None]
+    assert any(p["start_year"] is None for p in data["periods"])  # the case exists
+    assert data["current"]["start_year"] == max(p["start_year"] for p in periods)

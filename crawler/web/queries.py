@@ -92,11 +92,15 @@ def municipality_page(conn, code: str, theme: str | None = None,
     current = next((p for p in reversed(periods)
                     if p["start_year"] is not None and p["start_year"] <= today
                     and (p["end_year"] is None or p["end_year"] >= today)), None)
+    # With none in force, the latest is the newest period that has years; a
+    # document whose page states no period is shown, but never called the latest.
+    latest = next((p for p in reversed(periods) if p["start_year"] is not None),
+                  periods[-1] if periods else None)
     return {
         "municipality": m,
         "slug": slug(m["short_name"] or m["name"]),
         "periods": periods,
-        "current": current or (periods[-1] if periods else None),
+        "current": current or latest,
         "is_current": current is not None,
         "between": _between(periods, _reworded(conn, code)),
         "changes": municipality_changes(conn, code),
