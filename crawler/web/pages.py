@@ -12,7 +12,6 @@
   /-/sok.csv                    the current search result as CSV
   /-/versioner?a=ID&b=ID        two archived versions compared word by word
   /-/snapshot/ID/original       the archived bytes as a download
-  /-/static-ui/FIL              this module's CSS and JavaScript
 
 Counting uses the one definition in ``crawler.web.queries``. Templates are in
 ``web/templates`` (kommun.html, atagande.html, jamfor.html, kommuner.html).
@@ -38,10 +37,8 @@ from crawler.web import comparison, exports, feeds, picker, queries
 from crawler.web.search_page import FACETS, filter_sql
 from crawler.web.wording import inline_html, line_blocks, side_html
 
-STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".png": "image/png", ".svg": "image/svg+xml"}
+STATIC_URL = "/-/static-plugins/medborgarloften/"   # static/, served by archive_views
 COMPARE_LIMIT = 60   # municipalities in one comparison (a police region has up to 49)
 EXPORT_LIMIT = 20000
 INLINE_LIMIT = 200   # commitments + changes shown at once on a municipality page
@@ -330,19 +327,6 @@ async def search_export(datasette, request):
     return exports.csv_response(request, "sokresultat.csv", header, records)
 
 
-async def static_view(datasette, request):
-    path = STATIC / request.url_vars["path"]
-    if path.suffix not in STATIC_TYPES or not path.is_file():
-        return Response.text("Filen finns inte.", status=404)
-    return Response(path.read_bytes(), content_type=STATIC_TYPES[path.suffix],
-                    headers={"Cache-Control": "max-age=3600"})
-
-
-async def advanced_view(datasette, request):
-    """The "Avancerat" link: Datasette's own pages for the archive database."""
-    return Response.redirect("/" + datasette.get_database().name)
-
-
 @hookimpl
 def register_routes():
     return [
@@ -357,10 +341,14 @@ def register_routes():
         (r"^/-/flode/sok\.atom$", feeds.search_feed),
         (r"^/-/sok\.csv$", search_export),
         (r"^/-/snapshot/(?P<id>\d+)/original$", exports.original_view),
-        (r"^/-/static-ui/(?P<path>[\w-]+\.\w+)$", static_view),
         (r"^/-/avancerat$", advanced_view),
         (r"^/-/versioner$", versions_view),
     ]
+
+
+async def advanced_view(datasette, request):
+    """The "Avancerat" link: Datasette's own pages for the archive database."""
+    return Response.redirect("/" + datasette.get_database().name)
 
 
 @hookimpl
@@ -370,7 +358,7 @@ def asgi_wrapper():
 
 @hookimpl
 def extra_css_urls():
-    return ["/-/static-ui/sidor.css"]
+    return [STATIC_URL + "sidor.css"]
 
 
 @hookimpl

@@ -32,13 +32,14 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.search.disk import open_facet_index
-from crawler.web.counts import PageCache, cache_table_counts
 from crawler.search.filters import (CURRENT, FILTERS, INTEGER, NONE, OLDER, VALUE,
                                     sql_conditions, version_of)
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import (mark_matches, match_expression, query_groups, query_terms,
                                   query_words, suggestion)
+from crawler.web.counts import PageCache, cache_table_counts
 from crawler.web.guards import MAX_PAGE, BadParameter, bounded_int
+from crawler.web.queries import KIND, RESPONSIBLE
 
 PAGE_SIZE = 50
 MAX_QUERY = 300   # characters of a query
@@ -49,9 +50,6 @@ SEARCH_STATEMENTS = 3  # a search's time budget, in units of the site's SQL time
 FACETS = tuple((f.param, "version" if f.param == "version" else f.column, f.heading)
                for f in FILTERS)
 VERSION = {CURRENT: "Finns på sidan i dag", OLDER: "Bara i äldre versioner"}
-RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemensamt",
-               "annan": "Annan aktör", None: "Okänd"}
-KIND = {"promise": "Löfte", "activity": "Aktivitet", None: "Okänd"}
 
 # The matching rows' ids; their facets are counted by crawler.search.facets.FacetIndex.
 MATCHING_IDS = "select rowid from search_words where search_words match :fts"
