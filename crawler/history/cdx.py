@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from crawler.history.polite import PoliteClient
 
@@ -42,11 +42,6 @@ def timestamp_iso(timestamp: str) -> str:
     """'20170412093000' → '2017-04-12T09:30:00+00:00' (the archive's time format)."""
     t = timestamp.ljust(14, "0")
     return f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}+00:00"
-
-
-def iso_timestamp(iso: str) -> str:
-    """'2017-04-12T09:30:00+00:00' → '20170412093000'."""
-    return re.sub(r"\D", "", iso[:19])[:14]
 
 
 def replay_origin(endpoint: str) -> str:
@@ -126,7 +121,3 @@ def spread(captures: list[CdxCapture], limit: int | None) -> list[CdxCapture]:
             items = [items[round(i * step)] for i in range(limit)] if limit > 1 else items[:1]
         chosen += items
     return chosen
-
-
-def absolute(base: str, location: str) -> str:
-    return urljoin(base, location)

@@ -66,11 +66,6 @@ BY_PARAM = {f.param: f for f in FILTERS}
 COLUMN_FILTERS = tuple(f for f in FILTERS if f.kind in (VALUE, INTEGER))
 
 
-def chosen_filters(args) -> dict[str, str]:
-    """The filter parameters present (and non-empty) in a request's arguments."""
-    return {f.param: args.get(f.param) for f in FILTERS if args.get(f.param)}
-
-
 def version_of(current) -> str:
     return VERSIONS[int(bool(current))]
 

@@ -26,7 +26,6 @@ differently from the fallback.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 

@@ -58,15 +58,6 @@ def side_html(old: str | None, new: str | None) -> tuple[Markup, Markup]:
     return Markup("".join(left)), Markup("".join(right))
 
 
-def plain_change(old: str | None, new: str | None) -> str:
-    """Plain text for feeds and CSV: 'Tidigare: … → Nu: …'."""
-    if old and new:
-        return f"Tidigare: {old}\nNu: {new}"
-    if new:
-        return f"Nytt: {new}"
-    return f"Borttaget: {old or ''}"
-
-
 MAX_LINES = 4000   # of each version compared (archived pages can be huge)
 PAIR_MIN_SIMILARITY = 0.6   # share of words in common: one reworded line
 PAIR_MAX_WORK = 400         # old x new lines in one block compared for pairing
