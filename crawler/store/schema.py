@@ -148,29 +148,23 @@ INDEXES = {
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the raw archive tables (idempotent); older archives get new columns."""
-    _add_snapshot_source(db)
+    _add_missing_columns(db, RAW_TABLES)   # first: new indexes may name new columns
     _create_tables(db, RAW_TABLES, RAW_FOREIGN_KEYS, RAW_INDEXES)
-    _add_missing_columns(db, RAW_TABLES)
 
 
 def _add_missing_columns(db: sqlite_utils.Database, tables: dict) -> None:
-    """Migration: columns added to a table spec since an archive was made."""
+    """Migration: columns added to a table spec since an archive was made. A
+    column with a default gets it on every existing row (snapshots.source =
+    'crawl' in archives from before backfill)."""
+    names = set(db.table_names())
     for name, spec in tables.items():
+        if name not in names:
+            continue
         existing = {c.name for c in db[name].columns}
+        defaults = spec.get("defaults") or {}
         for column, kind in spec["columns"].items():
             if column not in existing:
-                db[name].add_column(column, kind)
-
-
-def _add_snapshot_source(db: sqlite_utils.Database) -> None:
-    """Migration: archives from before backfill get snapshots.source = 'crawl'."""
-    if "snapshots" not in db.table_names():
-        return
-    columns = db["snapshots"].columns_dict
-    if "source" not in columns:
-        db["snapshots"].add_column("source", str, not_null_default="crawl")
-    if "capture_url" not in columns:
-        db["snapshots"].add_column("capture_url", str)
+                db[name].add_column(column, kind, not_null_default=defaults.get(column))
 
 
 def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
