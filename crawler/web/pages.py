@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote, urlencode
 import jinja2
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import path_with_replaced_args, to_css_class
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
@@ -52,8 +53,20 @@ FRAGMENTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                autoescape=True, trim_blocks=False)
 
 
+FRAGMENTS.filters["to_css_class"] = to_css_class
+FRAGMENTS.globals["path_with_replaced_args"] = path_with_replaced_args
+
+
 def fragment(template: str, context: dict) -> Markup:
     return Markup(FRAGMENTS.get_template(template).render(context))
+
+
+def rows_table(display_columns, display_rows, sort, sort_desc, request, fix_path) -> Markup:
+    """Datasette's table of rows (its _table.html, our _rader.html) by the plain
+    environment: a 50-row table page spent half its time in the async one."""
+    return fragment("_rader.html", {
+        "display_columns": display_columns, "display_rows": display_rows, "sort": sort,
+        "sort_desc": sort_desc, "request": request, "fix_path": fix_path})
 
 
 async def render(datasette, request, template: str, context: dict,
@@ -363,10 +376,11 @@ def extra_css_urls():
 
 @hookimpl
 def extra_template_vars(template, request, datasette):
-    """For the search page: "kommuner som matchar" (municipalities with hits
+    """Datasette's table and row pages: ``rows_table`` (templates/_table.html).
+    For the search page: "kommuner som matchar" (municipalities with hits
     and their distinct-commitment counts) and the export links."""
     if template != "sok.html" or request is None:
-        return {}
+        return {"rows_table": rows_table}
 
     async def variables():
         q = (request.args.get("q") or "").strip()[:200]
