@@ -32,7 +32,24 @@ def name_keys(name: str) -> set[str]:
 
 
 def municipality_index(conn) -> dict[str, dict]:
-    """Every way of writing every municipality (code, name, short name) -> row."""
+    """Every way of writing every municipality (code, name, short name) -> row.
+
+    Built once per archive file and schema version (normalize, which rewrites
+    the municipalities, also rebuilds the search tables and so changes the
+    schema version): every page view looks a municipality up, and building
+    the index took 3 ms."""
+    key = (conn.execute("pragma database_list").fetchone()[2],
+           conn.execute("pragma schema_version").fetchone()[0])
+    if key not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[key] = _build_index(conn)
+    return _INDEXES[key]
+
+
+_INDEXES: dict[tuple, dict] = {}
+
+
+def _build_index(conn) -> dict[str, dict]:
     index = {}
     for row in conn.execute(f"select {', '.join(COLUMNS)} from municipalities"):
         m = dict(zip(COLUMNS, row))
@@ -40,6 +57,9 @@ def municipality_index(conn) -> dict[str, dict]:
         for name in (m["name"], m["short_name"]):
             for key in name_keys(name or ""):
                 index.setdefault(key, m)
+    # URL slugs ('malung-salen') last: a name or code wins over them.
+    for m in [m for key, m in index.items() if key == m["code"]]:
+        index.setdefault("/" + slug(m["short_name"] or m["name"]), m)
     return index
 
 
@@ -59,12 +79,8 @@ def find_municipality(conn, key: str) -> dict | None:
     """A municipality by code, name or slug ('2181', 'Sandviken', 'sandviken')."""
     key = key.strip()
     index = municipality_index(conn)
-    found = index.get(key) or index.get(fold(key))
-    if found:
-        return found
-    wanted = slug(key)
-    return next((m for m in index.values() if slug(m["short_name"] or m["name"]) == wanted),
-                None)
+    found = index.get(key) or index.get(fold(key)) or index.get("/" + slug(key))
+    return dict(found) if found else None   # a copy: the index is shared
 
 
 def parse_picker(conn, text: str | None) -> tuple[list[dict], list[str]]:
@@ -85,7 +101,7 @@ def parse_picker(conn, text: str | None) -> tuple[list[dict], list[str]]:
                 match = index.get(" ".join(words[i:j]))
                 if match:
                     if match not in found:
-                        found.append(match)
+                        found.append(dict(match))   # a copy: the index is shared
                     i = j
                     break
             else:
