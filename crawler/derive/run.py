@@ -33,6 +33,7 @@ from crawler.search.words import build_search_index
 from crawler.derive.summaries import build_summaries
 from crawler.search.disk import build_disk_indexes
 import normalize
+from normalize.police_areas import police_areas
 from normalize.registry import load_municipalities
 
 MUNICIPAL_CODE_LEN = 4
@@ -69,6 +70,7 @@ def normalize_archive(db_path: str, reprocess_all: bool = False,
             for snapshot, outcome in zip(todo, extracted):
                 _process(db, snapshot, outcome, normalize, report)
             report.changes += _record_gone_pages(db)
+            fill_police_areas(db)
             _build_search(db)
     finally:
         db.close()
@@ -288,6 +290,17 @@ def _previous_normalized(db, snapshot: dict) -> dict | None:
            order by s.fetched_at desc, s.id desc limit 1""",
         {"url": snapshot["url"], "at": snapshot["fetched_at"], "id": snapshot["id"]}))
     return rows[0] if rows else None
+
+
+def fill_police_areas(db) -> None:
+    """documents.police_areas: the local police areas (LPO) the text of the
+    document's page names, for every document without it: new documents, and
+    all of them in an archive from before the column existed."""
+    for document_id, text in db.execute("""
+            select d.id, s.text from documents d join snapshots s on s.id = d.snapshot_id
+            where d.police_areas is null""").fetchall():
+        db.execute("update documents set police_areas = ? where id = ?",
+                   [json.dumps(police_areas(text), ensure_ascii=False), document_id])
 
 
 def _forget_repeated_texts(db) -> None:

@@ -53,6 +53,7 @@ def build_summaries(db: sqlite_utils.Database, today: date | None = None) -> Non
     _theme_counties(db)
     _municipalities(db)
     _coverage(db, last_year)
+    _police_areas(db)
     for table in ("years", "summary_distinct", "summary_distinct_themes"):
         db.execute(f"drop table temp.{table}")
 
@@ -119,3 +120,18 @@ def _coverage(db, last_year: int) -> None:
         join temp.years y on d.start_year <= y.year
                          and coalesce(d.end_year, :last) >= y.year
         where d.start_year is not null""", {"last": last_year})
+
+
+def _police_areas(db) -> None:
+    """Each (local police area, municipality) pair the documents name, with the
+    newest such document (SQLite takes the bare columns from the max() row)."""
+    db.execute("""
+        insert into summary_police_areas
+        select police_area, municipality_code, document_id, snapshot_id, period_label,
+               start_year, end_year from (
+          select j.value as police_area, dm.municipality_code, d.id as document_id,
+                 d.snapshot_id, d.period_label, d.start_year, d.end_year,
+                 max(coalesce(d.start_year, 0) * 100000000 + d.id)
+          from documents d join document_municipalities dm on dm.document_id = d.id,
+               json_each(coalesce(d.police_areas, '[]')) j
+          group by j.value, dm.municipality_code)""")

@@ -104,6 +104,9 @@ DERIVED_TABLES: dict[str, dict] = {
         "municipality_codes": str, "period_label": str, "period_start": str,
         "period_end": str, "start_year": int, "end_year": int, "signed": str,
         "signatories": str, "commitment_count": int, "promise_key": str,
+        # JSON list: the local police areas (LPO) the page's text names
+        # (normalize.police_areas; filled by crawler.derive.run)
+        "police_areas": str,
     }, pk="id"),
     "document_municipalities": dict(columns={"document_id": int, "municipality_code": str},
                                     pk=("document_id", "municipality_code")),
@@ -179,7 +182,9 @@ def _create_tables(db: sqlite_utils.Database, tables: dict, foreign_keys: dict,
 
 
 def ensure_derived_schema(db: sqlite_utils.Database) -> None:
-    """Create the derived tables (idempotent), then the promise_sources view."""
+    """Create the derived tables (idempotent), then the promise_sources view;
+    older archives get new columns (documents.police_areas)."""
+    _add_missing_columns(db, DERIVED_TABLES)
     _create_tables(db, DERIVED_TABLES, FOREIGN_KEYS, INDEXES)
     db["changes"].create_index(["event_key"], unique=True, if_not_exists=True)
     # commitments_overview was a view; it is now a table that
@@ -313,6 +318,12 @@ SUMMARY_TABLES: dict[str, dict] = {
         "code": str, "name": str, "county": str, "commitments": int, "polisen": int,
         "kommunen": int, "gemensamt": int, "annan": int, "unknown": int,
     }, pk="code"),
+    # the local police areas (LPO) each municipality's documents name, with the
+    # newest document naming it (municipality page: "Samma lokalpolisområde")
+    "summary_police_areas": dict(columns={
+        "police_area": str, "municipality_code": str, "document_id": int,
+        "snapshot_id": int, "period_label": str, "start_year": int, "end_year": int,
+    }, pk=("police_area", "municipality_code")),
     # every year a municipality's documents cover (open-ended periods: up to
     # summaries.OPEN_ENDED_YEARS past the build year) (coverage: utan löfte, täckning)
     "summary_coverage": dict(columns={"municipality_code": str, "year": int},
@@ -326,3 +337,4 @@ def create_summary_tables(db: sqlite_utils.Database) -> None:
         db.execute(f"drop table if exists {name}")
         db[name].create(spec["columns"], pk=spec["pk"])
     db["summary_coverage"].create_index(["year"])
+    db["summary_police_areas"].create_index(["municipality_code"])
