@@ -18,8 +18,12 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
+import sqlite_utils
 from datasette.app import Datasette
 
+from crawler.derive.run import fill_police_areas
+from crawler.derive.run import build_serving_tables
+from crawler.store.schema import ensure_derived_schema
 from crawler.web import picker
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
@@ -390,3 +394,68 @@ def test_the_latest_promise_shown_is_never_one_without_a_period(demo_archive):
     periods = [p for p in data["periods"] if p["start_year"] is not None]
     assert any(p["start_year"] is None for p in data["periods"])  # the case exists
     assert data["current"]["start_year"] == max(p["start_year"] for p in periods)
+
+
+# -- local police areas (LPO), named by the promises themselves ---------------
+
+LPO_SENTENCE = "\nTestkommunen och lokalpolisområde Exempelstad har tecknat medborgarlöftet."
+
+
+@pytest.fixture(scope="module")
+def lpo_get(tmp_path_factory):
+    """The fixture archive where Kristinehamn's and Stockholm's pages name one
+    (invented) local police area, and Sandviken's promise is co-signed by Hofors."""
+    path = build_serve_archive(tmp_path_factory.mktemp("lpo") / "archive.db")
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        db.execute("update snapshots set text = text || ? where id in (2, 3)", [LPO_SENTENCE])
+        db.execute("insert into document_municipalities values (4, '2104')")
+        fill_police_areas(db)
+        build_serving_tables(db)
+    db.close()
+    ds = datasette_instance(path)
+    return lambda p: asyncio.run(ds.client.get(p))
+
+
+def test_municipality_page_shows_the_lpo_its_promise_names_and_others_in_it(lpo_get):
+    data = lpo_get("/kommun/1781.json").json()
+    assert data["police_area"]["names"] == ["Exempelstad"]
+    assert data["police_area"]["period"] == f"{CURRENT - 3}"
+    assert [(m["code"], m["via"]) for m in data["same_area"]] == [("0180", "lpo")]
+    text = " ".join(visible_text(lpo_get("/kommun/1781").text).split())
+    assert f"Lokalpolisområde: Exempelstad (enligt medborgarlöftet {CURRENT - 3} )" in text
+    assert "Samma lokalpolisområde Stockholms stad" in text
+    assert 'href="/kommun/0180"' in lpo_get("/kommun/1781").text
+
+
+def test_municipality_page_without_a_named_lpo_says_so_and_labels_the_nearest_list(lpo_get):
+    data = lpo_get("/kommun/2181.json").json()
+    assert data["police_area"] is None
+    text = " ".join(visible_text(lpo_get("/kommun/2181").text).split())
+    assert "Lokalpolisområde: okänt" in text
+    assert "Närmaste kommuner i Gävleborgs län Efter avstånd på kartan, inte efter " \
+           "lokalpolisområde" in text
+
+
+def test_municipalities_that_signed_one_promise_link_each_other(lpo_get):
+    data = lpo_get("/kommun/2104.json").json()
+    assert [(m["code"], m["via"]) for m in data["same_area"]] == [("2181", "löfte")]
+    text = " ".join(visible_text(lpo_get("/kommun/2104").text).split())
+    assert "Samma medborgarlöfte Sandvikens kommun (undertecknade samma löfte)" in text
+
+
+def test_normalize_fills_the_lpo_of_the_demo_promises(demo_archive):
+    """The real seed for Sunne: "Sunne kommun och lokalpolisområde Torsby har tecknat …"."""
+    ds = datasette_instance(demo_archive)
+    data = asyncio.run(ds.client.get("/kommun/1766.json")).json()
+    assert data["police_area"]["names"] == ["Torsby"]
+    db = sqlite_utils.Database(demo_archive)
+    assert db.execute("select count(*) from documents where police_areas is null"
+                      ).fetchone()[0] == 0
+
+
+def test_older_archives_get_the_police_areas_column(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    db["documents"].create({"id": int, "title": str}, pk="id")
+    ensure_derived_schema(db)
+    assert "police_areas" in db["documents"].columns_dict

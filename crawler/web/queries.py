@@ -106,6 +106,7 @@ def municipality_page(conn, code: str, theme: str | None = None,
         "changes": municipality_changes(conn, code),
         "sources": _sources(conn, code),
         "neighbours": _neighbours(conn, m),
+        **police_area(conn, code),
         "theme": theme, "theme_label": labels.get(theme, theme) if theme else None,
     }
 
@@ -248,9 +249,45 @@ def _sources(conn, code: str) -> list[dict]:
     return found
 
 
+def police_area(conn, code: str) -> dict:
+    """The local police area (LPO) the municipality's newest promise naming one
+    names (``police_area``: names, period, archived version; None when no
+    promise names one), and ``same_area``: the other municipalities whose
+    promises name the same area or that signed one promise with it."""
+    try:
+        named = rows(conn, """
+            select police_area, document_id, snapshot_id, period_label, start_year, end_year
+            from summary_police_areas where municipality_code = ?
+            order by coalesce(start_year, 0) desc, document_id desc""", [code])
+    except sqlite3.OperationalError:   # an archive normalized before summary_police_areas
+        named = []
+    newest = [r for r in named if r["document_id"] == named[0]["document_id"]] if named else []
+    names = [r["police_area"] for r in newest]
+    area = {"names": names, "document_id": newest[0]["document_id"],
+            "snapshot_id": newest[0]["snapshot_id"],
+            "period": period_label(newest[0]["start_year"], newest[0]["end_year"],
+                                   newest[0]["period_label"])} if newest else None
+    marks = ",".join("?" * len(names)) or "null"
+    same = rows(conn, f"""
+        select m.code, m.name, m.short_name, 'lpo' as via from municipalities m
+        where m.code != ? and m.code in (select municipality_code from summary_police_areas
+                                         where police_area in ({marks}))
+        order by m.name""", [code, *names]) if names else []
+    cosigned = rows(conn, """
+        select m.code, m.name, m.short_name, 'löfte' as via from document_municipalities a
+        join document_municipalities b on b.document_id = a.document_id
+        join municipalities m on m.code = b.municipality_code
+        where a.municipality_code = ? and b.municipality_code != ?
+        group by m.code order by m.name""", [code, code])
+    listed = {r["code"] for r in same}
+    return {"police_area": area,
+            "same_area": same + [r for r in cosigned if r["code"] not in listed]}
+
+
 def _neighbours(conn, m: dict) -> list[dict]:
-    """The nearest municipalities in the same county (the registry has no
-    local police areas, LPO; the county is the closest grouping it knows)."""
+    """The nearest municipalities in the same county, by distance (a grouping
+    that needs no promise; local police areas come from the promises, see
+    police_area)."""
     return rows(conn, """
         select code, name, short_name from municipalities
         where county_code = ? and code != ? and latitude is not null
