@@ -68,7 +68,8 @@ def trigram_similarity(a: str | None, b: str | None) -> float:
     grams_a, grams_b = _trigrams(a), _trigrams(b)
     if not grams_a or not grams_b:
         return 0.0
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
+    shared = len(grams_a & grams_b)   # |a ∪ b| counted, not built
+    return shared / (len(grams_a) + len(grams_b) - shared)
 
 
 @hookimpl
