@@ -24,7 +24,7 @@ from datasette.app import Datasette
 from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
-from crawler.web import picker
+from crawler.web import comparison, picker
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE,
@@ -459,3 +459,16 @@ def test_older_archives_get_the_police_areas_column(tmp_path):
     db["documents"].create({"id": int, "title": str}, pk="id")
     ensure_derived_schema(db)
     assert "police_areas" in db["documents"].columns_dict
+
+
+def test_comparison_over_all_years_reads_summaries_that_match_counting_live(archive,
+                                                                            monkeypatch):
+    conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
+    codes = ["2181", "1781", "0180", "2104"]
+    from_summaries = comparison.comparison(conn, codes)
+    assert from_summaries["columns"][0]["commitments"] > 0
+
+    def no_summaries(*args):
+        raise sqlite3.OperationalError("no such table: summary_municipality_themes")
+    monkeypatch.setattr(comparison, "_summary_counts", no_summaries)
+    assert comparison.comparison(conn, codes) == from_summaries

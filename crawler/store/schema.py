@@ -324,6 +324,14 @@ SUMMARY_TABLES: dict[str, dict] = {
         "police_area": str, "municipality_code": str, "document_id": int,
         "snapshot_id": int, "period_label": str, "start_year": int, "end_year": int,
     }, pk=("police_area", "municipality_code")),
+    # distinct commitments per municipality (every municipality a promise names)
+    # and theme, and per party (polisen/kommunen/gemensamt/annan/okand): /jamfor
+    "summary_municipality_themes": dict(columns={
+        "municipality_code": str, "theme": str, "commitments": int,
+    }, pk=("municipality_code", "theme")),
+    "summary_municipality_parties": dict(columns={
+        "municipality_code": str, "responsible": str, "commitments": int,
+    }, pk=("municipality_code", "responsible")),
     # every year a municipality's documents cover (open-ended periods: up to
     # summaries.OPEN_ENDED_YEARS past the build year) (coverage: utan löfte, täckning)
     "summary_coverage": dict(columns={"municipality_code": str, "year": int},

@@ -6,6 +6,7 @@ groups."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from crawler.web.queries import distinct_commitments_sql, period_label, rows, theme_labels
 
@@ -16,24 +17,7 @@ def comparison(conn, codes: list[str], year: int | None = None) -> dict:
     """Themes x municipalities (distinct commitments), periods, promises and
     party split for the municipalities ``codes`` (in that order)."""
     marks = ",".join("?" * len(codes))
-    where = f"dm.municipality_code in ({marks})"
-    params: list = list(codes)
-    if year:
-        where += " and c.start_year <= ? and coalesce(c.end_year, 9999) >= ?"
-        params += [year, year]
-    # One pass over the distinct commitments, counted here (one query, not one per measure).
-    cells: dict[tuple[str, str], int] = {}
-    totals: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for code, responsible, themes in conn.execute(f"""
-            select d.municipality_code, c.responsible, c.themes
-            from ({distinct_commitments_sql(where)}) d join commitments c on c.id = d.id""",
-            params):
-        counts = totals[code]
-        counts["n"] = counts.get("n", 0) + 1
-        party = responsible if responsible in PARTIES else "okand"
-        counts[party] = counts.get(party, 0) + 1
-        for theme in json.loads(themes or "[]"):
-            cells[(code, theme)] = cells.get((code, theme), 0) + 1
+    cells, totals = _counts(conn, codes, year)
     doc_where = f"dm.municipality_code in ({marks})"
     doc_params: list = list(codes)
     if year:
@@ -61,6 +45,55 @@ def comparison(conn, codes: list[str], year: int | None = None) -> dict:
                             ("gemensamt", "Gemensamt"), ("annan", "Annan aktör"),
                             ("okand", "Okänd"))}})
     return {"themes": themes, "columns": columns}
+
+
+def _counts(conn, codes: list[str], year: int | None) -> tuple[dict, dict]:
+    """Distinct commitments per (municipality, theme), and per municipality in
+    total ("n") and per party: over all years from the summary tables normalize
+    builds (crawler.derive.summaries), for one year counted here."""
+    if year is None:
+        try:
+            return _summary_counts(conn, codes)
+        except sqlite3.OperationalError:   # an archive normalized before these summaries
+            pass
+    marks = ",".join("?" * len(codes))
+    where = f"dm.municipality_code in ({marks})"
+    params: list = list(codes)
+    if year:
+        where += " and c.start_year <= ? and coalesce(c.end_year, 9999) >= ?"
+        params += [year, year]
+    # One pass over the distinct commitments (one query, not one per measure).
+    cells: dict[tuple[str, str], int] = {}
+    totals: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for code, responsible, themes in conn.execute(f"""
+            select d.municipality_code, c.responsible, c.themes
+            from ({distinct_commitments_sql(where)}) d join commitments c on c.id = d.id""",
+            params):
+        counts = totals[code]
+        counts["n"] = counts.get("n", 0) + 1
+        party = party_of(responsible)
+        counts[party] = counts.get(party, 0) + 1
+        for theme in json.loads(themes or "[]"):
+            cells[(code, theme)] = cells.get((code, theme), 0) + 1
+    return cells, totals
+
+
+def party_of(responsible: str | None) -> str:
+    return responsible if responsible in PARTIES else "okand"
+
+
+def _summary_counts(conn, codes: list[str]) -> tuple[dict, dict]:
+    marks = ",".join("?" * len(codes))
+    cells = {(code, theme): n for code, theme, n in conn.execute(
+        "select municipality_code, theme, commitments from summary_municipality_themes "
+        f"where municipality_code in ({marks})", codes)}
+    totals: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for code, party, n in conn.execute(
+            "select municipality_code, responsible, commitments from summary_municipality_parties "
+            f"where municipality_code in ({marks})", codes):
+        totals[code][party] = n
+        totals[code]["n"] = totals[code].get("n", 0) + n
+    return cells, totals
 
 
 def _period_text(pair: str) -> str:
