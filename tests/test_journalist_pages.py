@@ -472,3 +472,12 @@ def test_comparison_over_all_years_reads_summaries_that_match_counting_live(arch
         raise sqlite3.OperationalError("no such table: summary_municipality_themes")
     monkeypatch.setattr(comparison, "_summary_counts", no_summaries)
     assert comparison.comparison(conn, codes) == from_summaries
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("Gotland kommun", "0980"), ("stockholm kommun", "0180"), ("sandviken kommun", "2181"),
+    ("SANDVIKENS", "2181"), ("malung-salen", "2023"), ("Malung-Sälens kommun", "2023")])
+def test_a_municipality_url_takes_names_as_people_type_them(get, typed, code):
+    response = get("/kommun/" + quote(typed) + ".json")
+    assert response.status_code == 200, typed
+    assert response.json()["municipality"]["code"] == code

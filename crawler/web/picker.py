@@ -79,7 +79,10 @@ def find_municipality(conn, key: str) -> dict | None:
     """A municipality by code, name or slug ('2181', 'Sandviken', 'sandviken')."""
     key = key.strip()
     index = municipality_index(conn)
-    found = index.get(key) or index.get(fold(key)) or index.get("/" + slug(key))
+    folded = fold(key)
+    bare = next((folded[: -len(s)] for s in _SUFFIXES if folded.endswith(s)), folded)
+    found = (index.get(key) or index.get(folded) or index.get(bare)   # 'Gotland kommun'
+             or index.get("/" + slug(key)))
     return dict(found) if found else None   # a copy: the index is shared
 
 
