@@ -17,6 +17,8 @@ from __future__ import annotations
 import _path  # noqa: F401  (must come first: see bench/_path.py)
 
 import argparse
+import hashlib
+import html
 import http.client
 import json
 import os
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,7 +39,7 @@ import sqlite_utils
 from crawler.store.archive import ensure_schema
 from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
-from crawler.derive.run import build_serving_tables
+from crawler.derive.run import build_serving_tables, fill_police_areas
 from crawler.search.disk import indexes_root
 from crawler.web.serving import datasette_args, worker_args
 
@@ -94,6 +97,7 @@ def build(path: Path, total: int, seed: int = 1) -> float:
          for d in documents), batch_size=1000)
     db["commitments"].insert_all(commitments, batch_size=5000)
     db["commitment_themes"].insert_all(links, batch_size=5000)
+    add_archived_versions(db, documents, commitments)
     started = time.perf_counter()
     with db.atomic():
         build_serving_tables(db)
@@ -101,6 +105,49 @@ def build(path: Path, total: int, seed: int = 1) -> float:
     db.execute("pragma wal_checkpoint(truncate)")
     db.close()
     return elapsed
+
+
+def add_archived_versions(db, documents: list[dict], commitments: list[dict]) -> None:
+    """One archived version (page, body, snapshot) per synthetic document, so the
+    pages a journalist follows from a commitment (its sources, the archived
+    version, the original download) have something to show. Invented
+    benchmark pages, marked as such in their text."""
+    texts: dict[int, list[str]] = {}
+    for c in commitments:
+        texts.setdefault(c["document_id"], []).append(c["text"])
+    fetched = "2025-01-15T08:00:00+00:00"
+    # Invented local police areas of three municipalities each (named as the
+    # real promises name them, read by normalize.police_areas).
+    codes = sorted({d["site"] for d in documents})
+    area = {code: "Syntet" + chr(97 + i // 3 // 26 % 26) + chr(97 + i // 3 % 26)
+            for i, code in enumerate(codes)}
+    pages, bodies, snapshots = [], [], []
+    for d in documents:
+        lines = [d["title"], "Syntetisk testsida för prestandamätning.",
+                 f"Kommunen och lokalpolisområde {area[d['site']]} har tecknat medborgarlöftet.",
+                 *texts.get(d["id"], [])]
+        body = ("<html><body><main>" + "".join(f"<p>{html.escape(x)}</p>" for x in lines)
+                + "</main></body></html>").encode("utf-8")
+        sha = hashlib.sha256(body).hexdigest()
+        text = "\n".join(lines)
+        bodies.append({"sha256": sha, "size": len(body), "compression": "zlib",
+                       "body": zlib.compress(body)})
+        pages.append({"url": d["url"], "site": d["site"], "municipalities": d["municipality_codes"],
+                      "kind": "html", "first_seen": fetched, "last_seen": fetched,
+                      "last_changed": fetched, "last_snapshot_at": fetched, "snapshot_count": 1,
+                      "current_snapshot_id": d["id"], "last_status": 200, "relevant": 1})
+        snapshots.append({"id": d["id"], "url": d["url"], "site": d["site"], "fetched_at": fetched,
+                          "status": 200, "content_type": "text/html; charset=utf-8",
+                          "body_sha256": sha, "size": len(body), "text": text,
+                          "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                          "text_changed": 1})
+    db["bodies"].insert_all(bodies, batch_size=1000)
+    db["pages"].insert_all(pages, batch_size=1000)
+    db["snapshots"].insert_all(snapshots, batch_size=1000)
+    db.execute("update documents set snapshot_id = id, fetched_at = ?", [fetched])
+    db.execute("update commitments set snapshot_id = document_id")
+    fill_police_areas(db)
+    db.conn.commit()
 
 
 def unique_queries(terms: list[str], count: int) -> list[str]:
@@ -114,20 +161,56 @@ def unique_queries(terms: list[str], count: int) -> list[str]:
 
 def page_workloads(rng: random.Random, codes: list[str], terms: list[str], requests: int,
                    commitments: int) -> dict[str, list[str]]:
-    """The journalist pages (crawler.web.pages); issue 12 asks p95 <= 150 ms at 8 clients."""
+    """The journalist pages (crawler.web.pages) along issue 12's six tasks, each
+    page a named workload; issue 12 asks p95 <= 150 ms at 8 clients, issue 17
+    <= 100 ms. Snapshot ids are document ids (add_archived_versions): ten
+    documents per municipality, one per year, consecutive."""
+    registry = {m.code: m for m in load_municipalities()}
     counties = sorted({code[:2] for code in codes})
+    regions = sorted({m.police_region for m in registry.values()})
+    documents = len(codes) * 10
+    n = requests
+
+    def each(make) -> list[str]:
+        return [make() for _ in range(n)]
+
+    def typed(code: str) -> str:
+        """A name as a person types it: any case, genitive -s, 'kommun'."""
+        name = registry[code].short_name
+        return rng.choice([name, name.lower(), name + "s", name.upper(), name + " kommun"])
+
+    def two_years() -> str:
+        first = rng.randrange(documents // 10) * 10 + rng.randint(1, 9)
+        return f"a={first}&b={first + 1}"
+
+    code = lambda: rng.choice(codes)  # noqa: E731
+    commitment = lambda: rng.randint(1, commitments * 9 // 10)  # noqa: E731
     return {
-        "page: /kommun/KOD": [f"/kommun/{rng.choice(codes)}" for _ in range(requests)],
-        "page: /kommun/KOD.json": [f"/kommun/{rng.choice(codes)}.json" for _ in range(requests)],
-        "page: /atagande/ID": [f"/atagande/{rng.randint(1, commitments * 9 // 10)}"
-                               for _ in range(requests)],
-        "page: /jamfor?kommuner=A,B": [f"/jamfor?kommuner={rng.choice(codes)},{rng.choice(codes)}"
-                                       for _ in range(requests)],
-        "page: /jamfor?lan=LAN": [f"/jamfor?lan={rng.choice(counties)}" for _ in range(requests)],
-        "page: /kommun (list)": ["/kommun"] * requests,
-        "feed: /kommun/KOD.atom": [f"/kommun/{rng.choice(codes)}.atom" for _ in range(requests)],
-        "feed: /-/flode/sok.atom": [f"/-/flode/sok.atom?q={quote(rng.choice(terms))}"
-                                    for _ in range(requests)],
+        # 1. which municipalities promise trygghetsvandringar (beside /-/sok)
+        "page: /kommun?tema=TEMA": each(lambda: "/kommun?tema=" + rng.choice(
+            ["trygghetsvandringar", "grannsamverkan", "narkotika_andt", "trafik"])),
+        "page: /kommun/KOD?q=ORD": each(lambda: f"/kommun/{code()}?q={quote(rng.choice(terms))}"),
+        # 2. two municipalities side by side, names typed; county and region views
+        "page: /jamfor?kommuner=namn, namn": each(
+            lambda: "/jamfor?kommuner=" + quote(f"{typed(code())} ,{typed(code())}")),
+        "page: /jamfor?kommuner=A,B": each(lambda: f"/jamfor?kommuner={code()},{code()}"),
+        "page: /jamfor?lan=LAN": each(lambda: f"/jamfor?lan={rng.choice(counties)}"),
+        "page: /jamfor?polisregion=R": each(
+            lambda: f"/jamfor?polisregion={quote(rng.choice(regions))}"),
+        # 3. one municipality, its JSON twin and feed; the municipality list
+        "page: /kommun/KOD": each(lambda: f"/kommun/{code()}"),
+        "page: /kommun/NAMN": each(lambda: "/kommun/" + quote(typed(code()).lower())),
+        "page: /kommun/KOD.json": each(lambda: f"/kommun/{code()}.json"),
+        "feed: /kommun/KOD.atom": each(lambda: f"/kommun/{code()}.atom"),
+        "page: /kommun (list)": ["/kommun"] * n,
+        "feed: /-/flode/lan/LAN.atom": each(lambda: f"/-/flode/lan/{rng.choice(counties)}.atom"),
+        "feed: /-/flode/sok.atom": each(lambda: f"/-/flode/sok.atom?q={quote(rng.choice(terms))}"),
+        # 4. a commitment, the archived version it links to, its original, two versions
+        "page: /atagande/ID": each(lambda: f"/atagande/{commitment()}"),
+        "page: /-/snapshot/ID": each(lambda: f"/-/snapshot/{rng.randint(1, documents)}"),
+        "download: /-/snapshot/ID/original": each(
+            lambda: f"/-/snapshot/{rng.randint(1, documents)}/original"),
+        "page: /-/versioner?a=ID&b=ID": each(lambda: "/-/versioner?" + two_years()),
     }
 
 
