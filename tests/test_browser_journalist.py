@@ -180,7 +180,8 @@ def test_5_no_english_chrome_on_the_journalist_pages(server, page):
 
 
 @pytest.mark.parametrize("path", ["/kommun/2181", "/atagande/1", "/-/versioner?a=2&b=18",
-                                  "/-/sok?q=trygghetsvandringar", "/jamfor?kommuner=2181"])
+                                  "/-/sok?q=trygghetsvandringar", "/jamfor?kommuner=2181",
+                                  "/-/diagram/teman"])
 def test_6_no_horizontal_scroll_at_390_px(server, browser, path):
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.goto(server + path)
