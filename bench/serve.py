@@ -177,7 +177,8 @@ def page_workloads(rng: random.Random, codes: list[str], terms: list[str], reque
     def typed(code: str) -> str:
         """A name as a person types it: any case, genitive -s, 'kommun'."""
         name = registry[code].short_name
-        return rng.choice([name, name.lower(), name + "s", name.upper(), name + " kommun"])
+        genitive = name if name.endswith(("s", "x", "z")) else name + "s"
+        return rng.choice([name, name.lower(), genitive, name.upper(), name + " kommun"])
 
     def two_years() -> str:
         first = rng.randrange(documents // 10) * 10 + rng.randint(1, 9)

@@ -24,7 +24,7 @@ from datasette.app import Datasette
 from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
-from crawler.web import comparison, picker
+from crawler.web import comparison, picker, queries
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE,
@@ -481,3 +481,13 @@ def test_a_municipality_url_takes_names_as_people_type_them(get, typed, code):
     response = get("/kommun/" + quote(typed) + ".json")
     assert response.status_code == 200, typed
     assert response.json()["municipality"]["code"] == code
+
+
+def test_municipalities_by_theme_from_the_summary_match_counting_live(archive):
+    conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
+    found = 0
+    for theme in [r[0] for r in conn.execute("select theme from themes")]:
+        from_summary = queries.municipalities_with(conn, theme, None)
+        assert from_summary == queries._municipalities_counted(conn, theme, None), theme
+        found += len(from_summary)
+    assert found > 0

@@ -298,7 +298,21 @@ def _neighbours(conn, m: dict) -> list[dict]:
 
 def municipalities_with(conn, theme: str | None, year: int | None) -> list[dict]:
     """Municipalities with distinct commitments in ``theme`` (if given) whose
-    period starts in ``year`` (if given), most first."""
+    period starts in ``year`` (if given), most first. A theme over all years
+    is read from the summary normalize builds (summary_municipality_themes)."""
+    if theme and not year:
+        try:
+            return rows(conn, """
+                select m.code, m.name, m.county, m.police_region, s.commitments
+                from summary_municipality_themes s
+                join municipalities m on m.code = s.municipality_code
+                where s.theme = ? order by s.commitments desc, m.name""", [theme])
+        except sqlite3.OperationalError:   # an archive normalized before the summary
+            pass
+    return _municipalities_counted(conn, theme, year)
+
+
+def _municipalities_counted(conn, theme: str | None, year: int | None) -> list[dict]:
     where, params = "1", []
     if theme:
         where += " and c.id in (select commitment_id from commitment_themes where theme = ?)"
