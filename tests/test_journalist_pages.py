@@ -491,3 +491,11 @@ def test_municipalities_by_theme_from_the_summary_match_counting_live(archive):
         assert from_summary == queries._municipalities_counted(conn, theme, None), theme
         found += len(from_summary)
     assert found > 0
+
+
+def test_commitment_numbers_and_archived_versions_link_to_the_commitment_page(get):
+    canned = get("/archive/sok?q=trygghetsvandringar").text
+    assert re.search(r'<a href="/atagande/\d+">\d+</a>', canned)
+    assert "/archive/commitments/" not in canned
+    version = get("/-/snapshot/4").text
+    assert re.search(r'<a href="/atagande/\d+">Testlöfte', version)

@@ -190,9 +190,11 @@ async def snapshot_view(datasette, request):
         "select id, fetched_at, text_changed from snapshots where url = ?"
         " order by fetched_at, id",  # backfilled captures are older than later ids
         [snapshot["url"]])).rows
+    # Through documents (indexed on snapshot_id; commitments.snapshot_id is not):
+    # a commitment's snapshot is its document's.
     commitments = (await db.execute(
-        "select id, text from commitments where snapshot_id = ? order by document_id, position",
-        [snapshot_id])).rows
+        "select c.id, c.text from documents d join commitments c on c.document_id = d.id "
+        "where d.snapshot_id = ? order by c.document_id, c.position", [snapshot_id])).rows
     html_kind = "html" in (snapshot["content_type"] or "") and snapshot["body"] is not None
     return await page(datasette, request, "snapshot.html", {
         "title": f"Version {snapshot_id}", "s": snapshot, "database": db.name,
@@ -274,9 +276,10 @@ def register_routes():
 @hookimpl
 def render_cell(value, column, table, database):
     """Snapshot ids link to the archived version, commitment numbers to the
-    commitment, diff links become links."""
+    commitment's page (/atagande/ID, not Datasette's raw row), diff links
+    become links."""
     if column == "åtagande_nr" and isinstance(value, int):
-        return Markup('<a href="/{}/commitments/{}">{}</a>').format(database, value, value)
+        return Markup('<a href="/atagande/{}">{}</a>').format(value, value)
     if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
             and isinstance(value, int):
         return Markup('<a href="/-/snapshot/{}">arkiverad version {}</a>').format(value, value)
