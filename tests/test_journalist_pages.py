@@ -24,6 +24,7 @@ from datasette.app import Datasette
 from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
+from crawler.search.words import match_expression, query_groups
 from crawler.web import comparison, picker, queries
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
@@ -499,3 +500,27 @@ def test_commitment_numbers_and_archived_versions_link_to_the_commitment_page(ge
     assert "/archive/commitments/" not in canned
     version = get("/-/snapshot/4").text
     assert re.search(r'<a href="/atagande/\d+">Testlöfte', version)
+
+
+@pytest.mark.parametrize("q", ["vandring", "trygghet", "närvaron kvällar", '"öka närvaron"',
+                               "kommunen ska", "narkotika unga"])
+def test_municipality_search_filter_shows_what_the_search_index_matches(archive, q):
+    conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
+    groups = query_groups(conn, q)
+    assert groups
+    for code in ("2181", "1781", "0180"):
+        by_index = [r[0] for r in conn.execute(
+            "select c.id from commitments c join document_municipalities dm "
+            "on dm.document_id = c.document_id where dm.municipality_code = ? and c.id in "
+            "(select rowid from search_words where search_words match ?)",
+            [code, match_expression(groups)])]
+        assert queries.municipality_page(conn, code, None, queries.matching_ids(
+            conn, groups, code)) == queries.municipality_page(conn, code, None, by_index)
+
+
+def test_text_matches_words_and_phrases_as_whole_tokens():
+    groups = [("words", ["trygghetsvandringar", "trygghetsvandring"]), ("phrase", ["i", "centrum"])]
+    assert queries.text_matches("Fler Trygghetsvandringar i centrum.", groups)
+    assert not queries.text_matches("Fler trygghetsvandringar i centrumet.", groups)
+    assert not queries.text_matches("Trygghetsvandringarna i centrum.", groups)
+    assert queries.text_matches("x_trygghetsvandring i centrum", groups)  # _ splits, as in FTS5

@@ -142,7 +142,7 @@ async def municipality_view(datasette, request):
         ids = None
         if q:
             groups = query_groups(conn, q)
-            ids = queries.matching_ids(conn, match_expression(groups), m["code"]) \
+            ids = queries.matching_ids(conn, groups, m["code"]) \
                 if groups else []
         return queries.municipality_page(conn, m["code"], theme, ids)
 
