@@ -393,13 +393,17 @@ def commitment_page(conn, commitment_id: int) -> dict | None:
 
 SIMILAR_SQL = """
 with candidates as (select value as id from json_each(likhetskandidater(:text))
-                    order by key limit :candidates)
-select c.id, c.text, c.municipality_code, m.name as municipality, c.period_label,
-       c.start_year, c.end_year, round(ordlikhet(c.text, :text), 2) as similarity
-from candidates k join commitments c on c.id = k.id
-left join municipalities m on m.code = c.municipality_code
-where coalesce(c.municipality_code, '') != :code and ordlikhet(c.text, :text) > 0.2
-group by c.municipality_code, c.text_key
+                    order by key limit :candidates),
+scored as materialized (   -- each candidate's similarity computed once
+  select c.id, c.text, c.municipality_code, c.period_label, c.start_year, c.end_year,
+         c.text_key, ordlikhet(c.text, :text) as similarity
+  from candidates k join commitments c on c.id = k.id
+  where coalesce(c.municipality_code, '') != :code)
+select s.id, s.text, s.municipality_code, m.name as municipality, s.period_label,
+       s.start_year, s.end_year, round(s.similarity, 2) as similarity
+from scored s left join municipalities m on m.code = s.municipality_code
+where s.similarity > 0.2
+group by s.municipality_code, s.text_key
 order by similarity desc limit 15"""
 
 
