@@ -524,3 +524,10 @@ def test_text_matches_words_and_phrases_as_whole_tokens():
     assert not queries.text_matches("Fler trygghetsvandringar i centrumet.", groups)
     assert not queries.text_matches("Trygghetsvandringarna i centrum.", groups)
     assert queries.text_matches("x_trygghetsvandring i centrum", groups)  # _ splits, as in FTS5
+
+
+def test_municipality_list_counts_from_the_summary_match_counting_live(archive):
+    conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
+    counted = queries.municipality_counts(conn)
+    assert len(counted) == 290 and sum(m["commitments"] for m in counted) > 0
+    assert counted == queries._municipality_counts_live(conn)

@@ -97,10 +97,7 @@ def municipality_list(conn, path) -> list[dict]:
     key = (path, search_state(conn))
     if key not in LIST_CACHE:
         LIST_CACHE.clear()
-        LIST_CACHE[key] = queries.rows(conn, f"""
-            select m.code, m.name, m.county, m.police_region, count(d.id) as commitments
-            from municipalities m left join ({queries.distinct_commitments_sql('1')}) d
-            on d.municipality_code = m.code group by m.code order by m.name""")
+        LIST_CACHE[key] = queries.municipality_counts(conn)
     return LIST_CACHE[key]
 
 
