@@ -531,3 +531,11 @@ def test_municipality_list_counts_from_the_summary_match_counting_live(archive):
     counted = queries.municipality_counts(conn)
     assert len(counted) == 290 and sum(m["commitments"] for m in counted) > 0
     assert counted == queries._municipality_counts_live(conn)
+
+
+@pytest.mark.parametrize("q", ["vandring", "trygghet", "testlöfte", '"öka närvaron"'])
+def test_matching_municipalities_count_each_distinct_commitment_once(archive, q):
+    conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
+    fts = match_expression(query_groups(conn, q))
+    found = queries.matching_municipalities(conn, fts)
+    assert found and found == queries._matching_municipalities_grouped(conn, fts)

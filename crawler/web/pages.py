@@ -387,8 +387,7 @@ def extra_template_vars(template, request, datasette):
 
         def read(conn):
             groups = query_groups(conn, q)
-            return queries.matching_municipalities(conn, match_expression(groups)) \
-                if groups else []
+            return cached_matching(conn, db.path, match_expression(groups)) if groups else []
 
         try:
             found = await db.execute_fn(read)
@@ -401,6 +400,23 @@ def extra_template_vars(template, request, datasette):
                 "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
 
     return variables
+
+
+MATCHING: OrderedDict = OrderedDict()   # (path, state, fts) -> municipalities with hits
+MATCHING_CACHE_SIZE = 256
+
+
+def cached_matching(conn, path, fts: str) -> list[dict]:
+    """queries.matching_municipalities, kept per process until normalize
+    rebuilds the archive: a common word reads tens of thousands of matches."""
+    key = (path, search_state(conn), fts)
+    if key in MATCHING:
+        MATCHING.move_to_end(key)
+    else:
+        MATCHING[key] = queries.matching_municipalities(conn, fts)
+        while len(MATCHING) > MATCHING_CACHE_SIZE:
+            MATCHING.popitem(last=False)
+    return copy.deepcopy(MATCHING[key])   # the caller adds links to the rows
 
 
 @hookimpl
