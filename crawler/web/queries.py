@@ -250,38 +250,51 @@ def _sources(conn, code: str) -> list[dict]:
 
 
 def police_area(conn, code: str) -> dict:
-    """The local police area (LPO) the municipality's newest promise naming one
-    names (``police_area``: names, period, archived version; None when no
-    promise names one), and ``same_area``: the other municipalities whose
-    promises name the same area or that signed one promise with it."""
+    """``police_area``: the local police areas (LPO) the municipality's newest
+    promise naming one names, with its period and archived version (None when
+    no promise names one); ``same_area``: the other municipalities whose
+    promises name the same area, then those that signed one promise with it."""
+    area = _newest_area(conn, code)
+    names = area["names"] if area else []
+    same = _named_by_others(conn, code, names) if names else []
+    listed = {r["code"] for r in same}
+    return {"police_area": area,
+            "same_area": same + [r for r in _cosigners(conn, code) if r["code"] not in listed]}
+
+
+def _newest_area(conn, code: str) -> dict | None:
     try:
         named = rows(conn, """
             select police_area, document_id, snapshot_id, period_label, start_year, end_year
             from summary_police_areas where municipality_code = ?
             order by coalesce(start_year, 0) desc, document_id desc""", [code])
     except sqlite3.OperationalError:   # an archive normalized before summary_police_areas
-        named = []
-    newest = [r for r in named if r["document_id"] == named[0]["document_id"]] if named else []
-    names = [r["police_area"] for r in newest]
-    area = {"names": names, "document_id": newest[0]["document_id"],
-            "snapshot_id": newest[0]["snapshot_id"],
-            "period": period_label(newest[0]["start_year"], newest[0]["end_year"],
-                                   newest[0]["period_label"])} if newest else None
-    marks = ",".join("?" * len(names)) or "null"
-    same = rows(conn, f"""
+        return None
+    if not named:
+        return None
+    newest = named[0]
+    return {"names": [r["police_area"] for r in named
+                      if r["document_id"] == newest["document_id"]],
+            "document_id": newest["document_id"], "snapshot_id": newest["snapshot_id"],
+            "period": period_label(newest["start_year"], newest["end_year"],
+                                   newest["period_label"])}
+
+
+def _named_by_others(conn, code: str, names: list[str]) -> list[dict]:
+    return rows(conn, f"""
         select m.code, m.name, m.short_name, 'lpo' as via from municipalities m
         where m.code != ? and m.code in (select municipality_code from summary_police_areas
-                                         where police_area in ({marks}))
-        order by m.name""", [code, *names]) if names else []
-    cosigned = rows(conn, """
+                                         where police_area in ({",".join("?" * len(names))}))
+        order by m.name""", [code, *names])
+
+
+def _cosigners(conn, code: str) -> list[dict]:
+    return rows(conn, """
         select m.code, m.name, m.short_name, 'löfte' as via from document_municipalities a
         join document_municipalities b on b.document_id = a.document_id
         join municipalities m on m.code = b.municipality_code
         where a.municipality_code = ? and b.municipality_code != ?
         group by m.code order by m.name""", [code, code])
-    listed = {r["code"] for r in same}
-    return {"police_area": area,
-            "same_area": same + [r for r in cosigned if r["code"] not in listed]}
 
 
 def _neighbours(conn, m: dict) -> list[dict]:
