@@ -67,7 +67,7 @@ def test_search_commitment_snapshot_map_and_feed(server):
         assert "trygghetsvandringar" in table.lower() and "Sandvikens kommun" in table
         assert "Gävleborgs län" in table and "Mitt" in table
 
-        page.click("table.rows-and-columns tbody tr:first-child a[href*='/commitments/']")
+        page.click("table.rows-and-columns tbody tr:first-child a[href^='/atagande/']")
         page.wait_for_load_state()
         page.screenshot(path=str(OUT / f"{PREFIX}2-atagande.png"), full_page=True)
         assert "trygghetsvandring" in page.inner_text("body").lower()
