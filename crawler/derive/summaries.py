@@ -1,4 +1,4 @@
-"""Summary tables built by ``normalize``: aggregates read by canned queries and charts.
+"""Summary tables built by ``normalize``: aggregates read by canned queries, charts and pages.
 
 Themes per year, per county and police region, responsible parties per
 municipality and the years each municipality's promises cover were grouped
@@ -7,7 +7,11 @@ commitments, issue 17). They are rebuilt here after each normalize, inside
 its transaction, so readers switch from the old to the new summaries at once.
 
 Every count is of *distinct commitments* as ``commitment_groups`` defines them
-(crawler.store.schema.DISTINCT_COMMITMENT: one definition, one place).
+(crawler.store.schema.DISTINCT_COMMITMENT: one definition, one place). The
+pages' per-municipality counts (themes and parties for /jamfor and /kommun)
+count them per municipality a promise names, as the pages do
+(crawler.web.queries.DISTINCT_COMMITMENTS). The local police areas each
+municipality's documents name feed the municipality page.
 """
 
 from __future__ import annotations
