@@ -539,3 +539,13 @@ def test_matching_municipalities_count_each_distinct_commitment_once(archive, q)
     fts = match_expression(query_groups(conn, q))
     found = queries.matching_municipalities(conn, fts)
     assert found and found == queries._matching_municipalities_grouped(conn, fts)
+
+
+def test_datasette_table_pages_render_rows_and_say_inga_rader_when_empty(get):
+    table = get("/archive/commitments?_size=5")
+    assert table.status_code == 200
+    assert table.text.count('<td class="col-text type-str">') == 5
+    assert '<a href="/archive/commitments?_size=5&amp;_sort=text" rel="nofollow">' in table.text
+    assert "facet-info" not in table.text   # no default facets: counts are on commitments_overview
+    empty = get("/archive/commitments?id=-1")
+    assert "Inga rader" in empty.text and "0 records" not in empty.text
