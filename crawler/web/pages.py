@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import sqlite3
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
@@ -30,7 +31,7 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import path_with_replaced_args, to_css_class
 from datasette.utils.asgi import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
@@ -62,11 +63,27 @@ def fragment(template: str, context: dict) -> Markup:
 
 
 def rows_table(display_columns, display_rows, sort, sort_desc, request, fix_path) -> Markup:
-    """Datasette's table of rows (its _table.html, our _rader.html) by the plain
-    environment: a 50-row table page spent half its time in the async one."""
-    return fragment("_rader.html", {
-        "display_columns": display_columns, "display_rows": display_rows, "sort": sort,
-        "sort_desc": sort_desc, "request": request, "fix_path": fix_path})
+    """Datasette's table of rows (its _table.html): the header by the plain Jinja
+    environment (_rader.html), the cells joined here, the markup unchanged. A
+    50-row table page spent half its time rendering 900 cells in Datasette's
+    async environment."""
+    if not display_rows:
+        return Markup('<p class="zero-results">Inga rader</p>')
+    head = fragment("_rader.html", {
+        "display_columns": display_columns, "sort": sort, "sort_desc": sort_desc,
+        "request": request, "fix_path": fix_path})
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in display_rows)
+    return head + Markup(f"<tbody>{body}</tbody></table></div>")
+
+
+def _cell(cell) -> str:
+    return (f'<td class="col-{_css_class(cell["column"])} type-{escape(cell["value_type"])}">'
+            f'{escape(cell["value"])}</td>')
+
+
+@lru_cache(maxsize=1024)
+def _css_class(column: str) -> str:
+    return str(escape(to_css_class(column)))
 
 
 async def render(datasette, request, template: str, context: dict,
