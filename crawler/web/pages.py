@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -421,19 +422,24 @@ def extra_template_vars(template, request, datasette):
 
 MATCHING: OrderedDict = OrderedDict()   # (path, state, fts) -> municipalities with hits
 MATCHING_CACHE_SIZE = 256
+MATCHING_LOCK = threading.Lock()
 
 
 def cached_matching(conn, path, fts: str) -> list[dict]:
     """queries.matching_municipalities, kept per process until normalize
     rebuilds the archive: a common word reads tens of thousands of matches."""
     key = (path, search_state(conn), fts)
-    if key in MATCHING:
-        MATCHING.move_to_end(key)
-    else:
-        MATCHING[key] = queries.matching_municipalities(conn, fts)
-        while len(MATCHING) > MATCHING_CACHE_SIZE:
-            MATCHING.popitem(last=False)
-    return copy.deepcopy(MATCHING[key])   # the caller adds links to the rows
+    with MATCHING_LOCK:   # Datasette's SQL threads share the cache
+        found = MATCHING.get(key)
+        if found is not None:
+            MATCHING.move_to_end(key)
+    if found is None:
+        found = queries.matching_municipalities(conn, fts)
+        with MATCHING_LOCK:
+            MATCHING[key] = found
+            while len(MATCHING) > MATCHING_CACHE_SIZE:
+                MATCHING.popitem(last=False)
+    return copy.deepcopy(found)   # the caller adds links to the rows
 
 
 @hookimpl

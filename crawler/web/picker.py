@@ -40,10 +40,12 @@ def municipality_index(conn) -> dict[str, dict]:
     the index took 3 ms."""
     key = (conn.execute("pragma database_list").fetchone()[2],
            conn.execute("pragma schema_version").fetchone()[0])
-    if key not in _INDEXES:
+    index = _INDEXES.get(key)   # read once: another SQL thread may replace the entry
+    if index is None:
+        index = _build_index(conn)
         _INDEXES.clear()
-        _INDEXES[key] = _build_index(conn)
-    return _INDEXES[key]
+        _INDEXES[key] = index
+    return index
 
 
 _INDEXES: dict[tuple, dict] = {}
