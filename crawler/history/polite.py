@@ -41,9 +41,9 @@ class Politeness:
     throttled: int = 0       # answers 429/5xx that made us wait and retry
 
     def line(self) -> str:
-        return (f"politeness: {self.requests} requests, {self.bytes / 1e6:.2f} MB, "
-                f"waited {self.waited:.1f} s, {self.throttled} throttled (429/5xx) "
-                "and retried after Retry-After")
+        return (f"artighet: {self.requests} förfrågningar, {self.bytes / 1e6:.2f} MB, "
+                f"väntade {self.waited:.1f} s, {self.throttled} gånger bromsade (429/5xx) "
+                "och försökte igen efter Retry-After")
 
 
 class PoliteClient:

@@ -189,7 +189,7 @@ def test_kill_mid_backfill_then_rerun_gives_the_same_archive(archive_db, wayback
     assert len(partial) < len(snapshot_rows(reference))
     rerun = _run_cli(archive_db, wayback)
     assert rerun.returncode == 0, rerun.stderr
-    assert "politeness:" in rerun.stderr
+    assert "artighet:" in rerun.stderr
     assert snapshot_rows(archive_db) == snapshot_rows(reference)
     assert rows(archive_db, "pragma integrity_check")[0]["integrity_check"] == "ok"
     # no duplicates: as many rows as distinct versions, in pages and bodies too
