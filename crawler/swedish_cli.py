@@ -61,3 +61,8 @@ class SwedishCommand(click.Command):
         for param in self.params:   # click.Path names its kind ("file") when defined
             if isinstance(param.type, click.Path):
                 param.type.name = CATALOG.gettext(param.type.name)
+
+    def main(self, *args, **kwargs):
+        """Run on its own (not under the ``medborgarloften`` group): Swedish too."""
+        with swedish():
+            return super().main(*args, **kwargs)

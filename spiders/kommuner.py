@@ -100,7 +100,8 @@ class KommunerSpider(ArchiveSpider):
         if not site.allows(response.url):
             site.extra_domains.append(new.hostname or "")
         self.moves[site.code] = f"{new.scheme}://{new.netloc}/"
-        self.logger.info("site %s moved: %s -> %s", site.code, redirects[0], response.url)
+        self.logger.info("webbplatsen %s har flyttat: %s -> %s", site.code, redirects[0],
+                         response.url)
 
     # -- robots, sitemaps, search ----------------------------------------
     def parse_robots(self, response):

@@ -42,7 +42,7 @@ def test_backfill_handles_every_capture_the_cdx_server_lists(archive_db, wayback
     # Every listed capture is handled, the one reached only through another
     # capture's redirect included; only that one was not asked for by URL.
     assert handled == listed
-    reached = rows(archive_db, "select url from history_captures where message like 'reached%'")
+    reached = rows(archive_db, "select url from history_captures where message like 'nådd via%'")
     assert [r["url"].split("/", 3)[3] for r in reached] == [
         "kommun-och-politik/trygghet/medborgarlofte-2018/"]
     assert report.listed == len(handled) - 1
