@@ -42,8 +42,8 @@ class Politeness:
 
     def line(self) -> str:
         return (f"artighet: {self.requests} förfrågningar, {self.bytes / 1e6:.2f} MB, "
-                f"väntade {self.waited:.1f} s, {self.throttled} gånger bromsade (429/5xx) "
-                "och försökte igen efter Retry-After")
+                f"väntade {self.waited:.1f} s, {self.throttled} bromsande svar (429/5xx) "
+                "följda av nytt försök efter Retry-After")
 
 
 class PoliteClient:
