@@ -633,7 +633,7 @@ def _coverage_line(row: dict) -> str:
               help="Skriv också körningens rapport till denna fil.")
 @click.argument("crawl_args", nargs=-1, type=click.UNPROCESSED, metavar="[CRAWL-FLAGGOR]...")
 def recrawl(db, report_path, crawl_args):
-    """Hämta om (villkorliga förfrågningar), normalisera, räkna ändringar, kontrollera hälsan.
+    """Hämta om (villkorligt), normalisera, räkna ändringar, kontrollera hälsan.
 
     Övriga argument skickas vidare till `crawl` (t.ex. --sites,
     --municipality, -s). Skriver ut en rapport, sparar den i

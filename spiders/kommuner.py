@@ -170,7 +170,7 @@ class KommunerSpider(ArchiveSpider):
         if not site.allows(response.url):
             yield FetchErrorItem(url=response.meta.get("redirect_urls", [response.url])[0],
                                  site=site.code, kind="offsite",
-                                 message=f"redirected off-site to {response.url}",
+                                 message=f"omdirigerad till en annan webbplats: {response.url}",
                                  http_status=response.status)
             return
         item, finished = self.open_page(response, site.code, [site.code], via)

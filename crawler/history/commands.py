@@ -16,7 +16,8 @@ from crawler.history.warc import export_warc, import_warc
 @click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
               metavar="ARKIV", help="Arkivet att lägga till de gamla versionerna i.")
 @click.option("--from", "since", default="2015", show_default=True, metavar="ÅÅÅÅ[MMDD…]",
-              help="Tidigaste tid för en ögonblicksbild i webbarkivet (början av en tidsstämpel).")
+              help="Tidigaste tid för en ögonblicksbild i webbarkivet (början av en "
+                   "tidsstämpel).")
 @click.option("--to", "until", metavar="ÅÅÅÅ[MMDD…]",
               help="Senaste tid för en ögonblicksbild i webbarkivet.")
 @click.option("--url", metavar="URL",

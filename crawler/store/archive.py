@@ -138,7 +138,8 @@ def directory_problem(path: str | os.PathLike) -> str | None:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return None   # a full disk is reported by the write that fails
-        return f"dess katalog {folder} är skrivskyddad eller går inte att skriva i ({exc.strerror})"
+        return (f"dess katalog {folder} är skrivskyddad eller går inte att skriva i "
+                f"({exc.strerror})")
     return None
 
 
