@@ -44,6 +44,8 @@ OS_ERRORS = {errno.ENOENT: "finns inte", errno.EACCES: "åtkomst nekad",
              errno.EPERM: "åtgärden är inte tillåten", errno.EISDIR: "är en katalog",
              errno.ENOTDIR: "är inte en katalog", errno.EROFS: "skrivskyddat filsystem",
              errno.ENOSPC: "disken är full", errno.EDQUOT: "diskkvoten är slut"}
+# click >= 8.2 raises this for a bare `medborgarloften`; 8.1 prints the help itself.
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 VERDICTS = {"kept": "behållen", "dropped": "bortvald"}   # extract --explain
 RUN_STATUS = {"ok": "klar", "interrupted": "avbruten", "store_failed": "kunde inte spara allt",
               "running": "pågår", "failed": "misslyckades", "unhealthy": "ohälsosam"}
@@ -71,6 +73,9 @@ class _Commands(click.Group):
         """click's main, with its errors and Ctrl-C as one Swedish line each."""
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except NO_ARGS_IS_HELP as exc:   # plain `medborgarloften`: the help, not an error
+            exc.show()
+            return exc.exit_code
         except click.UsageError as exc:   # one line, not usage + hint + error
             hint = f"{exc.ctx.command_path}: " if exc.ctx else ""
             click.echo(f"fel: {hint}{exc.format_message()}", err=True)

@@ -69,6 +69,12 @@ def test_the_group_help_lists_commands_under_a_swedish_heading():
     assert "Kommandon:" in result.stdout and "KOMMANDO [ARGUMENT]..." in result.stdout
 
 
+def test_no_command_shows_the_help_not_an_error():
+    result = medborgarloften()
+    assert "Användning:" in result.stdout + result.stderr
+    assert "fel:" not in result.stdout + result.stderr and "Kommandon:" in result.stderr
+
+
 @pytest.mark.parametrize("args, words", [
     (["nosuch"], ["Okänt kommando", "'nosuch'"]),
     (["--bogus"], ["Okänd flagga", "'--bogus'"]),
