@@ -18,6 +18,7 @@ import click
 
 from crawler.swedish_cli import (HELP_TEXT, OPTIONS_METAVAR, SUBCOMMAND_METAVAR, VERSION_HELP,
                                  SwedishCommand, swedish)
+from crawler import oserrors
 from crawler.coverage import coverage_rows
 from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
@@ -40,10 +41,6 @@ DEMO_DB = "demo.db"  # the demo never writes DEFAULT_DB: a real archive is not l
 EXIT_USAGE = 2
 MAX_EXTRACT_BYTES = 50 * 1024 * 1024   # a promise page is kB; a big PDF a few MB
 PAGES_PER_SITE_CEILING = 100_000  # a --max-pages-per-site above this is a typo
-OS_ERRORS = {errno.ENOENT: "finns inte", errno.EACCES: "åtkomst nekad",
-             errno.EPERM: "åtgärden är inte tillåten", errno.EISDIR: "är en katalog",
-             errno.ENOTDIR: "är inte en katalog", errno.EROFS: "skrivskyddat filsystem",
-             errno.ENOSPC: "disken är full", errno.EDQUOT: "diskkvoten är slut"}
 # click >= 8.2 raises this for a bare `medborgarloften`; 8.1 prints the help itself.
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 VERDICTS = {"kept": "behållen", "dropped": "bortvald"}   # extract --explain
@@ -111,17 +108,10 @@ def user_error(exc: Exception) -> tuple[int, str]:
         return EXIT_ARCHIVE, str(archive_error("", exc)).replace("arkivet  ", "arkivet ")
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return EXIT_ARCHIVE, f"disken är full ({exc.filename or exc.strerror})"
-        return 1, os_error_text(exc)
+            return EXIT_ARCHIVE, oserrors.describe(exc)
+        return 1, oserrors.describe(exc)
     return 1, (f"oväntat fel, {type(exc).__name__}: {exc} "
                "(kör med --debug för att se var i koden)")
-
-
-def os_error_text(exc: OSError) -> str:
-    """'sunne.txt: finns inte': the C library's English strerror, said in Swedish
-    for the errors a person meets; others keep the system's own words."""
-    what = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
-    return f"{exc.filename}: {what}" if exc.filename else what
 
 
 @click.group(cls=_Commands)
@@ -505,7 +495,7 @@ def extract(url, explain, path):
             warnings.simplefilter("always")
             result = extract_promises(content, url=url, content_type=guess_content_type(path))
     except (InputError, OSError) as exc:
-        message = os_error_text(exc) if isinstance(exc, OSError) else exc
+        message = oserrors.describe(exc) if isinstance(exc, OSError) else exc
         click.echo(f"fel: {message}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # a normalizer bug must still end in a clear message

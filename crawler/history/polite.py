@@ -92,7 +92,7 @@ class PoliteClient:
                 size += len(chunk)
                 self.stats.bytes += len(chunk)
                 if size > self.max_bytes:
-                    raise TooLarge(f"body over {self.max_bytes} bytes: {url}")
+                    raise TooLarge(f"innehållet är över {self.max_bytes} byte: {url}")
                 chunks.append(chunk)
             return Reply(url, response.status_code, response.headers, b"".join(chunks))
 

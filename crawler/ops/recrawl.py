@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler import oserrors
 from crawler.derive.changes import CHANGE_KINDS
 from crawler.derive.run import normalize_archive
 from crawler.store.archive import Archive, ArchiveError, open_db, utcnow, write_transaction
@@ -49,8 +50,8 @@ def archive_lock(db_path: str):
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ArchiveError(f"låsfilen {path} går inte att skapa: {exc.strerror} "
-                           "(går det inte att skriva i arkivets katalog?)") from exc
+        raise ArchiveError(f"låsfilen {path} går inte att skapa: {oserrors.reason(exc)} "
+                           "(är arkivets katalog skrivskyddad?)") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler import oserrors
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
 from normalize.pagetext import text_fingerprint
@@ -84,7 +85,7 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     except sqlite3.Error as exc:
         raise archive_error(path, exc) from exc
     except OSError as exc:
-        raise ArchiveError(f"arkivet {path} går inte att öppna: {exc.strerror or exc}") from exc
+        raise ArchiveError(f"arkivet {path} går inte att öppna: {oserrors.reason(exc)}") from exc
     return db
 
 
@@ -100,7 +101,7 @@ def header_problem(path: str | os.PathLike) -> str | None:
     except FileNotFoundError:
         return None   # a new archive
     except OSError as exc:
-        return f"filen går inte att läsa ({exc.strerror})"
+        return f"filen går inte att läsa ({oserrors.reason(exc)})"
     if size == 0 and _wal_size(path) == 0:
         return "filen är tom (0 byte); ta bort den för att börja ett nytt arkiv"
     return None
@@ -139,7 +140,7 @@ def directory_problem(path: str | os.PathLike) -> str | None:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return None   # a full disk is reported by the write that fails
         return (f"dess katalog {folder} är skrivskyddad eller går inte att skriva i "
-                f"({exc.strerror})")
+                f"({oserrors.reason(exc)})")
     return None
 
 

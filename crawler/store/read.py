@@ -80,7 +80,7 @@ def _read(path: str | os.PathLike, sql: str, params=()) -> list[tuple]:
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return []
-        raise ArchiveError(f"archive {path} cannot be read: {exc}") from exc
+        raise ArchiveError(f"arkivet {path} går inte att läsa: {exc}") from exc
     finally:
         conn.close()
 
