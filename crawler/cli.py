@@ -16,6 +16,9 @@ from pathlib import Path
 
 import click
 
+from crawler.swedish_cli import (HELP_TEXT, OPTIONS_METAVAR, SUBCOMMAND_METAVAR, VERSION_HELP,
+                                 SwedishCommand, swedish)
+from crawler import oserrors
 from crawler.coverage import coverage_rows
 from crawler.crawl import SPIDERS, SpiderRun, archiving, crawl_settings, fast_crawl_settings, run_crawl
 from crawler.demo.server import FixtureWeb
@@ -38,26 +41,60 @@ DEMO_DB = "demo.db"  # the demo never writes DEFAULT_DB: a real archive is not l
 EXIT_USAGE = 2
 MAX_EXTRACT_BYTES = 50 * 1024 * 1024   # a promise page is kB; a big PDF a few MB
 PAGES_PER_SITE_CEILING = 100_000  # a --max-pages-per-site above this is a typo
+# click >= 8.2 raises this for a bare `medborgarloften`; 8.1 prints the help itself.
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+VERDICTS = {"kept": "behållen", "dropped": "bortvald"}   # extract --explain
+RUN_STATUS = {"ok": "klar", "interrupted": "avbruten", "store_failed": "kunde inte spara allt",
+              "running": "pågår", "failed": "misslyckades", "unhealthy": "ohälsosam"}
 
 
 class _Commands(click.Group):
     """Every command's errors end as one line and an exit status (README,
-    "Exit codes"); ``--debug`` shows the traceback instead."""
+    "Exit codes"); ``--debug`` shows the traceback instead. Everything is
+    said in Swedish, click's own words too (crawler/swedish_cli.py)."""
+
+    command_class = SwedishCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        with swedish():
+            if not standalone_mode:
+                return super().main(*args, standalone_mode=False, **kwargs)
+            sys.exit(self._main_one_line(*args, **kwargs))
+
+    def _main_one_line(self, *args, **kwargs) -> int:
+        """click's main, with its errors and Ctrl-C as one Swedish line each."""
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NO_ARGS_IS_HELP as exc:   # plain `medborgarloften`: the help, not an error
+            exc.show()
+            return exc.exit_code
+        except click.UsageError as exc:   # one line, not usage + hint + error
+            hint = f"{exc.ctx.command_path}: " if exc.ctx else ""
+            click.echo(f"fel: {hint}{exc.format_message()}", err=True)
+            return exc.exit_code
+        except click.ClickException as exc:
+            click.echo(f"fel: {exc.format_message()}", err=True)
+            return exc.exit_code
+        except click.Abort:
+            click.echo("Avbrutet (Ctrl-C).", err=True)
+            return 1
+        return code if isinstance(code, int) else 0
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except click.UsageError as exc:   # one line, not usage + hint + error
-            hint = f"{exc.ctx.command_path}: " if exc.ctx else ""
-            click.echo(f"error: {hint}{exc.format_message()}", err=True)
-            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
             code, message = user_error(exc)
-            click.echo(f"error: {message}", err=True)
+            click.echo(f"fel: {message}", err=True)
             ctx.exit(code)
 
 
@@ -68,31 +105,38 @@ def user_error(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, SitesFileError):
         return EXIT_USAGE, str(exc)
     if isinstance(exc, sqlite3.Error):
-        return EXIT_ARCHIVE, str(archive_error("", exc)).replace("archive  ", "the archive ")
+        return EXIT_ARCHIVE, str(archive_error("", exc)).replace("arkivet  ", "arkivet ")
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return EXIT_ARCHIVE, f"the disk is full ({exc.filename or exc.strerror})"
-        return 1, f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}"
-    return 1, (f"unexpected {type(exc).__name__}: {exc} "
-               "(run with --debug for the traceback)")
+            return EXIT_ARCHIVE, oserrors.describe(exc)
+        return 1, oserrors.describe(exc)
+    return 1, (f"oväntat fel, {type(exc).__name__}: {exc} "
+               "(kör med --debug för att se var i koden)")
 
 
 @click.group(cls=_Commands)
-@click.version_option(package_name="medborgarloften")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="medborgarloften", help=VERSION_HELP,
+                      message="%(prog)s, version %(version)s")
+@click.help_option(help=HELP_TEXT)
+@click.option("--debug", is_flag=True,
+              help="Visa Pythons felspårning (traceback) i stället för en rad per fel.")
 def cli(debug):
-    """Find, archive and compare Swedish medborgarlöften.
+    """Hitta, arkivera och jämför svenska medborgarlöften.
 
     \b
-    Typical use:
-      medborgarloften demo                 # offline demo: fixture web → demo.db → Datasette
-      medborgarloften crawl                # polisen.se and all 290 municipal sites
-      medborgarloften serve archive.db     # browse the archive
-      medborgarloften check archive.db     # is the archive intact?
+    Vanlig användning:
+      medborgarloften demo                 # demo utan internet: testwebb → demo.db → Datasette
+      medborgarloften crawl                # polisen.se och alla 290 kommuners webbplatser
+      medborgarloften serve archive.db     # bläddra i arkivet
+      medborgarloften check archive.db     # är arkivet helt?
 
-    Exit codes: 0 done; 1 finished with failures (see the lines printed);
-    2 usage error or unusable input; 3 another re-crawl holds the archive;
-    4 the archive cannot be used (read-only, corrupt, disk full).
+    Kommandon och flaggor heter som de alltid gjort (på engelska), så att
+    skript som använder dem fortsätter att fungera.
+
+    Slutstatus: 0 klart; 1 klart men med fel (se raderna som skrevs ut);
+    2 felaktig användning eller oanvändbar indata; 3 en annan omkörning
+    håller arkivet; 4 arkivet går inte att använda (skrivskyddat, trasigt,
+    full disk).
     """
 
 
@@ -101,46 +145,50 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--setting")
+            raise click.BadParameter(f"väntade NYCKEL=VÄRDE, fick {pair!r}",
+                                     param_hint="--setting")
         overrides[key.strip()] = value
     return overrides
 
 
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-              help="Archive database to write.")
+              metavar="ARKIV", help="Arkivet (SQLite-fil) att skriva till.")
 @click.option("--spider", "spiders", multiple=True, type=click.Choice(SPIDERS),
-              help="Only these spiders (repeatable). Default: all; with --sites only kommuner "
-                   "unless --polisen-url is given.")
-@click.option("--sites", type=click.Path(exists=True, dir_okay=False),
-              help="CSV of municipal sites (header code,name,url; comma, semicolon or tab) "
-                   "instead of the registry. Bad rows are reported and skipped.")
-@click.option("--municipality", "municipalities", multiple=True, metavar="CODE",
-              help="Only these kommunkoder (repeatable, or comma-separated).")
+              help="Bara dessa spindlar (kan upprepas). Standard: alla; med --sites bara "
+                   "kommuner, om inte --polisen-url anges.")
+@click.option("--sites", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
+              help="CSV med kommunernas webbplatser (rubrikrad code,name,url; komma, semikolon "
+                   "eller tabb) i stället för registret. Felaktiga rader rapporteras och "
+                   "hoppas över.")
+@click.option("--municipality", "municipalities", multiple=True, metavar="KOD",
+              help="Bara dessa kommunkoder (kan upprepas, eller kommaseparerade).")
 @click.option("--max-pages-per-site", type=click.IntRange(1, PAGES_PER_SITE_CEILING),
-              help="Request budget per municipal site.")
-@click.option("--polisen-url", help="Root of the polisen.se site (for mirrors and tests).")
+              metavar="ANTAL", help="Högsta antal förfrågningar per kommunwebbplats.")
+@click.option("--polisen-url", metavar="URL",
+              help="Startadress för polisen.se (för speglar och tester).")
 @click.option("--allow-private-hosts", is_flag=True,
-              help="Also crawl loopback and private addresses (the fixture web of the demo "
-                   "and the tests). Without it only public hosts are fetched.")
-@click.option("-s", "--setting", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2.")
+              help="Hämta även från loopback- och privata adresser (demons och testernas "
+                   "testwebb). Utan flaggan hämtas bara från publika värdar.")
+@click.option("-s", "--setting", "settings", multiple=True, metavar="NYCKEL=VÄRDE",
+              help="Ändra en Scrapy-inställning, t.ex. -s DOWNLOAD_DELAY=2.")
 def crawl(db, spiders, sites, municipalities, max_pages_per_site, polisen_url,
           allow_private_hosts, settings):
-    """Crawl polisen.se and municipal sites into the archive.
+    """Hämta sidor från polisen.se och kommunernas webbplatser till arkivet.
 
-    Conditional requests make a re-crawl cheap: unchanged pages answer 304
-    and add nothing. Only http(s) URLs to public hosts are fetched unless
-    --allow-private-hosts.
-
-    \b
-    Exit status: 0 every run finished and every page was stored;
-    1 a run did not finish, a page could not be stored, or a sites row
-    was rejected; 2 usage error (unknown code, bad number, unusable sites
-    file); 4 the archive cannot be written (read-only, corrupt, disk full).
+    Villkorliga förfrågningar gör en omkörning billig: oförändrade sidor
+    svarar 304 och lägger inte till något. Bara http(s)-adresser på publika
+    värdar hämtas, om inte --allow-private-hosts anges.
 
     \b
-    Examples:
+    Slutstatus: 0 varje körning blev klar och varje sida sparades;
+    1 en körning blev inte klar, en sida kunde inte sparas eller en rad
+    i sites-filen avvisades; 2 felaktig användning (okänd kod, felaktigt
+    tal, oanvändbar sites-fil); 4 arkivet går inte att skriva till
+    (skrivskyddat, trasigt, full disk).
+
+    \b
+    Exempel:
       medborgarloften crawl --municipality 2181 --municipality 1766
       medborgarloften crawl --spider polisen --db polisen.db
     """
@@ -159,7 +207,7 @@ def crawl(db, spiders, sites, municipalities, max_pages_per_site, polisen_url,
                          overrides=overrides)
     code = _report_runs(db, outcomes, archiving=_archiving(db, overrides))
     if rejected:
-        click.echo(f"error: {rejected} row(s) of {sites} were rejected (listed above)", err=True)
+        click.echo(f"fel: {rejected} rad(er) i {sites} avvisades (se ovan)", err=True)
     sys.exit(code or (1 if rejected else 0))
 
 
@@ -172,8 +220,8 @@ def _check_setting_values(db: str, overrides: dict) -> None:
     defaults = crawl_settings(db)
     for key, value in overrides.items():
         default = defaults.get(key)
-        kind = "true or false" if isinstance(default, bool) else \
-            "a number" if isinstance(default, (int, float)) else None
+        kind = "true eller false" if isinstance(default, bool) else \
+            "ett tal" if isinstance(default, (int, float)) else None
         if kind is None:
             continue
         try:
@@ -183,7 +231,7 @@ def _check_setting_values(db: str, overrides: dict) -> None:
             else:
                 float(value)   # Scrapy reads some int settings with getfloat
         except ValueError:
-            raise click.BadParameter(f"{key}={value}: expected {kind}",
+            raise click.BadParameter(f"{key}={value}: väntade {kind}",
                                      param_hint="--setting") from None
 
 
@@ -197,18 +245,18 @@ def _check_crawl_input(spiders, sites, codes, polisen_url, allow_private) -> int
     if sites and "kommuner" in spiders:
         good, problems = read_sites_csv(sites, allow_private)
         for line in problems:
-            click.echo(f"error: {line}", err=True)
+            click.echo(f"fel: {line}", err=True)
         rejected = len(problems)
         if not good:
-            raise SitesFileError(f"{sites}: no usable rows (header code,name,url, then one "
-                                 "row per site)")
+            raise SitesFileError(f"{sites}: inga användbara rader (rubrikraden code,name,url, "
+                                 "sedan en rad per webbplats)")
         known = {s.code for s in good}
     elif codes:
         known = {m.code for m in load_municipalities()}
     unknown = [c for c in codes if known is not None and c not in known]
     if unknown:
-        where = sites if sites else "the municipality registry"
-        raise click.BadParameter(f"unknown code(s) {', '.join(unknown)} (not in {where})",
+        where = sites if sites else "kommunregistret"
+        raise click.BadParameter(f"okänd kod {', '.join(unknown)} (finns inte i {where})",
                                  param_hint="--municipality")
     return rejected
 
@@ -222,8 +270,8 @@ def _report_runs(db: str, outcomes: list[SpiderRun], archiving: bool = True) -> 
     for outcome in outcomes:
         if outcome.run_id is None:
             failed += 1
-            reason = outcome.archive_error or "it stopped before its run started (see the log)"
-            click.echo(f"error: spider {outcome.spider} stored nothing: {reason}", err=True)
+            reason = outcome.archive_error or "den stannade innan körningen började (se loggen)"
+            click.echo(f"fel: spindeln {outcome.spider} sparade ingenting: {reason}", err=True)
             continue
         conn = conn or connect_readonly(db)
         failed += _report_run(conn, outcome.run_id)
@@ -236,35 +284,39 @@ def _report_run(conn: sqlite3.Connection, run_id: int) -> int:
     conn.row_factory = sqlite3.Row
     row = conn.execute("select * from crawl_runs where id = ?", [run_id]).fetchone()
     if row is None:
-        click.echo(f"error: run {run_id} is missing from the archive", err=True)
+        click.echo(f"fel: körning {run_id} saknas i arkivet", err=True)
         return 1
-    click.echo(f"run {row['id']} {row['spider']}: {row['status']}; requests {row['requests']}, "
-               f"new pages {row['new_pages']}, new versions {row['new_versions']}, "
-               f"text changes {row['text_changes']}, unchanged "
-               f"{(row['unchanged'] or 0) + (row['not_modified'] or 0)}, gone {row['gone']}, "
-               f"errors {row['errors']}", err=True)
+    status = RUN_STATUS.get(row["status"], row["status"])
+    click.echo(f"körning {row['id']} {row['spider']}: {status}; förfrågningar "
+               f"{row['requests']}, nya sidor {row['new_pages']}, nya versioner "
+               f"{row['new_versions']}, textändringar {row['text_changes']}, oförändrade "
+               f"{(row['unchanged'] or 0) + (row['not_modified'] or 0)}, borttagna "
+               f"{row['gone']}, fel {row['errors']}", err=True)
     summary = json.loads(row["summary"] or "{}")
     if summary.get("store_failures"):
-        click.echo(f"error: run {row['id']}: {summary['store_failures']} fetched page(s) "
-                   "could not be stored in the archive (fetch_errors kind 'store')", err=True)
+        click.echo(f"fel: körning {row['id']}: {summary['store_failures']} hämtad(e) sida(or) "
+                   "kunde inte sparas i arkivet (fetch_errors, kind 'store')", err=True)
     elif row["status"] == "running":
-        click.echo(f"error: run {row['id']} could not record its end (archive not writable?)",
-                   err=True)
+        click.echo(f"fel: körning {row['id']} kunde inte registrera sitt slut (går arkivet "
+                   "inte att skriva till?)", err=True)
     return int(row["status"] != "ok")
 
 
 @cli.command()
-@click.argument("db", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Server processes (default: MEDBORGARLOFTEN_SERVE_WORKERS, else 1). "
-                   "One per core suits many readers (crawler/web/workers.py).")
+@click.argument("db", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False),
+                metavar="[ARKIV]")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="VÄRD",
+              help="Adress att lyssna på.")
+@click.option("--port", default=8001, show_default=True, type=int, metavar="PORT",
+              help="Port att lyssna på.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
+              help="Serverprocesser (standard: MEDBORGARLOFTEN_SERVE_WORKERS, annars 1). "
+                   "En per kärna passar många läsare (crawler/web/workers.py).")
 def serve(db, host, port, workers):
-    """Serve the archive with Datasette (read-only). Exits non-zero when the
-    port is taken; a server process that dies is restarted.
+    """Visa arkivet med Datasette (bara läsning). Avslutas med felstatus när
+    porten är upptagen; en serverprocess som dör startas om.
 
-    Exit status 4 when the file is not a readable archive.
+    Slutstatus 4 när filen inte är ett läsbart arkiv.
     """
     connect_readonly(db).close()
     sys.exit(_serve(db, host, port, workers))
@@ -279,23 +331,28 @@ def _serve(db: str, host: str, port: int, workers: int | None = None) -> int:
 
 @cli.command()
 @click.option("--db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
-              help="Demo archive to build (replaced if it exists and was made by the demo).")
+              metavar="ARKIV",
+              help="Demoarkivet att bygga (ersätts om det finns och gjordes av demon).")
 @click.option("--force", is_flag=True,
-              help="Replace --db even if it is not a demo archive (a real archive is lost).")
+              help="Ersätt --db även om det inte är ett demoarkiv (ett riktigt arkiv går "
+                   "förlorat).")
 @click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Serve the archive with Datasette after building it.")
-@click.option("--port", default=8001, show_default=True, type=int)
+              help="Visa arkivet med Datasette när det är byggt.")
+@click.option("--port", default=8001, show_default=True, type=int, metavar="PORT",
+              help="Port att visa arkivet på.")
 @click.option("--versions", default=2, show_default=True, type=click.IntRange(1, 2),
-              help="Crawl version 1 of the fixture web, then (2) version 2 as a re-crawl.")
+              metavar="1|2",
+              help="Hämta version 1 av testwebben, sedan (2) version 2 som en omkörning.")
 def demo(db, serve, port, versions, force):
-    """Offline demo: crawl the bundled fixture web, then serve the archive.
+    """Demo utan internet: hämta den medföljande testwebben och visa arkivet.
 
-    Starts a small fixture web on 127.0.0.x (municipal sites and a
-    polisen.se-like site, all clearly marked as test pages), crawls it,
-    re-crawls its second version (a reworded promise, a removed page, a
-    footer-only change), backfills older versions from a fixture web archive
-    (history back to 2015), normalizes, and serves the result. Writes demo.db
-    (never archive.db, the real archive's default).
+    Startar en liten testwebb på 127.0.0.x (kommunwebbplatser och en
+    webbplats som liknar polisen.se, alla tydligt märkta som testsidor),
+    hämtar den, hämtar om dess version 2 (ett omformulerat löfte, en
+    borttagen sida, en ändring bara i sidfoten), fyller på äldre versioner
+    från ett testwebbarkiv (historik tillbaka till 2015), normaliserar och
+    visar resultatet. Skriver demo.db (aldrig archive.db, det riktiga
+    arkivets standardnamn).
     """
     db_path = Path(db)
     _check_demo_target(db_path, force, port if serve else None)
@@ -306,16 +363,17 @@ def demo(db, serve, port, versions, force):
         sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
         for version in range(1, versions + 1):
             web.set_version(version)
-            click.echo(f"Crawling fixture web version {version} …", err=True)
+            click.echo(f"Hämtar testwebbens version {version} …", err=True)
             code = subprocess.call([
                 sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db_path),
                 "--sites", str(sites_csv), "--polisen-url", web.polisen_url,
                 *fast_crawl_settings()])
             if code != 0:
-                raise click.ClickException(f"crawl of version {version} failed (exit {code})")
+                raise click.ClickException(f"hämtningen av version {version} misslyckades "
+                                           f"(slutstatus {code})")
         _demo_backfill(db_path, web)
     _after_crawl(db_path)
-    click.echo(f"Archive written to {db_path}", err=True)
+    click.echo(f"Arkivet är skrivet till {db_path}", err=True)
     if serve:
         sys.exit(_serve(str(db_path), "127.0.0.1", port))
 
@@ -352,7 +410,7 @@ def is_demo_archive(path: Path) -> bool:
 
 def _demo_backfill(db_path: Path, web: FixtureWeb) -> None:
     """History back to 2015 from the fixture web archive (crawler/demo/wayback.py)."""
-    click.echo("Backfilling from the fixture web archive …", err=True)
+    click.echo("Fyller på äldre versioner från testwebbarkivet …", err=True)
     with WaybackFixture(web) as archive:
         report = run_backfill(BackfillOptions(db=str(db_path), endpoint=archive.endpoint,
                                               delay=0.0))
@@ -361,10 +419,10 @@ def _demo_backfill(db_path: Path, web: FixtureWeb) -> None:
 
 
 def _after_crawl(db_path: Path) -> None:
-    click.echo("Normalizing …", err=True)
+    click.echo("Normaliserar …", err=True)
     report = normalize_archive(str(db_path))
-    click.echo(f"{report.documents} documents, {report.commitments} commitments, "
-               f"{report.changes} change events", err=True)
+    click.echo(f"{report.documents} dokument, {report.commitments} åtaganden, "
+               f"{report.changes} ändringar", err=True)
 
 
 # Extensions mimetypes may not know on every system.
@@ -395,31 +453,31 @@ def _check_url(ctx, param, value):
 
 @cli.command()
 @click.option("--url", metavar="URL", callback=_check_url,
-              help="The page's address. Helps find the municipality (polisen.se slug or the "
-                   "municipality's own domain) and is echoed in the output.")
+              help="Sidans adress. Hjälper till att hitta kommunen (polisen.se-sökvägen eller "
+                   "kommunens egen domän) och skrivs med i utdata.")
 @click.option("--explain", is_flag=True,
-              help="Instead of the JSON, print every candidate unit (list item, sentence, "
-                   "title) with whether it was kept as a commitment or dropped, and why.")
-@click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
+              help="Skriv i stället för JSON ut varje kandidat (listpunkt, mening, rubrik), "
+                   "om den behölls som åtagande eller valdes bort, och varför.")
+@click.argument("path", type=click.Path(allow_dash=True, dir_okay=False), metavar="FIL")
 def extract(url, explain, path):
-    """Print the promises found in one HTML page, PDF or text file as JSON.
+    """Skriv ut löftena i en HTML-sida, PDF eller textfil som JSON.
 
-    PATH is a saved page: .html, .pdf, or .txt (the page's text as a browser
-    shows it; UTF-8, or UTF-16/32 with or without BOM). PATH '-' reads
-    standard input. The output is one JSON object:
+    FIL är en sparad sida: .html, .pdf eller .txt (sidans text så som en
+    webbläsare visar den; UTF-8, eller UTF-16/32 med eller utan BOM). FIL '-'
+    läser standard in. Utdata är ett JSON-objekt:
     {"url", "municipalities": [{"code", "name"}], "documents": [{"title",
     "period", "signed", "signatories", "commitments": [...]}]}.
 
-    A page that is simply not a promise prints an empty "documents" list.
-    --explain prints one line per candidate instead: "kept" or "dropped", the
-    reason, and the text, to see why a promise was missed or a line was taken.
-    Input that is not a page at all (empty, binary, a broken or encrypted
-    PDF, over 50 MB) or a bad --url prints "error: …" on stderr and exits
-    with status 2. A page cut to stay within limits (PDF pages, deep HTML
-    nesting) prints "warning: …" on stderr.
+    En sida som helt enkelt inte är ett löfte ger en tom lista "documents".
+    --explain skriver i stället en rad per kandidat: "behållen" eller
+    "bortvald", skälet och texten, för att se varför ett löfte missades eller
+    en rad togs med. Indata som inte alls är en sida (tom, binär, en trasig
+    eller krypterad PDF, över 50 MB) eller en felaktig --url ger "fel: …" på
+    stderr och slutstatus 2. En sida som kortats för att hålla sig inom
+    gränserna (PDF-sidor, djup HTML-nästling) ger "varning: …" på stderr.
 
     \b
-    Examples:
+    Exempel:
       medborgarloften extract --url https://polisen.se/om-polisen/medborgarloften/varmland/sunne/ sunne.txt
       medborgarloften extract medborgarlofte-2024.pdf
       medborgarloften extract --explain --url https://www.example.se/lofte.pdf lofte.txt
@@ -430,20 +488,22 @@ def extract(url, explain, path):
         if explain:
             for unit in explain_units(content, url=url, content_type=guess_content_type(path)):
                 text = " ".join(unit["text"].split())
-                click.echo(f"{unit['verdict']:<8}{unit['why']}\n        {text}")
+                verdict = VERDICTS.get(unit["verdict"], unit["verdict"])
+                click.echo(f"{verdict:<10}{unit['why']}\n          {text}")
             return
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = extract_promises(content, url=url, content_type=guess_content_type(path))
     except (InputError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        message = oserrors.describe(exc) if isinstance(exc, OSError) else exc
+        click.echo(f"fel: {message}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # a normalizer bug must still end in a clear message
-        click.echo(f"error: could not normalize {path}: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"fel: kunde inte normalisera {path}: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     cut = truncation_notes(caught)
     if cut:
-        click.echo(f"warning: {path}: {cut}", err=True)
+        click.echo(f"varning: {path}: {cut}", err=True)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -455,83 +515,87 @@ def _read_input(path: str) -> bytes:
         with open(path, "rb") as handle:
             content = handle.read(MAX_EXTRACT_BYTES + 1)
     if len(content) > MAX_EXTRACT_BYTES:
-        raise InputError(f"{path} is larger than {MAX_EXTRACT_BYTES // (1024 * 1024)} MB; "
-                         "a promise page is far smaller")
+        raise InputError(f"{path} är större än {MAX_EXTRACT_BYTES // (1024 * 1024)} MB; "
+                         "en löftessida är mycket mindre")
     return content
 
 
 @cli.command()
-@click.option("--db", default="archive.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="Archive to normalize.")
+@click.option("--db", default="archive.db", show_default=True, metavar="ARKIV",
+              type=click.Path(exists=True, dir_okay=False), help="Arkivet att normalisera.")
 @click.option("--all", "reprocess_all", is_flag=True,
-              help="Re-normalize every snapshot, not only those with new text.")
+              help="Normalisera om varje version, inte bara de med ny text.")
 def normalize(db, reprocess_all):
-    """Derive documents, commitments, themes and changes from archived snapshots.
+    """Ta fram dokument, åtaganden, teman och ändringar ur arkiverade versioner.
 
-    Idempotent: running it twice changes nothing. Only snapshots whose text
-    is new (or normalized by an older normalizer version) are processed
-    unless --all. A snapshot that cannot be normalized is recorded in
-    normalized_snapshots.error and skipped; a snapshot whose stored body
-    cannot be read (missing, damaged) keeps its earlier results.
-
-    \b
-    Exit status: 0 done (pages that are not promises included); 1 a stored
-    body could not be read (see `medborgarloften check`); 4 the archive
-    cannot be used (read-only, corrupt, disk full).
+    Idempotent: att köra det två gånger ändrar ingenting. Bara versioner
+    (ögonblicksbilder) vars text är ny, eller som normaliserats av en äldre
+    normaliserare, bearbetas, om inte --all anges. En version som inte går
+    att normalisera noteras i normalized_snapshots.error och hoppas över; en
+    version vars sparade innehåll inte går att läsa (saknas, skadat) behåller
+    sina tidigare resultat.
 
     \b
-    Example:
+    Slutstatus: 0 klart (sidor som inte är löften inräknade); 1 ett sparat
+    innehåll gick inte att läsa (se `medborgarloften check`); 4 arkivet går
+    inte att använda (skrivskyddat, trasigt, full disk).
+
+    \b
+    Exempel:
       medborgarloften normalize --db archive.db
     """
     report = normalize_archive(db, reprocess_all=reprocess_all)
-    click.echo(f"normalized {report.processed} snapshots ({report.failed} failed): "
-               f"{report.documents} documents, {report.commitments} commitments, "
-               f"{report.changes} new change events", err=True)
+    click.echo(f"normaliserade {report.processed} versioner ({report.failed} misslyckades): "
+               f"{report.documents} dokument, {report.commitments} åtaganden, "
+               f"{report.changes} nya ändringar", err=True)
     if report.unreadable:
-        click.echo(f"error: {report.unreadable} snapshot(s) had an unreadable stored body; "
-                   "their earlier results were kept", err=True)
+        click.echo(f"fel: {report.unreadable} version(er) hade ett sparat innehåll som inte "
+                   "gick att läsa; deras tidigare resultat behölls", err=True)
         sys.exit(1)
 
 
 @cli.command()
-@click.argument("db", default=DEFAULT_DB, type=click.Path(dir_okay=False))
+@click.argument("db", default=DEFAULT_DB, type=click.Path(dir_okay=False), metavar="[ARKIV]")
 def check(db):
-    """Check that the archive is intact; one line per finding.
+    """Kontrollera att arkivet är helt; en rad per fynd.
 
-    Runs SQLite's integrity_check and foreign_key_check, looks for orphan
-    rows (snapshots without page or body, documents without snapshot, …)
-    and decompresses every stored body to compare it with its sha256 (bit
-    rot inside a compressed body is invisible to integrity_check). Opens
-    the archive read-only.
-
-    \b
-    Exit status: 0 intact; 1 findings (printed); 4 not a readable archive.
+    Kör SQLites integrity_check och foreign_key_check, letar efter
+    föräldralösa rader (versioner utan sida eller innehåll, dokument utan
+    version, …) och packar upp varje sparat innehåll för att jämföra det med
+    dess sha256 (bitröta inuti ett komprimerat innehåll syns inte för
+    integrity_check). Öppnar arkivet skrivskyddat.
 
     \b
-    Example:
+    Slutstatus: 0 helt; 1 fynd (utskrivna); 4 inte ett läsbart arkiv.
+
+    \b
+    Exempel:
       medborgarloften check archive.db
     """
     findings = check_archive(db)
     for finding in findings:
         click.echo(finding)
     if findings:
-        click.echo(f"error: {len(findings)} finding(s) in {db}", err=True)
+        click.echo(f"fel: {len(findings)} fynd i {db}", err=True)
         sys.exit(1)
-    click.echo(f"{db}: intact", err=True)
+    click.echo(f"{db}: helt, inga fel hittades", err=True)
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="Archive to read.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="ARKIV",
+              type=click.Path(exists=True, dir_okay=False), help="Arkivet att läsa.")
 @click.option("--status", type=click.Choice(["found", "polisen_only", "none", "unreachable"]),
-              help="Only municipalities with this status.")
+              help="Bara kommuner med denna status: found (hittat på kommunens webbplats), "
+                   "polisen_only (bara på polisen.se), none (inget hittat), unreachable "
+                   "(webbplatsen gick inte att nå).")
 def coverage(db, status):
-    """Per municipality: was a promise page found, where, and if not, why.
+    """Per kommun: hittades en löftessida, var, och om inte, varför.
 
-    Reads the `coverage` table that each municipal crawl writes (the same
-    rows as the Datasette page "Täckning per kommun"): found on the
-    municipal site, only on polisen.se, none found (with the best candidate
-    page and its score), or site unreachable (with the error).
+    Läser tabellen `coverage` som varje hämtning av kommunerna skriver
+    (samma rader som Datasette-sidan "Täckning per kommun"): hittat på
+    kommunens webbplats, bara på polisen.se, inget hittat (med den bästa
+    kandidatsidan och dess poäng), eller webbplatsen gick inte att nå (med
+    felet).
     """
     rows = [r for r in coverage_rows(db) if status in (None, r["status"])]
     for row in rows:
@@ -558,22 +622,23 @@ def _coverage_line(row: dict) -> str:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.option("--db", default="archive.db", show_default=True,
-              type=click.Path(dir_okay=False), help="Archive to update.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write the readable run report to this file.")
-@click.argument("crawl_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--db", default="archive.db", show_default=True, metavar="ARKIV",
+              type=click.Path(dir_okay=False), help="Arkivet att uppdatera.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FIL",
+              help="Skriv också körningens rapport till denna fil.")
+@click.argument("crawl_args", nargs=-1, type=click.UNPROCESSED, metavar="[CRAWL-FLAGGOR]...")
 def recrawl(db, report_path, crawl_args):
-    """Crawl (conditional requests), normalize, compute changes, check health.
+    """Hämta om (villkorligt), normalisera, räkna ändringar, kontrollera hälsan.
 
-    Extra arguments are passed to `crawl` (e.g. --sites, --municipality, -s).
-    Prints a report, stores it in crawl_runs.summary and alerts in the
-    `alerts` table. Exit status: 0 healthy, 1 unhealthy (see the alerts),
-    2 usage error (e.g. a --report path that cannot be written), 3 another
-    re-crawl holds the archive's lock, 4 the archive cannot be used.
+    Övriga argument skickas vidare till `crawl` (t.ex. --sites,
+    --municipality, -s). Skriver ut en rapport, sparar den i
+    crawl_runs.summary och larmen i tabellen `alerts`. Slutstatus: 0 frisk,
+    1 ohälsosam (se larmen), 2 felaktig användning (t.ex. en --report-sökväg
+    som inte går att skriva), 3 en annan omkörning håller arkivets lås,
+    4 arkivet går inte att använda.
 
     \b
-    Examples:
+    Exempel:
       medborgarloften recrawl --db /srv/medborgarloften/archive.db
       medborgarloften recrawl --db archive.db --report last-run.txt --municipality 2181
     """
@@ -581,7 +646,7 @@ def recrawl(db, report_path, crawl_args):
     try:
         result = run_recrawl(db, list(crawl_args), thresholds(_settings_in(crawl_args)))
     except ArchiveLocked as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"fel: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
     click.echo(result.report)
     write_report(report_path, result.report)
@@ -595,9 +660,9 @@ def _check_writable(path: str | None, option: str) -> None:
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise click.BadParameter(f"directory {parent} does not exist", param_hint=option)
+        raise click.BadParameter(f"katalogen {parent} finns inte", param_hint=option)
     if not os.access(target if target.exists() else parent, os.W_OK):
-        raise click.BadParameter(f"{path} is not writable", param_hint=option)
+        raise click.BadParameter(f"{path} går inte att skriva till", param_hint=option)
 
 
 def _settings_in(args: tuple[str, ...]) -> dict:

@@ -63,7 +63,7 @@ class CoverageRecorder:
         except (sqlite3.Error, OSError, ArchiveError) as exc:
             # The archive cannot be written (full disk, corrupt): the pipeline has
             # already counted and reported that; the coverage rows wait for the next run.
-            logger.error("coverage not recorded: %s", exc)
+            logger.error("täckningen registrerades inte: %s", exc)
             return
         try:
             with write_transaction(db):
@@ -71,7 +71,7 @@ class CoverageRecorder:
                     db["coverage"].upsert(self._row(db, site, run_id), pk="code")
             refresh(db)
         except (sqlite3.Error, OSError) as exc:
-            logger.error("coverage not recorded: %s", exc)
+            logger.error("täckningen registrerades inte: %s", exc)
         finally:
             db.close()
 

@@ -13,24 +13,25 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 
+# Kind (the stable key stored in fetch_errors.kind) → what it means, in Swedish.
 ERROR_KINDS = {
-    "timeout": "the server did not answer in time",
-    "dns": "the host name does not resolve",
-    "connection": "connection refused or reset",
-    "http_4xx": "client error status (other than a known page gone)",
-    "http_5xx": "server error status, after retries",
-    "too_large": "body over DOWNLOAD_MAXSIZE (or decompressing beyond it), not stored",
-    "robots": "robots.txt forbids the URL",
-    "redirect": "redirect loop, too many redirects, or a redirect to a refused scheme "
-                "(file:, data:, ftp:, …)",
-    "offsite": "redirect to another site, not followed",
-    "decode": "body could not be decoded as text",
-    "pdf": "PDF unreadable (broken or encrypted); raw body kept",
-    "empty": "200 with an empty body",
-    "soft_404": "200 page that says the page was not found",
-    "blocked": "WAF/captcha page instead of content",
-    "store": "fetched, but the archive could not store it (disk full, locked, corrupt)",
-    "other": "anything else",
+    "timeout": "servern svarade inte i tid",
+    "dns": "värdnamnet går inte att slå upp",
+    "connection": "anslutningen nekades eller bröts",
+    "http_4xx": "klientfel i svaret (annat än en känd borttagen sida)",
+    "http_5xx": "serverfel i svaret, efter nya försök",
+    "too_large": "innehållet större än DOWNLOAD_MAXSIZE (eller större uppackat), sparas inte",
+    "robots": "robots.txt förbjuder adressen",
+    "redirect": "omdirigeringsslinga, för många omdirigeringar eller en omdirigering till "
+                "ett otillåtet schema (file:, data:, ftp:, …)",
+    "offsite": "omdirigering till en annan webbplats, följs inte",
+    "decode": "innehållet gick inte att avkoda som text",
+    "pdf": "PDF:en går inte att läsa (trasig eller krypterad); råa innehållet sparas",
+    "empty": "200 med tomt innehåll",
+    "soft_404": "200-sida som säger att sidan inte finns",
+    "blocked": "WAF-/captcha-sida i stället för innehåll",
+    "store": "hämtad, men arkivet kunde inte spara den (full disk, låst, trasigt)",
+    "other": "allt annat",
 }
 
 
@@ -72,9 +73,10 @@ def _refused_redirect(response) -> str:
     data: or ftp: target, or no Location at all)."""
     location = response.headers.get(b"Location")
     if not location:
-        return f"HTTP {response.status} without a Location header"
+        return f"HTTP {response.status} utan Location-rubrik"
     target = location.decode("latin-1")[:300]
-    return f"HTTP {response.status}: redirect to {target} refused (only http/https are followed)"
+    return (f"HTTP {response.status}: omdirigering till {target} nekad (bara http/https "
+            "följs)")
 
 
 def _is_decompression_bomb(exc: BaseException) -> bool:

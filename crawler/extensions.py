@@ -53,9 +53,9 @@ class Progress:
         total_sites = len(getattr(spider, "sites", {})) or 1
         archived = sum(stats.get_value(f"archive/{k}", 0)
                        for k in ("new_page", "new_version", "unchanged", "not_modified"))
-        line = (f"[{spider.name}] {time.monotonic() - self.started:6.0f}s  "
-                f"responses {stats.get_value('response_received_count', 0)}  "
-                f"archived {archived}  sites {len(self.sites_seen)}/{total_sites}  "
-                f"errors {stats.get_value('archive/errors', 0)}")
+        line = (f"[{spider.name}] {time.monotonic() - self.started:6.0f} s  "
+                f"svar {stats.get_value('response_received_count', 0)}  "
+                f"arkiverade {archived}  webbplatser {len(self.sites_seen)}/{total_sites}  "
+                f"fel {stats.get_value('archive/errors', 0)}")
         sys.stderr.write(("\r" + line) if not final else ("\r" + line + "\n"))
         sys.stderr.flush()

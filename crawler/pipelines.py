@@ -107,7 +107,7 @@ class ArchivePipeline:
         self.counts["errors"] += 1
         self.errors_by_kind["store"] += 1
         self.crawler.stats.inc_value("archive/store_failures")
-        logger.error("could not store %s: %s", getattr(item, "url", item), exc)
+        logger.error("kunde inte spara %s: %s", getattr(item, "url", item), exc)
         if item is None:
             return
         try:
@@ -176,7 +176,7 @@ class ArchivePipeline:
             self.archive.update_run(self.run_id, self._run_counts(), status, summary)
         except STORE_FAILURES as exc:
             self.crawler.stats.set_value("archive/close_error", str(exc))
-            logger.error("could not record the end of run %s: %s", self.run_id, exc)
+            logger.error("kunde inte registrera slutet på körning %s: %s", self.run_id, exc)
         self.crawler.stats.set_value("archive/store_failures", self.store_failures)
         self.archive.close()
         self.archive = None

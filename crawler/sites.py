@@ -84,8 +84,8 @@ def read_sites_csv(path: str | Path, allow_private: bool = False) -> tuple[list[
     header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise SitesFileError(f"{path}: line 1 must be a header with the columns "
-                             f"code,name,url (missing: {', '.join(missing)})")
+        raise SitesFileError(f"{path}: rad 1 måste vara en rubrikrad med kolumnerna "
+                             f"code,name,url (saknas: {', '.join(missing)})")
     index = {name: header.index(name) for name in REQUIRED_COLUMNS}
     sites: list[Site] = []
     problems: list[str] = []
@@ -95,9 +95,9 @@ def read_sites_csv(path: str | Path, allow_private: bool = False) -> tuple[list[
             continue
         site, problem = _site_from_row(row, index, allow_private)
         if site is not None and site.code in seen:
-            problem = f"code {site.code} already on line {seen[site.code]}"
+            problem = f"koden {site.code} finns redan på rad {seen[site.code]}"
         if problem:
-            problems.append(f"{path}: line {line}: {problem}; row skipped")
+            problems.append(f"{path}: rad {line}: {problem}; raden hoppas över")
             continue
         seen[site.code] = line
         sites.append(site)
@@ -108,15 +108,15 @@ def _csv_rows(path: str | Path):
     """(line number, cells) of every record, separator sniffed among , ; tab."""
     raw = Path(path).read_bytes()
     if len(raw) > MAX_CSV_BYTES:
-        raise SitesFileError(f"{path}: {len(raw)} bytes is too large for a sites CSV "
-                             f"(limit {MAX_CSV_BYTES})")
+        raise SitesFileError(f"{path}: {len(raw)} byte är för stort för en sites-CSV "
+                             f"(gräns {MAX_CSV_BYTES})")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SitesFileError(f"{path}: not UTF-8 text (byte {exc.start}); "
-                             "save the file as UTF-8") from exc
+        raise SitesFileError(f"{path}: inte UTF-8-text (byte {exc.start}); "
+                             "spara filen som UTF-8") from exc
     if not text.strip():
-        raise SitesFileError(f"{path}: the file is empty (expected a header code,name,url)")
+        raise SitesFileError(f"{path}: filen är tom (väntade en rubrikrad code,name,url)")
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -124,18 +124,18 @@ def _csv_rows(path: str | Path):
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as exc:
-        raise SitesFileError(f"{path}: line {reader.line_num}: {exc}") from exc
+        raise SitesFileError(f"{path}: rad {reader.line_num}: {exc}") from exc
 
 
 def _site_from_row(row: list[str], index: dict[str, int], allow_private: bool):
     """(Site, None) for a good row, (None, problem) otherwise."""
     if len(row) <= max(index.values()):
-        return None, f"{len(row)} columns, expected code,name,url"
+        return None, f"{len(row)} kolumner, väntade code,name,url"
     code, name, url = (row[index[c]].strip() for c in REQUIRED_COLUMNS)
     if not code:
-        return None, "empty code"
+        return None, "tom kod"
     if not name:
-        return None, "empty name"
+        return None, "tomt namn"
     problem = url_problem(url, allow_private)
     if problem:
         return None, problem
@@ -146,22 +146,22 @@ def url_problem(url: str, allow_private: bool = False) -> str | None:
     """Why ``url`` may not be crawled, or None: http(s), a host, a valid
     port, and (unless allowed) a public host."""
     if not url:
-        return "empty URL"
+        return "tom adress (URL)"
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        return f"invalid URL {url!r} ({exc})"
+        return f"ogiltig adress {url!r} ({exc})"
     if parts.scheme.lower() not in ("http", "https"):
-        return f"URL {url!r} is not http(s)"
+        return f"adressen {url!r} är inte http(s)"
     host = (parts.hostname or "").lower()
     if not host or " " in host:
-        return f"URL {url!r} has no host"
+        return f"adressen {url!r} saknar värd"
     if port == 0:
-        return f"URL {url!r} has port 0"
+        return f"adressen {url!r} har port 0"
     if not allow_private and is_private_host(host):
-        return (f"URL {url!r} points to a private or loopback host "
-                "(allowed only with --allow-private-hosts)")
+        return (f"adressen {url!r} pekar på en privat värd eller loopback "
+                "(tillåts bara med --allow-private-hosts)")
     return None
 
 

@@ -141,8 +141,8 @@ class ArchiveSpider(scrapy.Spider):
         if response.status in (404, 410) and not response.meta.get("sitemap_declared"):
             return None
         kind = "http_4xx" if response.status >= 400 else "decode"
-        message = (f"sitemap HTTP {response.status}" if response.status >= 400
-                   else "sitemap is neither XML nor a gzipped XML sitemap")
+        message = (f"sitemap svarade HTTP {response.status}" if response.status >= 400
+                   else "sitemap är varken XML eller gzippad XML")
         return FetchErrorItem(url=response.url, site=site, kind=kind, message=message,
                               http_status=response.status)
 
@@ -152,7 +152,7 @@ class ArchiveSpider(scrapy.Spider):
         kind, message, status = classify_failure(failure)
         yield FetchErrorItem(url=failure.request.url,
                              site=failure.request.meta.get("site_code", self.name),
-                             kind="robots", message=f"robots.txt unavailable: {message}",
+                             kind="robots", message=f"robots.txt gick inte att hämta: {message}",
                              http_status=status)
 
     def on_sitemap_error(self, failure):

@@ -100,7 +100,8 @@ class KommunerSpider(ArchiveSpider):
         if not site.allows(response.url):
             site.extra_domains.append(new.hostname or "")
         self.moves[site.code] = f"{new.scheme}://{new.netloc}/"
-        self.logger.info("site %s moved: %s -> %s", site.code, redirects[0], response.url)
+        self.logger.info("webbplatsen %s har flyttat: %s -> %s", site.code, redirects[0],
+                         response.url)
 
     # -- robots, sitemaps, search ----------------------------------------
     def parse_robots(self, response):
@@ -169,7 +170,7 @@ class KommunerSpider(ArchiveSpider):
         if not site.allows(response.url):
             yield FetchErrorItem(url=response.meta.get("redirect_urls", [response.url])[0],
                                  site=site.code, kind="offsite",
-                                 message=f"redirected off-site to {response.url}",
+                                 message=f"omdirigerad till en annan webbplats: {response.url}",
                                  http_status=response.status)
             return
         item, finished = self.open_page(response, site.code, [site.code], via)

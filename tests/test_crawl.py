@@ -203,5 +203,5 @@ def test_progress_line_shows_pages_sites_and_errors(tmp_path):
     assert result.returncode == 0
     final = [line for line in result.stderr.replace("\r", "\n").splitlines()
              if line.startswith("[kommuner]")][-1]
-    assert "responses" in final and "archived" in final and "sites 4/4" in final
-    assert "errors" in final
+    assert "svar" in final and "arkiverade" in final and "webbplatser 4/4" in final
+    assert "fel" in final

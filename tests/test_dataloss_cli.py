@@ -25,7 +25,7 @@ def cli(*args, timeout=60):
 def assert_usage_error(result, *words):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode == 2, result.stderr[-2000:]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("fel:"), result.stderr[-2000:]
     for word in words:
         assert word in lines[0]
 
@@ -44,8 +44,8 @@ def sites(tmp_path):
     (["--max-pages-per-site", "0"], ["--max-pages-per-site"]),
     (["-s", "CONCURRENT_REQUESTS=abc"], ["CONCURRENT_REQUESTS"]),
     (["-s", "ROBOTSTXT_OBEY=kanske"], ["ROBOTSTXT_OBEY"]),
-    (["-s", "NOEQUALSIGN"], ["KEY=VALUE"]),
-    (["--polisen-url", "file:///etc/passwd", "--spider", "polisen"], ["not http"]),
+    (["-s", "NOEQUALSIGN"], ["NYCKEL=VÄRDE"]),
+    (["--polisen-url", "file:///etc/passwd", "--spider", "polisen"], ["inte http"]),
 ])
 def test_crawl_usage_errors(tmp_path, sites, args, words):
     db = tmp_path / "archive.db"
@@ -64,7 +64,7 @@ def test_recrawl_checks_its_report_path_before_starting(tmp_path, sites):
     db = tmp_path / "archive.db"
     result = cli("recrawl", "--db", str(db), "--report", str(tmp_path / "no" / "r.txt"),
                  "--sites", str(sites), "--allow-private-hosts")
-    assert_usage_error(result, "--report", "does not exist")
+    assert_usage_error(result, "--report", "finns inte")
     assert not db.exists()
 
 
@@ -82,4 +82,4 @@ def test_csv_without_header_crawls_nothing_and_says_so(tmp_path):
     path = tmp_path / "sites.csv"
     path.write_text("1785,Sunne,https://www.sunne.se/\n", encoding="utf-8")
     result = cli("crawl", "--db", str(tmp_path / "a.db"), "--sites", str(path))
-    assert_usage_error(result, "header")
+    assert_usage_error(result, "rubrikrad")

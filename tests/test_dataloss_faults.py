@@ -120,7 +120,7 @@ def assert_one_clear_error(result, code=None):
     if code is not None:
         assert result.returncode == code, result.stderr[-2000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    errors = [line for line in lines if line.startswith("error:")]
+    errors = [line for line in lines if line.startswith("fel:")]
     assert errors, result.stderr[-2000:]
 
 
@@ -171,7 +171,7 @@ def test_read_only_archive(tmp_path, pristine, web, where, command):
         db.chmod(0o644)
         folder.chmod(0o755)
     assert_one_clear_error(result)
-    assert "read-only" in result.stderr or "not writable" in result.stderr
+    assert "skrivskydd" in result.stderr or "går inte att skriva" in result.stderr
     assert (data_digest(db), file_digest(db)) == before
 
 
@@ -262,10 +262,10 @@ def test_disk_fills_during_a_crawl(small_disk, pristine, web):
                   "-s", "HTTPCACHE_ENABLED=False"])
     # No assert_one_clear_error: the coverage recorder (crawler/coverage.py) still
     # logs a traceback when it cannot write at spider close; the run's own lines are clear.
-    assert result.stderr.strip().splitlines()[-1].startswith("error:")
+    assert result.stderr.strip().splitlines()[-1].startswith("fel:")
     assert result.returncode in (1, EXIT_ARCHIVE)   # 4 when a step after the crawl hits it
-    assert "could not be stored" in result.stderr or "could not record" in result.stderr \
-        or "stored nothing" in result.stderr
+    assert "kunde inte sparas" in result.stderr or "kunde inte registrera" in result.stderr \
+        or "sparade ingenting" in result.stderr
     filler.unlink()
     assert data_digest(db) == before
     assert run(["check", str(db)]).returncode == 0

@@ -77,7 +77,7 @@ def deep_page(levels: int = 100_000) -> bytes:
 def test_extract_2000_page_pdf_is_capped(long_pdf_file):
     result, stderr, elapsed, peak = extract(str(long_pdf_file))
     assert result.returncode == 0, stderr[-2000:]
-    assert "warning:" in stderr and "kept" in stderr   # page cap (or time cap)
+    assert "varning:" in stderr and "kept" in stderr   # page cap (or time cap)
     documents = json.loads(result.stdout)["documents"]
     assert documents and documents[0]["commitments"]
 
@@ -95,7 +95,7 @@ def test_extract_endless_input_is_refused():
     with open("/dev/zero", "rb") as zero:
         result, stderr, *_ = extract("-", stdin=zero, megabytes=300)
     assert result.returncode == 2
-    assert "larger than 50 MB" in stderr and "Traceback" not in stderr
+    assert "större än 50 MB" in stderr and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
@@ -112,7 +112,7 @@ def test_extract_bad_url_is_a_url_error_not_a_file_error(tmp_path):
     page.write_text(f"<html><body>{PROMISE}</body></html>", encoding="utf-8")
     result, stderr, *_ = extract("--url", "http://[::1", str(page))
     assert result.returncode == 2
-    lines = [line for line in stderr.splitlines() if line.startswith("error:")]
+    lines = [line for line in stderr.splitlines() if line.startswith("fel:")]
     assert len(lines) == 1 and "--url" in lines[0] and "IPv6" in lines[0]
 
 
@@ -196,7 +196,7 @@ def test_crawl_of_a_hostile_site_and_csv(tmp_path, hostile_site):
          *fast_crawl_settings()], seconds=240, megabytes=700)
     # Rejected rows: reported by line, the good row still crawled, exit non-zero.
     assert result.returncode == 1, stderr[-3000:]
-    assert "line 3" in stderr and "line 4" in stderr and "Traceback" not in stderr
+    assert "rad 3" in stderr and "rad 4" in stderr and "Traceback" not in stderr
     assert query(db, "select count(*) from snapshots where url not like 'http%'") == [(0,)]
     assert not any("root:" in (text or "") for (text,) in query(db, "select text from snapshots"))
     errors = dict(query(db, "select url, kind || ' ' || message from fetch_errors"))
@@ -222,6 +222,6 @@ def test_crawl_refuses_loopback_without_the_flag(tmp_path, hostile_site):
          "--sites", str(sites), *settings],
         seconds=60, megabytes=400)
     assert result.returncode == 2
-    assert "private or loopback" in stderr and "--allow-private-hosts" in stderr
+    assert "privat värd eller loopback" in stderr and "--allow-private-hosts" in stderr
     assert not (tmp_path / "a.db").exists() or query(
         tmp_path / "a.db", "select count(*) from snapshots") == [(0,)]

@@ -133,7 +133,7 @@ def test_read_body_verifies_the_sha256(tmp_path):
     sha = next(db.query("select body_sha256 from snapshots"))["body_sha256"]
     with pytest.raises(BodyError, match="sha256"):
         read_body(db, sha)
-    with pytest.raises(BodyError, match="missing"):
+    with pytest.raises(BodyError, match="saknas"):
         read_body(db, "0" * 64)
 
 
@@ -155,7 +155,7 @@ def test_normalize_command_exits_1_when_a_body_is_unreadable(tmp_path):
     result = subprocess.run([sys.executable, "-m", "crawler.cli", "normalize", "--db",
                              str(db_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert "earlier results were kept" in result.stderr
+    assert "tidigare resultat behölls" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -167,10 +167,10 @@ def test_check_finds_bit_rot_that_integrity_check_misses(tmp_path):
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     conn.close()
     findings = check_archive(db_path)
-    assert len(findings) == 1 and "damaged body" in findings[0]
+    assert len(findings) == 1 and "skadat innehåll" in findings[0]
     result = subprocess.run([sys.executable, "-m", "crawler.cli", "check", str(db_path)],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "damaged body" in result.stdout
+    assert result.returncode == 1 and "skadat innehåll" in result.stdout
 
 
 def test_check_finds_orphan_rows(tmp_path):
@@ -181,7 +181,7 @@ def test_check_finds_orphan_rows(tmp_path):
     conn.commit()
     conn.close()
     findings = check_archive(db_path)
-    assert any("snapshot without its page" in f for f in findings)
+    assert any("version utan sin sida" in f for f in findings)
 
 
 # -- 4. deep nesting --------------------------------------------------------------------
@@ -253,10 +253,10 @@ def write(tmp_path, content: bytes | str, name="sites.csv") -> Path:
 
 
 @pytest.mark.parametrize("url, words", [
-    ("file:///etc/passwd", "not http"), ("ftp://ftp.example.se/", "not http"),
-    ("htp:/x", "not http"), ("www.sunne.se", "not http"), ("javascript:alert(1)", "not http"),
-    ("data:text/html,hej", "not http"), ("", "empty URL"), ("http://[::1", "invalid URL"),
-    ("http://www.sunne.se:99999/", "invalid URL"), ("http://127.0.0.1/", "private"),
+    ("file:///etc/passwd", "inte http"), ("ftp://ftp.example.se/", "inte http"),
+    ("htp:/x", "inte http"), ("www.sunne.se", "inte http"), ("javascript:alert(1)", "inte http"),
+    ("data:text/html,hej", "inte http"), ("", "tom adress"), ("http://[::1", "ogiltig adress"),
+    ("http://www.sunne.se:99999/", "ogiltig adress"), ("http://127.0.0.1/", "privat"),
     ("http://10.1.2.3/", "private"), ("http://localhost:8000/", "private"),
     ("http://[::1]/", "private"), ("http://2130706433/", "private"),
 ])
@@ -279,8 +279,8 @@ def test_each_bad_row_is_reported_by_line_and_good_rows_kept(tmp_path):
                  "2061;Smedjebacken;https://www.smedjebacken.se/\n")
     sites, problems = read_sites_csv(path)
     assert [s.code for s in sites] == ["1785", "2061"]
-    assert [p.split(": ")[1] for p in problems] == ["line 3", "line 4", "line 5"]
-    assert "already on line 2" in problems[2]
+    assert [p.split(": ")[1] for p in problems] == ["rad 3", "rad 4", "rad 5"]
+    assert "finns redan på rad 2" in problems[2]
 
 
 def test_tab_separated_csv(tmp_path):
@@ -290,9 +290,9 @@ def test_tab_separated_csv(tmp_path):
 
 
 @pytest.mark.parametrize("content, words", [
-    (b"code,name,url\n1785,S\xf6nne,https://www.sunne.se/\n", "not UTF-8"),
-    ("1785,Sunne,https://www.sunne.se/\n", "header"),
-    ("", "empty"),
+    (b"code,name,url\n1785,S\xf6nne,https://www.sunne.se/\n", "inte UTF-8"),
+    ("1785,Sunne,https://www.sunne.se/\n", "rubrikrad"),
+    ("", "filen är tom"),
 ])
 def test_unusable_sites_file(tmp_path, content, words):
     with pytest.raises(SitesFileError, match=words):

@@ -191,8 +191,8 @@ def _keep_earlier(db, snapshot: dict, error: str, report: NormalizeReport) -> No
     """The body cannot be read: earlier derived rows stay, the failure is noted."""
     report.failed += 1
     report.unreadable += 1
-    click.echo(f"error: snapshot {snapshot['id']} ({snapshot['url']}): {error}; "
-               "earlier results kept", err=True)
+    click.echo(f"fel: version {snapshot['id']} ({snapshot['url']}): {error}; "
+               "tidigare resultat behålls", err=True)
     with write_transaction(db):
         if db["normalized_snapshots"].count_where("snapshot_id = ?", [snapshot["id"]]):
             db["normalized_snapshots"].update(snapshot["id"], {"error": error})

@@ -158,15 +158,15 @@ class Backfill:
             response, final = self._replay(key)
         except requests.RequestException as exc:   # not recorded: the next run tries again
             self.report.failed += 1
-            return Handled("failed", f"replay: {type(exc).__name__}: {exc}")
+            return Handled("failed", f"uppspelning: {type(exc).__name__}: {exc}")
         if response is not None and response.status_code in RETRIED_STATUSES:
             # still throttled or failing after the retries: the next run tries again
             self.report.failed += 1
-            return Handled("failed", f"replay answered {response.status_code}: {final}")
+            return Handled("failed", f"uppspelningen svarade {response.status_code}: {final}")
         if response is None or response.status_code != 200:
             status = response.status_code if response is not None else "redirect"
             return self._record(run_id, key, capture, "failed", final,
-                                f"replay answered {status}: {final}")
+                                f"uppspelningen svarade {status}: {final}")
         timestamp, captured = parse_replay_url(final)
         original = self.sites.archived_url(captured)
         site = self.sites.site_for(original)
@@ -181,7 +181,7 @@ class Backfill:
                 # the capture the archive redirected to is handled as well
                 self._mark(run_id, replay_url(self.origin, timestamp, captured),
                            CdxCapture(timestamp, captured), stored.kind, final,
-                           f"reached through {key}", stored.snapshot_id)
+                           f"nådd via {key}", stored.snapshot_id)
                 self.seen.add((timestamp, captured))
         self._count(stored, item)
         return Handled("stored", url=original, body=item.body)

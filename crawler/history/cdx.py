@@ -87,13 +87,13 @@ def list_captures(client: PoliteClient, endpoint: str, url: str, match_type: str
 def _page(client: PoliteClient, query: str) -> tuple[list[CdxCapture], str | None]:
     response = client.get(query)
     if response.status_code != 200:
-        raise CdxError(f"CDX server answered HTTP {response.status_code} for {query}")
+        raise CdxError(f"CDX-servern svarade HTTP {response.status_code} på {query}")
     if not response.content.strip():
         return [], None
     try:
         rows = json.loads(response.content)
     except ValueError as exc:
-        raise CdxError(f"CDX answer is not JSON: {exc}") from exc
+        raise CdxError(f"CDX-svaret är inte JSON: {exc}") from exc
     if not rows:
         return [], None
     header, rows = rows[0], rows[1:]

@@ -41,9 +41,9 @@ class Politeness:
     throttled: int = 0       # answers 429/5xx that made us wait and retry
 
     def line(self) -> str:
-        return (f"politeness: {self.requests} requests, {self.bytes / 1e6:.2f} MB, "
-                f"waited {self.waited:.1f} s, {self.throttled} throttled (429/5xx) "
-                "and retried after Retry-After")
+        return (f"artighet: {self.requests} förfrågningar, {self.bytes / 1e6:.2f} MB, "
+                f"väntade {self.waited:.1f} s, {self.throttled} bromsande svar (429/5xx) "
+                "följda av nytt försök efter Retry-After")
 
 
 class PoliteClient:
@@ -92,7 +92,7 @@ class PoliteClient:
                 size += len(chunk)
                 self.stats.bytes += len(chunk)
                 if size > self.max_bytes:
-                    raise TooLarge(f"body over {self.max_bytes} bytes: {url}")
+                    raise TooLarge(f"innehållet är över {self.max_bytes} byte: {url}")
                 chunks.append(chunk)
             return Reply(url, response.status_code, response.headers, b"".join(chunks))
 

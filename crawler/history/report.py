@@ -23,14 +23,15 @@ class BackfillReport:
     reach: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        lines = [f"backfill: {self.listed} captures listed, {self.stored} new versions "
-                 f"({self.new_pages} new pages, {self.text_changes} text changes), "
-                 f"{self.present} already archived, {self.already} handled earlier, "
-                 f"{self.not_relevant} not about medborgarlöften, {self.failed} failed",
+        lines = [f"backfill: {self.listed} ögonblicksbilder listade, {self.stored} nya "
+                 f"versioner ({self.new_pages} nya sidor, {self.text_changes} textändringar), "
+                 f"{self.present} fanns redan i arkivet, {self.already} hanterade tidigare, "
+                 f"{self.not_relevant} handlar inte om medborgarlöften, "
+                 f"{self.failed} misslyckades",
                  self.politeness.line()]
         for code, name, earliest, before in self.reach:
-            was = f" (before: {before[:10]})" if before and before != earliest else ""
-            lines.append(f"  {code} {name}: history from {earliest[:10]}{was}")
+            was = f" (förut: {before[:10]})" if before and before != earliest else ""
+            lines.append(f"  {code} {name}: historik från {earliest[:10]}{was}")
         return lines
 
 

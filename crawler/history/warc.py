@@ -106,7 +106,7 @@ def archive_date(warc: str) -> str:
     """A WARC-Date (W3C-ISO8601, possibly with fractions) → the archive's time format."""
     text = (warc or "").strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?Z?", text):
-        raise MalformedRecord(f"invalid WARC-Date {warc!r}")
+        raise MalformedRecord(f"ogiltigt WARC-Date {warc!r}")
     moment = datetime.fromisoformat(text.rstrip("Z")).replace(tzinfo=timezone.utc)
     return moment.replace(microsecond=0).isoformat(timespec="seconds")
 
@@ -122,10 +122,10 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"error: {e}" for e in self.errors] + [
-            f"import-warc: {self.records} records read, {self.stored} new versions "
-            f"({self.new_pages} new pages), {self.present} already archived, "
-            f"{self.skipped} other records skipped, {len(self.errors)} malformed"]
+        return [f"fel: {e}" for e in self.errors] + [
+            f"import-warc: {self.records} poster lästa, {self.stored} nya versioner "
+            f"({self.new_pages} nya sidor), {self.present} fanns redan i arkivet, "
+            f"{self.skipped} andra poster överhoppade, {len(self.errors)} felaktiga"]
 
 
 def import_warc(db_path: str, files: list[str]) -> ImportReport:
@@ -171,12 +171,12 @@ class _Importer:
                 offset = start + records.get_record_offset()
                 position = offset + records.get_record_length()
                 if error:
-                    self.report.errors.append(f"{path} at offset {offset}: {error}")
+                    self.report.errors.append(f"{path} vid position {offset}: {error}")
             return None
         except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
-            self.report.errors.append(f"{path} at offset {position}: unreadable record "
+            self.report.errors.append(f"{path} vid position {position}: oläslig post "
                                       f"({type(exc).__name__}: {_short(exc)}); "
-                                      "skipped to the next record")
+                                      "hoppade fram till nästa post")
             return _next_record(path, position + 1)
 
     def _one(self, record) -> str | None:
@@ -203,15 +203,15 @@ class _Importer:
             return None
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         if urlsplit(uri).scheme not in ("http", "https") or not urlsplit(uri).netloc:
-            raise MalformedRecord(f"{record.rec_type} record without an http(s) "
+            raise MalformedRecord(f"{record.rec_type}-post utan http(s)-adress i "
                                   f"WARC-Target-URI ({uri!r})")
         fetched_at = archive_date(record.rec_headers.get_header("WARC-Date"))
         if record.http_headers is None or not record.http_headers.get_statuscode():
-            raise MalformedRecord(f"{uri}: no HTTP response headers in the record")
+            raise MalformedRecord(f"{uri}: posten saknar HTTP-svarets rubriker")
         try:
             status = int(record.http_headers.get_statuscode())
         except ValueError:
-            raise MalformedRecord(f"{uri}: invalid HTTP status line "
+            raise MalformedRecord(f"{uri}: ogiltig HTTP-statusrad "
                                   f"{record.http_headers.statusline!r}") from None
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         if record.rec_type == "revisit":
@@ -229,17 +229,18 @@ class _Importer:
         try:
             body = record.content_stream().read()
         except Exception as exc:  # zlib/brotli/chunked errors in one record's payload
-            raise MalformedRecord(f"{uri}: unreadable payload ({type(exc).__name__}: {exc})") \
+            raise MalformedRecord(f"{uri}: oläsligt innehåll ({type(exc).__name__}: {exc})") \
                 from exc
         problems = getattr(record.digest_checker, "problems", None)
         if problems:
-            raise MalformedRecord(f"{uri}: digest mismatch ({'; '.join(problems)})")
+            raise MalformedRecord(f"{uri}: kontrollsumman stämmer inte ({'; '.join(problems)})")
         return body
 
     def _revisited(self, uri: str, digest: str | None) -> tuple[bytes, str]:
         if digest in self.bodies:
             return self.bodies[digest]
-        raise MalformedRecord(f"{uri}: revisit of a payload ({digest}) not in this import")
+        raise MalformedRecord(f"{uri}: revisit av ett innehåll ({digest}) som inte finns i "
+                              "denna import")
 
     def _as_capture(self, record, uri, fetched_at, status, body, content_type) -> Capture:
         uri = self.sites.archived_url(uri)

@@ -24,11 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler import oserrors
+from crawler.derive.changes import CHANGE_KINDS
 from crawler.derive.run import normalize_archive
 from crawler.store.archive import Archive, ArchiveError, open_db, utcnow, write_transaction
 from crawler.ops.health import Alert, check_run
 
 EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3
+SEVERITY = {"error": "fel", "warning": "varning"}   # alerts.severity, as the report says it
 
 
 class ArchiveLocked(RuntimeError):
@@ -47,13 +50,13 @@ def archive_lock(db_path: str):
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ArchiveError(f"cannot create the lock file {path}: {exc.strerror} "
-                           "(is the archive's directory not writable?)") from exc
+        raise ArchiveError(f"låsfilen {path} går inte att skapa: {oserrors.reason(exc)} "
+                           "(är arkivets katalog skrivskyddad?)") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise ArchiveLocked(f"another re-crawl holds {path}") from exc
+            raise ArchiveLocked(f"en annan omkörning håller låset {path}") from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield fd
@@ -146,10 +149,12 @@ def _report(db, run_id, crawl_ids, started, alerts, normalized) -> tuple[str, di
         f"{counts['unchanged'] + counts['not_modified']}  borttagna: {counts['gone']}",
         f"Normaliserade ögonblicksbilder: {normalized.processed} "
         f"(misslyckade: {normalized.failed})",
-        "Ändringar: " + (", ".join(f"{k} {n}" for k, n in sorted(changes.items())) or "inga"),
+        "Ändringar: " + (", ".join(f"{CHANGE_KINDS.get(k, k)} {n}"
+                                   for k, n in sorted(changes.items())) or "inga"),
         "Fel: " + (", ".join(f"{k} {n}" for k, n in sorted(errors.items())) or "inga"),
         "Larm:" if alerts else "Larm: inga",
-        *(f"  [{a.severity}] {a.site or '-'} {a.kind}: {a.message}" for a in alerts),
+        *(f"  [{SEVERITY.get(a.severity, a.severity)}] {a.site or '-'} {a.kind}: {a.message}"
+          for a in alerts),
     ]
     return "\n".join(lines), counts
 

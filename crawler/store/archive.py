@@ -29,6 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler import oserrors
 from crawler.faultpoints import reached
 from crawler.store.schema import ensure_schema
 from normalize.pagetext import text_fingerprint
@@ -68,14 +69,14 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     """
     problem = header_problem(path) or directory_problem(path)
     if problem:
-        raise ArchiveError(f"archive {path} cannot be used: {problem}")
+        raise ArchiveError(f"arkivet {path} går inte att använda: {problem}")
     try:
         db = sqlite_utils.Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         truncated = truncation_problem(db.conn, path)
         if truncated:
             db.close()
-            raise ArchiveError(f"archive {path} cannot be used: {truncated}")
+            raise ArchiveError(f"arkivet {path} går inte att använda: {truncated}")
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on crash
         with write_transaction(db):
@@ -84,7 +85,7 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     except sqlite3.Error as exc:
         raise archive_error(path, exc) from exc
     except OSError as exc:
-        raise ArchiveError(f"cannot open archive {path}: {exc.strerror or exc}") from exc
+        raise ArchiveError(f"arkivet {path} går inte att öppna: {oserrors.reason(exc)}") from exc
     return db
 
 
@@ -100,9 +101,9 @@ def header_problem(path: str | os.PathLike) -> str | None:
     except FileNotFoundError:
         return None   # a new archive
     except OSError as exc:
-        return f"it cannot be read ({exc.strerror})"
+        return f"filen går inte att läsa ({oserrors.reason(exc)})"
     if size == 0 and _wal_size(path) == 0:
-        return "the file is empty (0 bytes); remove it to start a new archive"
+        return "filen är tom (0 byte); ta bort den för att börja ett nytt arkiv"
     return None
 
 
@@ -115,7 +116,7 @@ def truncation_problem(conn: sqlite3.Connection, path: str | os.PathLike) -> str
     page_size = conn.execute("pragma page_size").fetchone()[0]
     size = Path(path).stat().st_size
     if size < pages * page_size:
-        return f"the file is truncated ({size} bytes, its header says {pages * page_size})"
+        return f"filen är avkortad ({size} byte, dess huvud säger {pages * page_size})"
     return None
 
 
@@ -134,11 +135,12 @@ def directory_problem(path: str | os.PathLike) -> str | None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except FileNotFoundError:
-        return f"its directory {folder} does not exist"
+        return f"dess katalog {folder} finns inte"
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return None   # a full disk is reported by the write that fails
-        return f"its directory {folder} is read-only or not writable ({exc.strerror})"
+        return (f"dess katalog {folder} är skrivskyddad eller går inte att skriva i "
+                f"({oserrors.reason(exc)})")
     return None
 
 
@@ -156,16 +158,16 @@ def archive_error(path, exc: BaseException) -> ArchiveError:
     text = str(exc)
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
-        cause = "it is read-only or its directory is not writable"
+        cause = "det är skrivskyddat eller dess katalog går inte att skriva i"
     elif "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        cause = "the file is not an intact SQLite archive (corrupt or not a database)"
+        cause = "filen är inte ett helt SQLite-arkiv (trasig eller ingen databas)"
     elif "full" in lowered or "disk i/o" in lowered:
-        cause = "the disk is full or failing"
+        cause = "disken är full eller trasig"
     elif "locked" in lowered or "busy" in lowered:
-        cause = "another process kept it locked for too long"
+        cause = "en annan process höll det låst för länge"
     else:
-        cause = "SQLite error"
-    return ArchiveError(f"archive {path} cannot be used: {cause} ({text})")
+        cause = "SQLite-fel"
+    return ArchiveError(f"arkivet {path} går inte att använda: {cause} ({text})")
 
 
 @contextmanager

@@ -19,16 +19,16 @@ from crawler.store.read import BodyError, verified_body
 # (description, query returning one row per orphan) — references the
 # declared foreign keys do not cover, or that older archives lack.
 ORPHANS = {
-    "snapshot without its page": "select s.id from snapshots s "
+    "version utan sin sida": "select s.id from snapshots s "
     "left join pages p on p.url = s.url where p.url is null",
-    "snapshot without its body": "select s.id from snapshots s "
+    "version utan sitt innehåll": "select s.id from snapshots s "
     "left join bodies b on b.sha256 = s.body_sha256 where b.sha256 is null",
-    "page whose current snapshot is missing": "select p.url from pages p "
+    "sida vars aktuella version saknas": "select p.url from pages p "
     "left join snapshots s on s.id = p.current_snapshot_id "
     "where p.current_snapshot_id is not null and s.id is null",
-    "document without its snapshot": "select d.id from documents d "
+    "dokument utan sin version": "select d.id from documents d "
     "left join snapshots s on s.id = d.snapshot_id where s.id is null",
-    "commitment without its document": "select c.id from commitments c "
+    "åtagande utan sitt dokument": "select c.id from commitments c "
     "left join documents d on d.id = c.document_id where d.id is null",
 }
 # Change events keep the id of the document they were computed from; a
@@ -41,10 +41,10 @@ MAX_REPORTED = 20   # findings of one kind printed before "… and N more"
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
     """A read-only connection; ArchiveError when the file is not an archive."""
     if not Path(path).is_file():
-        raise ArchiveError(f"archive {path} does not exist")
+        raise ArchiveError(f"arkivet {path} finns inte")
     problem = header_problem(path)
     if problem:
-        raise ArchiveError(f"archive {path} cannot be used: {problem}")
+        raise ArchiveError(f"arkivet {path} går inte att använda: {problem}")
     try:
         conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
@@ -53,7 +53,7 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
         raise archive_error(path, exc) from exc
     if problem:
         conn.close()
-        raise ArchiveError(f"archive {path} cannot be used: {problem}")
+        raise ArchiveError(f"arkivet {path} går inte att använda: {problem}")
     return conn
 
 
@@ -68,10 +68,10 @@ def check_archive(path: str | Path) -> list[str]:
         findings += _foreign_keys(conn)
         findings += _orphans(conn, tables)
         if "bodies" in tables:
-            findings += _limited(_bad_bodies(conn), "damaged body")
+            findings += _limited(_bad_bodies(conn), "skadat innehåll")
         return findings
     except sqlite3.Error as exc:
-        return [f"the archive could not be read to the end: {exc}"]
+        return [f"arkivet gick inte att läsa till slutet: {exc}"]
     finally:
         conn.close()
 
@@ -82,10 +82,10 @@ def _integrity(conn) -> list[str]:
 
 
 def _foreign_keys(conn) -> list[str]:
-    found = [f"foreign key: {table} row {rowid} points to a missing {parent} row"
+    found = [f"främmande nyckel: {table} rad {rowid} pekar på en rad i {parent} som saknas"
              for table, rowid, parent, _ in conn.execute("pragma foreign_key_check")
              if (table, parent) not in IGNORED_FOREIGN_KEYS]
-    return _limited(iter(found), "foreign key")
+    return _limited(iter(found), "främmande nyckel")
 
 
 def _orphans(conn, tables: set[str]) -> list[str]:
@@ -95,7 +95,7 @@ def _orphans(conn, tables: set[str]) -> list[str]:
                   if f" {w} " in f" {sql} "}
         if not needed <= tables:
             continue
-        ids = (f"orphan row: {description} ({r[0]})" for r in conn.execute(sql))
+        ids = (f"föräldralös rad: {description} ({r[0]})" for r in conn.execute(sql))
         findings += _limited(ids, description)
     return findings
 
@@ -106,7 +106,7 @@ def _bad_bodies(conn) -> Iterator[str]:
         try:
             verified_body(sha, compression, stored)
         except BodyError as exc:
-            yield f"damaged body: {exc}"
+            yield f"skadat innehåll: {exc}"
 
 
 def _limited(lines: Iterator[str], what: str) -> list[str]:
@@ -117,5 +117,5 @@ def _limited(lines: Iterator[str], what: str) -> list[str]:
         else:
             extra += 1
     if extra:
-        kept.append(f"… and {extra} more ({what})")
+        kept.append(f"… och {extra} till ({what})")
     return kept

@@ -80,7 +80,7 @@ def _read(path: str | os.PathLike, sql: str, params=()) -> list[tuple]:
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return []
-        raise ArchiveError(f"archive {path} cannot be read: {exc}") from exc
+        raise ArchiveError(f"arkivet {path} går inte att läsa: {exc}") from exc
     finally:
         conn.close()
 
@@ -103,7 +103,7 @@ def read_body(db: sqlite_utils.Database, body_sha256: str) -> bytes:
     row = next(db.query("select compression, body from bodies where sha256 = ?",
                         [body_sha256]), None)
     if row is None:
-        raise BodyError(f"body {body_sha256[:12]}… is missing from the archive")
+        raise BodyError(f"innehållet {body_sha256[:12]}… saknas i arkivet")
     return verified_body(body_sha256, row["compression"], row["body"])
 
 
@@ -111,7 +111,8 @@ def verified_body(body_sha256: str, compression: str | None, stored: bytes | Non
     try:
         body = zlib.decompress(stored) if compression == "zlib" else stored
     except (zlib.error, TypeError) as exc:
-        raise BodyError(f"body {body_sha256[:12]}… cannot be decompressed: {exc}") from exc
+        raise BodyError(f"innehållet {body_sha256[:12]}… går inte att packa upp: {exc}") \
+            from exc
     if body is None or hashlib.sha256(body).hexdigest() != body_sha256:
-        raise BodyError(f"body {body_sha256[:12]}… does not match its sha256 (damaged)")
+        raise BodyError(f"innehållet {body_sha256[:12]}… stämmer inte med sin sha256 (skadat)")
     return body

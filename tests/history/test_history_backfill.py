@@ -42,7 +42,7 @@ def test_backfill_handles_every_capture_the_cdx_server_lists(archive_db, wayback
     # Every listed capture is handled, the one reached only through another
     # capture's redirect included; only that one was not asked for by URL.
     assert handled == listed
-    reached = rows(archive_db, "select url from history_captures where message like 'reached%'")
+    reached = rows(archive_db, "select url from history_captures where message like 'nådd via%'")
     assert [r["url"].split("/", 3)[3] for r in reached] == [
         "kommun-och-politik/trygghet/medborgarlofte-2018/"]
     assert report.listed == len(handled) - 1
@@ -189,7 +189,7 @@ def test_kill_mid_backfill_then_rerun_gives_the_same_archive(archive_db, wayback
     assert len(partial) < len(snapshot_rows(reference))
     rerun = _run_cli(archive_db, wayback)
     assert rerun.returncode == 0, rerun.stderr
-    assert "politeness:" in rerun.stderr
+    assert "artighet:" in rerun.stderr
     assert snapshot_rows(archive_db) == snapshot_rows(reference)
     assert rows(archive_db, "pragma integrity_check")[0]["integrity_check"] == "ok"
     # no duplicates: as many rows as distinct versions, in pages and bodies too

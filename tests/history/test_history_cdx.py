@@ -104,7 +104,7 @@ def test_backfill_exits_non_zero_when_the_cdx_server_fails(archive, tmp_path):
          "--cdx-endpoint", archive.origin + "/no-cdx-here", "--delay", "0"],
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "2 CDX queries failed" in result.stderr      # both polisen.se section roots
+    assert "2 CDX-frågor misslyckades" in result.stderr      # both polisen.se section roots
     errors = sqlite3.connect(tmp_path / "a.db").execute(
         "select count(*) from fetch_errors where message like 'CDX:%'").fetchone()[0]
     assert errors == 2

@@ -155,13 +155,13 @@ def test_malformed_records_are_reported_one_by_one_and_do_not_stop_the_import(tm
     result = subprocess.run([sys.executable, "-m", "crawler.cli", "import-warc", "--db", str(db),
                              str(combined)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("fel:")]
     assert len(errors) == 4, result.stderr
-    assert any("unreadable record" in e for e in errors)
-    assert any("invalid WARC-Date" in e for e in errors)
-    assert any("digest mismatch" in e for e in errors)
+    assert any("oläslig post" in e for e in errors)
+    assert any("ogiltigt WARC-Date" in e for e in errors)
+    assert any("kontrollsumman stämmer inte" in e for e in errors)
     assert any("WARC-Target-URI" in e for e in errors)
-    assert all("offset" in e for e in errors)
+    assert all("vid position" in e for e in errors)
     assert [r["url"] for r in rows(db, "select url from snapshots order by url")] == [
         "https://www.example.se/a/", "https://www.example.se/d/"]
 

@@ -378,8 +378,8 @@ def test_extract_cli(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     result = CliRunner().invoke(command, [str(empty)])
-    assert result.exit_code == 2 and "error: empty input" in result.output
-    assert "Example" in CliRunner().invoke(command, ["--help"]).output
+    assert result.exit_code == 2 and "fel: empty input" in result.output
+    assert "Exempel" in CliRunner().invoke(command, ["--help"]).output
 
 
 @pytest.mark.parametrize("text,theme", [

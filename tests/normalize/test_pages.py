@@ -212,7 +212,7 @@ def test_cli_reads_stdin_and_guesses_pdf_from_the_extension(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj <<>>")
     result = CliRunner().invoke(command, [str(broken)])
-    assert result.exit_code == 2 and "error:" in result.output
+    assert result.exit_code == 2 and "fel:" in result.output
 
 
 def test_polisen_style_text_copy_with_chrome_and_bulletless_party_lists():

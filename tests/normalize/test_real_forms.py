@@ -209,7 +209,7 @@ def test_extract_cli_explain(tmp_path):
     path.write_bytes((FORMS / "titles_and_numbers.txt").read_bytes())
     result = CliRunner().invoke(command, ["--explain", str(path)])
     assert result.exit_code == 0, result.output
-    assert "kept    promise" in result.output and "dropped " in result.output
+    assert "behållen  promise" in result.output and "bortvald " in result.output
     assert "Torget är den plats som flest nämner som otrygg." in result.output
 
 
