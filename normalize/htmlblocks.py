@@ -140,15 +140,16 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
                 _walk(child, blocks, depth)   # old sites lay the page out in a table
             else:
                 _table(child, blocks)
-        elif tag == "p" and _is_bold_heading(child):
-            flush()
-            blocks.append(Block("heading", clean(_text(child)), level=5))
         elif tag == "p" and not len(child):
             # A paragraph of plain text (most of a long page): what _walk would make of it.
+            # Tested first: without children it cannot be a bold heading.
             flush()
             text = clean(child.text or "")
             if text:
                 blocks.append(Block("para", text))
+        elif tag == "p" and _is_bold_heading(child):
+            flush()
+            blocks.append(Block("heading", clean(_text(child)), level=5))
         elif tag in CONTAINERS or next(child.iter(*BLOCK_DESCENDANTS), None) is not None:
             flush()
             _walk(child, blocks, depth)

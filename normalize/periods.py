@@ -25,6 +25,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from normalize.caseless import Caseless
+
 MONTHS = {"januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
           "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
 _MONTH = "(" + "|".join(MONTHS) + ")"
@@ -43,8 +45,9 @@ _FROM_ISO = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s
 _FROM_YEAR = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från|fr o m)\s+(?:år\s+)?{_YEAR}"
                         rf"(?!\s*(?:-|–|till\b|/))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
-OPEN_ENDED = re.compile(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
-                        r"fram till dess att nya|tills vi tecknar|gäller\s+löpande", re.I)
+# Searched over a whole document's text: lower-cased, without re.I (normalize.caseless).
+OPEN_ENDED = Caseless(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
+                      r"fram till dess att nya|tills vi tecknar|gäller\s+löpande")
 # Lines whose dates are about the web page, not the promise.
 _PAGE_DATE_LINE = re.compile(r"(?:uppdaterad|publicerad|granskad|ändrad|senast)\b[^\n]*", re.I)
 
