@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from normalize.periods import find_periods
 from normalize.responsibility import ACTOR_SUBJECT
 
@@ -355,10 +357,18 @@ _GATE_WORDS = ("lovar", "förbind", "åtar", "ska", "kommer", "under", "varje", 
 _YEAR = re.compile(r"20[1-3]\d")
 
 
+# All the words in one pass over the text: an Aho-Corasick automaton (pyahocorasick, the
+# maintained C implementation) costs a third of 50 `in` tests, and far less than one
+# alternation regex, which re tries word by word at every position.
+_GATE = ahocorasick.Automaton()
+for _word in _GATE_WORDS:
+    _GATE.add_word(_word, _word)
+_GATE.make_automaton()
+
+
 def _gate(lowered: str) -> bool:
-    for word in _GATE_WORDS:     # a plain loop of `in` tests beats one alternation regex
-        if word in lowered:
-            return True
+    for _hit in _GATE.iter(lowered):
+        return True
     return "20" in lowered and bool(_YEAR.search(lowered))
 
 

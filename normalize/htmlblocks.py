@@ -39,6 +39,7 @@ _RESPONSIBLE_COLUMN = re.compile(r"ansvar", re.I)
 
 
 _STRING = etree.XPath("string()")
+_MARKED = etree.XPath("//*[@id or @class or @role]")   # compiled once, not per page
 
 
 def _text(element) -> str:
@@ -78,7 +79,7 @@ def _strip_chrome(root) -> None:
         if element.find(".//h1") is None and element.find(".//h2") is None:
             remove_keeping_tail(element)
     page_size = None
-    for element in root.xpath("//*[@id or @class or @role]"):
+    for element in _MARKED(root):
         if element.tag in ("main", "article", "body", "html"):
             continue
         marker = " ".join((element.get("id", ""), element.get("class", ""),
@@ -124,6 +125,13 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
         tag = _tag(child)
         if tag is None:
             pass
+        elif tag == "p" and not len(child):
+            # A paragraph of plain text (most of a long page): what _walk would make of it.
+            # Tested first: without children it cannot be a bold heading.
+            flush()
+            text = clean(child.text or "")
+            if text:
+                blocks.append(Block("para", text))
         elif tag in HEADINGS:
             flush()
             text = clean(_text(child))
@@ -140,13 +148,6 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
                 _walk(child, blocks, depth)   # old sites lay the page out in a table
             else:
                 _table(child, blocks)
-        elif tag == "p" and not len(child):
-            # A paragraph of plain text (most of a long page): what _walk would make of it.
-            # Tested first: without children it cannot be a bold heading.
-            flush()
-            text = clean(child.text or "")
-            if text:
-                blocks.append(Block("para", text))
         elif tag == "p" and _is_bold_heading(child):
             flush()
             blocks.append(Block("heading", clean(_text(child)), level=5))
