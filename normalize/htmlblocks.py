@@ -35,6 +35,8 @@ BLOCK_DESCENDANTS = ("ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
                      "section", "li")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_CHARS = tuple(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+                                        0xfffe, 0xffff])
 _RESPONSIBLE_COLUMN = re.compile(r"ansvar", re.I)
 
 
@@ -54,7 +56,10 @@ def parse_html(html: str) -> tuple[list[Block], str]:
     while the chrome that also did (logo, footer) is stripped."""
     try:
         # lxml refuses control characters when text is moved around: drop them first.
-        html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
+        # (Looked for with `in` first: a substring test per character beats the regex scan.)
+        html = _XML_DECLARATION.sub("", html, count=1)
+        if any(char in html for char in _CONTROL_CHARS):
+            html = _CONTROL.sub("", html)
         # lxml.etree's HTML parser (what lxml.html.document_fromstring runs) without
         # lxml.html's element classes: the same tree, half the cost to build and walk.
         # Deep nesting is kept (normalize.pagetext.html_document).
@@ -99,7 +104,8 @@ def _holds_content(element) -> bool:
 
 
 def _tag(element) -> str | None:
-    return element.tag.lower() if isinstance(element.tag, str) else None  # None: comment, PI
+    tag = element.tag    # lxml builds a new string on every access: read it once
+    return tag.lower() if isinstance(tag, str) else None  # None: comment, PI
 
 
 def _walk(node, blocks: list[Block], depth: int) -> None:

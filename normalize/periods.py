@@ -45,9 +45,10 @@ _FROM_ISO = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s
 _FROM_YEAR = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från|fr o m)\s+(?:år\s+)?{_YEAR}"
                         rf"(?!\s*(?:-|–|till\b|/))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
-# Searched over a whole document's text: lower-cased, without re.I (normalize.caseless).
-OPEN_ENDED = Caseless(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
-                      r"fram till dess att nya|tills vi tecknar|gäller\s+löpande")
+# "gäller tills nya …", "tills vidare", "gäller löpande": searched over a whole document's
+# text, lower-cased and without re.I, one pattern per opening word (normalize.caseless).
+OPEN_ENDED = Caseless(r"gäller\s+(?:tills|till dess|fram till dess|löpande)",
+                      r"tills (?:vidare|nya|vi tecknar)", r"fram till dess att nya")
 # Lines whose dates are about the web page, not the promise.
 _PAGE_DATE_LINE = re.compile(r"(?:uppdaterad|publicerad|granskad|ändrad|senast)\b[^\n]*", re.I)
 

@@ -1,10 +1,11 @@
-"""normalize.caseless gives exactly what re.IGNORECASE gives, for every character."""
+"""The normalizer's fast paths answer exactly as the slower code they replaced."""
 
 import re
 import sys
 
 import pytest
 
+from normalize import htmlblocks
 from normalize.caseless import FOLDS_APART, Caseless
 from normalize.periods import OPEN_ENDED
 
@@ -40,3 +41,19 @@ def test_caseless_search_answers_as_ignorecase(text):
 def test_caseless_refuses_upper_case_patterns():
     with pytest.raises(ValueError):
         Caseless(r"\S+ gäller")
+
+
+def test_open_ended_patterns_find_what_the_single_pattern_found():
+    """OPEN_ENDED is split by opening word; it answers as the one pattern it replaced."""
+    before = re.compile(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
+                        r"fram till dess att nya|tills vi tecknar|gäller\s+löpande", re.I)
+    texts = ["gäller tills", "Gäller\nTill dess", "gäller fram till dess", "tills vidare",
+             "TILLS NYA", "fram till dess att nya", "tills vi tecknar", "gäller  löpande",
+             "gäller till 2025", "tills", "fram till dess", "gäller", "tills vi ses"]
+    for text in texts:
+        assert OPEN_ENDED.search(text) == bool(before.search(text)), text
+
+
+def test_control_characters_looked_for_are_those_the_regex_removes():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert set(htmlblocks._CONTROL.findall(every)) == set(htmlblocks._CONTROL_CHARS)
