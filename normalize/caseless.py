@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 
-# Characters that re.IGNORECASE matches to a lower-case letter although str.lower()
-# does not give that letter (or gives more than one character).
+# The letters Caseless patterns may use, and the characters that re.IGNORECASE matches
+# to one of them although str.lower() does not give that letter (or gives more than one
+# character). \w, \s and \d match a character exactly when they match its lower case.
+LETTERS = "abcdefghijklmnopqrstuvwxyzåäöéü"
 FOLDS_APART = ("\u0130", "\u0131", "\u017f")
 
 
@@ -27,8 +29,9 @@ class Caseless:
     patterns: re then finds each with its fast literal scan."""
 
     def __init__(self, *patterns: str):
-        if any(pattern != pattern.lower() for pattern in patterns):
-            raise ValueError("Caseless patterns are written in lower case")
+        if any(pattern != pattern.lower() or any(c.isalpha() and c not in LETTERS
+                                                  for c in pattern) for pattern in patterns):
+            raise ValueError("Caseless patterns are written in lower case, with LETTERS")
         self.folded = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.I)
         self.lowered = [re.compile(pattern) for pattern in patterns]
 

@@ -2,15 +2,15 @@
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
-from normalize import htmlblocks
-from normalize.caseless import FOLDS_APART, Caseless
+from normalize import htmlblocks, periods, themes
+from normalize.caseless import FOLDS_APART, LETTERS, Caseless
 from normalize.periods import OPEN_ENDED
 
 # Every letter a Caseless pattern of the normalizer is written with.
-LETTERS = "abcdefghijklmnopqrstuvwxyzåäöéü"
 
 
 def test_folds_apart_lists_every_character_re_folds_unlike_str_lower():
@@ -57,3 +57,47 @@ def test_open_ended_patterns_find_what_the_single_pattern_found():
 def test_control_characters_looked_for_are_those_the_regex_removes():
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     assert set(htmlblocks._CONTROL.findall(every)) == set(htmlblocks._CONTROL_CHARS)
+
+
+def _texts():
+    """Lines of every fixture page, seed and devset page: the texts to compare on."""
+    root = Path(__file__).resolve().parents[2]
+    paths = [p for p in (root / "tests" / "normalize" / "fixtures").rglob("*") if p.is_file()]
+    paths += sorted((root / "crawler" / "demo" / "seeds").glob("*.txt"))
+    lines = []
+    for path in paths:
+        lines += path.read_bytes().decode("utf-8", errors="replace").split("\n")
+    return lines + ["Trygghetsvandring i CENTRUM", "Polisstation vid torget", "Grannsamverkan",
+                    "BRÅ träffas", "Synas mer i Tıerp", "tidigare år: 2019 – 2020",
+                    "Publicerad 2024-01-02", "fr.o.m. 1 juli 2024", "från 1 JULI 2024",
+                    "1 april 2018 till 31 mars 2019", "ſedan 2015"]
+
+
+def test_themes_match_as_the_keyword_regexes_do():
+    for text in _texts():
+        lowered = text.lower()
+        expected = [key for key, pattern in themes._COMPILED if pattern.search(lowered)]
+        assert themes.themes_of(text) == expected, text
+
+
+def test_periods_found_as_without_the_literal_tests():
+    slow = {name: re.compile(getattr(periods, name).pattern, getattr(periods, name).flags)
+            for name in ("_DATE_RANGE", "_MONTH_RANGE", "_FROM_DATE", "_FROM_ISO", "_FROM_YEAR",
+                         "_PAGE_DATE_LINE")}
+    for text in _texts():
+        fast = periods.find_periods(text)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(periods, "_ANY_YEAR", re.compile(r""))     # no gate
+            patch.setattr(periods, "_PAGE_DATE_WORDS", ("",))
+            patch.setattr(periods, "MONTHS", {**periods.MONTHS, "": 0})
+            patch.setattr(periods, "FOLDS_APART", ("",))
+            for name, pattern in slow.items():
+                patch.setattr(periods, name, pattern)
+            assert fast == periods.find_periods(text), text
+
+
+@pytest.mark.parametrize("name", ["_VALIDITY", "_HISTORY", "_PERIOD_CUE"])
+def test_period_cues_answer_as_ignorecase(name):
+    cue = getattr(periods, name)
+    for text in _texts():
+        assert cue.search(text) == bool(cue.folded.search(text)), text
