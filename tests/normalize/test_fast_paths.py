@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize import htmlblocks, periods, themes
-from normalize.caseless import FOLDS_APART, LETTERS, Caseless
+from normalize import cues, htmlblocks, periods, responsibility, themes
+from normalize.caseless import FOLDS_APART, LETTERS, Caseless, opening_literal
 from normalize.periods import OPEN_ENDED
 
 # Every letter a Caseless pattern of the normalizer is written with.
@@ -101,3 +101,69 @@ def test_period_cues_answer_as_ignorecase(name):
     cue = getattr(periods, name)
     for text in _texts():
         assert cue.search(text) == bool(cue.folded.search(text)), text
+
+
+def test_opening_literal_is_in_every_match():
+    assert opening_literal(r"\btelefon(?:nummer)?\s*:?\s*\d") == "telefon"
+    assert opening_literal(r"\.docx?\b") == ".doc"
+    assert opening_literal(r"^läs mer") == "läs mer"
+    assert opening_literal(r"ab+c") == "ab"
+    assert opening_literal(r"a|b") == opening_literal(r"\b\d+") == opening_literal("(?:x)") == ""
+
+
+# The patterns as they were, one re.I or plain regex each.
+BEFORE = {
+    "SPEECH": re.compile(
+        r",?\s+säger\s+[A-ZÅÄÖ]|,\s+säger\s+\S+\s+[A-ZÅÄÖ]|\bsäger\s+(?:han|hon)\b|"
+        r",\s+(?:säger|sa|berättar|menar|förklarar|konstaterar|betonar|understryker|"
+        r"tillägger|framhåller|poängterar|avslutar)\s+(?!att\b|det\b|sig\b)[\wåäöÅÄÖ]|"
+        r"^[”\"“].*[”\"“]\W{0,2}$"),
+    "DOC_LINK": re.compile(r"\bpdf\b|\b\d+(?:[.,]\d+)?\s*[kM]B\b|öppnas i nytt fönster|ladda ner|"
+                           r"\.docx?\b|^läs mer|länk till annan webbplats", re.I),
+    "CONTACT": re.compile(r"@|\b0\d{1,3}[-‑ ]\d{2,3}\s?\d{2}|\btfn\b|\btelefon(?:nummer)?\s*:?\s*\d|"
+                          r"\btelefon\s*$|\be-post\b", re.I),
+}
+EXTRA = ["Läs mer om löftet", "Rapport (PDF, 2,1 MB)", "Ring TELEFON: 0123", "Tfn 010-123 45 67",
+         "Skriv till E-POST", "Vi ses, säger Anna", "”Det blir bra”, säger hon.", "“Tack”",
+         "Mejla info@exempel.se", "Telefon", "12 kB", "Beslut.DOCX", "Länk till annan webbplats"]
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE))
+def test_cue_patterns_answer_as_before(name):
+    fast = getattr(cues, name)
+    for text in _texts() + EXTRA:
+        assert fast.search(text) == bool(BEFORE[name].search(text)), text
+
+
+def test_split_tags_as_without_its_gates():
+    for text in _texts() + ["Patrullera (P/K)", "Trygghetsvandring – polisen och kommunen",
+                            "Öka närvaron /Polisen", "Städa\nANSVARIG: Kommunen", "x (kommunen)"]:
+        assert responsibility.split_tags(text) == _split_tags_ungated(text), text
+
+
+def _split_tags_ungated(text):
+    """responsibility.split_tags with every pattern run, as before the gates."""
+    r = responsibility
+    stated = None
+    match = r._RESPONSIBLE.search(text)
+    if match:
+        who = match.group("who")
+        stated = (r.tag_party(who) or "annan") if re.search(r"\w", who) else r.UNKNOWN
+        text = text[:match.start()]
+    letters = r._LETTER_TAG.search(text)
+    if letters and not stated:
+        found = {c for c in letters.group("who").upper() if c in "PK"}
+        stated = "gemensamt" if found == {"P", "K"} else "polisen" if "P" in found else "kommunen"
+        text = text[:letters.start()]
+    dash = r._DASH_PARTY.search(text)
+    if dash and not stated:
+        stated = r.party(dash.group("who"))
+        text = text[:dash.start()]
+    suffix = r._SUFFIX.search(text)
+    if suffix:
+        who = suffix.group("slash") or suffix.group("paren")
+        who_party = r.tag_party(who)
+        if who_party and len(who.split()) <= 5:
+            text = text[:suffix.start()]
+            stated = stated or who_party
+    return text.strip(" \t\n-–•(;,"), stated
