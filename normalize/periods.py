@@ -157,6 +157,24 @@ _PERIOD_CUE = Caseless(r"medborgarlöft|löfte|gäller|period|avser|under\s+(?:�
 # (These three are Caseless: matched on the lower-cased sentence, without re.I.)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def _lines_with_year(body: str):
+    """The lines of ``body`` that name a year 2010–2039, in order: found from the
+    years (re's literal scan for "20") instead of splitting a long document into
+    lines that mostly name none."""
+    end = -1
+    for year in _ANY_YEAR.finditer(body):
+        if year.start() < end:
+            continue        # on the line already given
+        start = body.rfind("\n", 0, year.start()) + 1
+        end = body.find("\n", year.end())
+        if end < 0:
+            end = len(body)
+        yield body[start:end]
+
+
 def best_period(heading: str, body: str) -> Period | None:
     """The period of a document: its heading's, widened by its body's ranges.
 
@@ -167,10 +185,8 @@ def best_period(heading: str, body: str) -> Period | None:
     """
     in_heading = find_periods(heading)
     tiers: tuple[list[Period], ...] = ([], [], [])   # validity, about the promise, other
-    for line in body.split("\n"):
-        if "20" not in line or not _ANY_YEAR.search(line):
-            continue   # most lines name no year: skip the sentence split
-        for sentence in re.split(r"(?<=[.!?])\s+", line):
+    for line in _lines_with_year(body):
+        for sentence in _SENTENCE_BREAK.split(line):
             if _ANY_YEAR.search(sentence) and not _HISTORY.search(sentence):
                 tier = 0 if _VALIDITY.search(sentence) else 1 if _PERIOD_CUE.search(sentence) else 2
                 tiers[tier].extend(find_periods(sentence))

@@ -167,3 +167,9 @@ def _split_tags_ungated(text):
             text = text[:suffix.start()]
             stated = stated or who_party
     return text.strip(" \t\n-–•(;,"), stated
+
+
+def test_lines_with_year_are_the_lines_that_name_one():
+    body = "\n".join(_texts()) + "\n2024\n\når 2019 och 2020\nslut 2031"
+    expected = [line for line in body.split("\n") if re.search(r"20[1-3]\d", line)]
+    assert list(periods._lines_with_year(body)) == expected
