@@ -63,7 +63,7 @@ LABELLED_ACTIVITY = re.compile(r"^(?:aktivitet|åtgärd|insats)\s*\d{0,2}\s*[:.�
                                re.I)
 # Section names of the site, not a promise's title ("Medborgarlöften och lokal samverkan").
 NAVIGATION = re.compile(r"^(?:om )?medborgarlöft\w*(?: och (?:lokal )?samverkan)?$", re.I)
-PROMISE_WORD = re.compile(r"medborgarlöft|\blöfte|\blöften", re.I)
+PROMISE_WORD = Caseless(r"medborgarlöft", r"\blöfte", r"\blöften")
 FOLLOW_UP = re.compile(r"uppföljning|utvärdering|resultat|redovisning|så gick det|"
                        r"återrapport|genomfört", re.I)
 # A quote: "…, säger Anna Exempel", "…, säger kommunpolisen i X", "…, berättar hon".
@@ -220,8 +220,8 @@ def is_noise_item(text: str) -> bool:
 
 OPENS_WITH_PARTY = re.compile(r"^\s*(?:polis|kommun|vi\b)", re.I)
 # What medborgarlöften are in general: "Ett medborgarlöfte är …", "Medborgarlöften innebär …".
-CONCEPT = re.compile(r"\bett\s+medborgarlöfte\s+(?:är|innebär|kan)\b|"
-                     r"\bmedborgarlöften\s+(?:är|innebär|kan)\b", re.I)
+CONCEPT = Caseless(r"\bett\s+medborgarlöfte\s+(?:är|innebär|kan)\b",
+                   r"\bmedborgarlöften\s+(?:är|innebär|kan)\b")
 
 
 def prose_promises(text: str) -> list[str]:
@@ -278,18 +278,21 @@ REPORT = re.compile(
     r"\b(?:genomfördes|hölls|gjordes|gjorde|fanns|var|hade|blev|visade|ökade|minskade|"
     r"skrevs|tecknades|undertecknades|deltog|lockade|beslutades|\w{3,}(?:ades|ade))\b|"
     r"\bhar\s+(?:\S+\s+){0,2}?\w+(?:it|at|t|ts)\b|\bhar\b", re.I)
-DESCRIBES = re.compile(r"\b(?:kan|kunde|brukar|bör|borde|skulle|behöver|vill|upplever|upplevs|"
-                       r"uppger|känner|består|handlar|innebär|betyder|gäller|ingår|omfattar|"
-                       r"ansvarar\s+för\s+både|uppfattas|tycker|menar|anser|uppgav|uppgir|"
-                       r"(?:ser|vet|märker|konstaterar)\s+att)\b", re.I)
+# One pattern per word: each runs only when its word occurs (normalize.caseless).
+DESCRIBES = Caseless(*(rf"\b{word}\b" for word in (
+    "kan", "kunde", "brukar", "bör", "borde", "skulle", "behöver", "vill", "upplever", "upplevs",
+    "uppger", "känner", "består", "handlar", "innebär", "betyder", "gäller", "ingår", "omfattar",
+    r"ansvarar\s+för\s+både", "uppfattas", "tycker", "menar", "anser", "uppgav", "uppgir",
+    r"ser\s+att", r"vet\s+att", r"märker\s+att", r"konstaterar\s+att")))
 # The promise, its follow-up or its results as the subject: not a commitment.
 NOT_A_COMMITMENT_SUBJECT = re.compile(
     r"^(?:(?:medborgar)?löfte(?:t|na|n)?|syftet|målet|resultat\w*|uppföljning\w*|en\s+(?:första\s+)?"
     r"(?:uppföljning|slutrapport|redovisning|utvärdering|sammanställning)|arbetet\s+följs|det|detta|"
     r"dessa|de|den|här|nästa|ett\s+nytt\s+(?:medborgar)?löfte|underlaget|synpunkterna|"
     r"idén|erfarenhet\w*|aktiviteterna|man)\b", re.I)
-FOLLOW_UP_VERB = re.compile(r"\bfölj(?:s|er|a)\s+upp\b|\bredovisas\b|\bpubliceras\b|\butvärderas\b|"
-                            r"\brapporteras\b|\bpresenteras\b|\bta\s+fram\b|\btas\s+fram\b", re.I)
+FOLLOW_UP_VERB = Caseless(r"\bfölj(?:s|er|a)\s+upp\b", r"\bredovisas\b", r"\bpubliceras\b",
+                          r"\butvärderas\b", r"\brapporteras\b", r"\bpresenteras\b",
+                          r"\bta\s+fram\b", r"\btas\s+fram\b")
 
 
 def sentence_evidence(sentence: str, promise_section: bool = False,

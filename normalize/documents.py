@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from normalize import cues
+from normalize.caseless import Caseless
 from normalize.blocks import Block
 from normalize.periods import best_period
 from normalize.responsibility import responsible, split_tags
@@ -102,8 +103,8 @@ def segment(blocks: list[Block], trace: list | None = None,
     return drafts
 
 
-_POLICE = re.compile(r"\bpolis", re.I)
-_MUNICIPALITY = re.compile(r"\bkommun|\bstad(?:en|s)?\b|\bregion gotland\b", re.I)
+_POLICE = Caseless(r"\bpolis")
+_MUNICIPALITY = Caseless(r"\bkommun", r"\bstad(?:en|s)?\b", r"\bregion gotland\b")
 
 
 def joint_voice(blocks: list[Block]) -> bool:
