@@ -31,11 +31,10 @@ FOLDS_APART = ("\u0130", "\u0131", "\u017f")
 _SPECIAL = set("\\.^$*+?{}[]()|")
 
 
-def opening_literal(pattern: str) -> str:
-    """The text every match of ``pattern`` starts with (after ``\\b`` or ``^``), or ""
-    when it has none or has an alternation outside parentheses."""
-    depth, escaped, in_class = 0, False, False
-    for char in pattern:
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex: "a|b(?:c|d)" → ["a", "b(?:c|d)"]."""
+    parts, start, depth, escaped, in_class = [], 0, 0, False, False
+    for index, char in enumerate(pattern):
         if escaped:
             escaped = False
         elif char == "\\":
@@ -44,12 +43,21 @@ def opening_literal(pattern: str) -> str:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char in "(":
+        elif char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            return ""
+            parts.append(pattern[start:index])
+            start = index + 1
+    return parts + [pattern[start:]]
+
+
+def opening_literal(pattern: str) -> str:
+    """The text every match of ``pattern`` starts with (after ``\\b`` or ``^``), or ""
+    when it has none or has an alternation outside parentheses."""
+    if len(alternatives(pattern)) > 1:
+        return ""
     rest = pattern.removeprefix("^").removeprefix("\\b")
     literal = []
     index = 0
@@ -79,8 +87,10 @@ class Caseless:
     pattern with its fast scan."""
 
     def __init__(self, *patterns: str):
+        # \S, \W, \D and \B mean the same on the lower-cased text (see above).
+        plain = [re.sub(r"\\[SWDB]", "", pattern) for pattern in patterns]
         if any(pattern != pattern.lower() or any(c.isalpha() and c not in LETTERS
-                                                  for c in pattern) for pattern in patterns):
+                                                  for c in pattern) for pattern in plain):
             raise ValueError("Caseless patterns are written in lower case, with LETTERS")
         self.folded = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.I)
         self.lowered = [(opening_literal(pattern), re.compile(pattern)) for pattern in patterns]

@@ -11,14 +11,16 @@ import re
 
 import ahocorasick
 
-from normalize.caseless import Caseless, Gated
+from normalize.caseless import Caseless, Gated, alternatives
 from normalize.periods import find_periods
 from normalize.responsibility import ACTOR_SUBJECT
 
 # Sections whose lists are never promises: purposes, goals, focus areas,
 # problem pictures, follow-up and results, the cooperation agreement, contacts,
 # documents and links, explanations of what a medborgarlöfte is.
-TRAP = re.compile(
+# (TRAP and LEAD match the lower-cased text one alternative at a time, each only when
+# the literal it opens with occurs: normalize.caseless. Same answers, a fraction of the time.)
+TRAP = Caseless(*alternatives(
     r"\bsyfte|\bsyftar|\bmål(?:et|en|sättning\w*|bild)?\b|fokusområd|\bfokus(?:erar)?\b|lägesbild|"
     r"problembild|problem\w* (?:är|som)|bakgrund|uppföljning|utvärdering|\bresultat|"
     r"\bkontakt|\bdokument\b|\bbilag|läs mer|\bhär hittar|\bladda ner|organisation|arbetsgrupp|"
@@ -30,12 +32,11 @@ TRAP = re.compile(
     r"\bvisade\b|\bvisar att|\bunderlag|\borsak|\butmaning|\bönskemål|\bsynpunkter|\benkät|"
     # addressed to the reader ("Du kan hjälpa till genom att:"), or reporting what was done
     r"\bdu\b|\bdig\b|\bdin\b|\bgjorts\b|\butförts\b|\bgenomfördes\b|\bhar gjort|"
-    r"\bfölj(?:er|s|a) (?:vi )?upp\b",
-    re.I)
+    r"\bfölj(?:er|s|a) (?:vi )?upp\b"))
 # "Lovar" in a lead-in outranks a trap word in it ("Polisen lovar att i syfte att…:").
 STRONG_LEAD = re.compile(r"\blov(?:ar|at)\b|\båtar sig\b|\btar på sig\b", re.I)
 # Headings/lead-ins under which the promises (or their activities) are listed.
-LEAD = re.compile(
+LEAD = Caseless(*alternatives(
     r"\blov(?:ar|at)\b|\båtar sig|\båtagande|genom att|\binnehåll|aktivitet|\bvi ska\b|"
     r"\bska vi\b|\bgör vi\b|\bvi gör\b|\bvi kommer\b|\bkommer vi\b|\båtgärd|\binsatser|"
     r"\bkonkret|för att uppnå|\buppnås\b|\bska (?:göras|genomföras)\b|\bvad görs\b|"
@@ -43,8 +44,7 @@ LEAD = re.compile(
     r"^(?:(?:våra|vårt|de|nya|gemensamma|lokala|årets)\s+(?:medborgar)?löft(?:e|et|en|ena)|"
     r"(?:medborgar)?löft(?:et|ena)|löft(?:e|en))\b(?:\s+(?:är|lyder|innebär|för \S+|"
     r"(?:till|för)\s+(?:dig|er|invånarna|\S+bor(?:na)?)))?\s*:?$|"
-    r"löftet (?:är|lyder|innebär|innehåller)|löftena (?:är|lyder)|följande (?:löften|åtaganden)",
-    re.I)
+    r"löftet (?:är|lyder|innebär|innehåller)|löftena (?:är|lyder)|följande (?:löften|åtaganden)"))
 ACTIVITY_LEAD = re.compile(r"aktivitet|\båtgärd|\binsatser|för att uppnå|uppnås genom|"
                            r"\bgör vi\b|\bgenom att\b|\bvi gör\b|så här", re.I)
 # A heading that only names a party: "Polisen", "Kommunen ska", "Polisens åtaganden".

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from normalize import cues, documents, htmlblocks, periods, responsibility, themes
-from normalize.caseless import FOLDS_APART, LETTERS, Caseless, opening_literal
+from normalize.caseless import FOLDS_APART, LETTERS, Caseless, alternatives, opening_literal
 from normalize.periods import OPEN_ENDED
 
 # Every letter a Caseless pattern of the normalizer is written with.
@@ -40,7 +40,9 @@ def test_caseless_search_answers_as_ignorecase(text):
 
 def test_caseless_refuses_upper_case_patterns():
     with pytest.raises(ValueError):
-        Caseless(r"\S+ gäller")
+        Caseless(r"\S+ Gäller")
+    with pytest.raises(ValueError):
+        Caseless(r"naïve")
 
 
 def test_open_ended_patterns_find_what_the_single_pattern_found():
@@ -198,3 +200,16 @@ def test_joint_voice_patterns_answer_as_before(name):
               "_MUNICIPALITY": re.compile(r"\bkommun|\bstad(?:en|s)?\b|\bregion gotland\b", re.I)}
     for text in _texts() + ["STADEN", "Region Gotland", "stadsdel", "Kommunpolisen", "apolis"]:
         assert getattr(documents, name).search(text) == bool(before[name].search(text)), text
+
+
+def test_alternatives_split_at_the_top_level_only():
+    assert alternatives(r"a|b(?:c|d)|[|]|\||e") == ["a", "b(?:c|d)", "[|]", r"\|", "e"]
+
+
+@pytest.mark.parametrize("name", ["TRAP", "LEAD"])
+def test_section_cues_answer_as_the_single_regex(name):
+    cue = getattr(cues, name)
+    single = re.compile(cue.folded.pattern, re.I)
+    for text in _texts() + EXTRA + ["Vårt löfte till Dig", "LÖFTENA ÄR", "Mål: färre inbrott",
+                                    "Så här går det till", "Kommunen SKA:", "Dialogerna visade"]:
+        assert cue.search(text) == bool(single.search(text)), text
