@@ -10,8 +10,6 @@ from normalize import cues, documents, htmlblocks, periods, responsibility, them
 from normalize.caseless import FOLDS_APART, LETTERS, Caseless, alternatives, opening_literal
 from normalize.periods import OPEN_ENDED
 
-# Every letter a Caseless pattern of the normalizer is written with.
-
 
 def test_folds_apart_lists_every_character_re_folds_unlike_str_lower():
     """A character outside FOLDS_APART matches a lower-case letter under re.I exactly
@@ -26,6 +24,15 @@ def test_folds_apart_lists_every_character_re_folds_unlike_str_lower():
     apart |= {char for char in every if char.lower() in LETTERS
               and not re.fullmatch(char.lower(), char, re.I)}
     assert apart == set(FOLDS_APART)
+
+
+@pytest.mark.parametrize("escape", [r"\w", r"\s", r"\d"])
+def test_class_escapes_agree_on_a_character_and_its_lower_case(escape):
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    kept = "".join(char for char in every if len(char.lower()) == 1)
+    positions = [m.start() for m in re.finditer(escape, kept)]
+    assert [m.start() for m in re.finditer(escape, kept.lower())] == positions
+    assert len(kept.lower()) == len(kept)
 
 
 @pytest.mark.parametrize("text", [
