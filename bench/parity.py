@@ -32,8 +32,9 @@ ROOT = Path.cwd()  # run from the checkout being fingerprinted
 STABLE = {
     "snapshots": "select s.url, s.status, b.body, s.text_sha256, s.text_changed, s.text_error,"
                  " s.detected_encoding from snapshots s join bodies b on b.sha256 = s.body_sha256",
-    "pages": "select url, site, municipalities, kind, snapshot_count, gone_status, found_via"
-             " from pages",
+    # found_via is left out: whether the sitemap or a link reached a page first is a race
+    # of the crawl's scheduling (main's own runs differ in it), not what the pipeline made.
+    "pages": "select url, site, municipalities, kind, snapshot_count, gone_status from pages",
     "fetch_errors": "select url, site, kind, message, http_status from fetch_errors",
     "documents": "select url, title, municipality_codes, period_label, period_start,"
                  " period_end, signed, signatories, commitment_count, promise_key from documents",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from normalize import cues
+from normalize.caseless import Caseless
 from normalize.blocks import Block
 from normalize.periods import best_period
 from normalize.responsibility import responsible, split_tags
@@ -36,8 +37,8 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
     if _is_follow_up_page(blocks):
         _note(trace, "dropped", "(the page)", "its title reports follow-up or results")
         return []
-    drafts = segment(blocks, trace)
     joint = joint_voice(blocks)
+    drafts = segment(blocks, trace, joint)
     for draft in drafts:
         if draft.commitments or not _period(draft, drafts, page_text):
             continue
@@ -71,7 +72,8 @@ def _note(trace: list | None, verdict: str, text: str, why: str) -> None:
         trace.append((verdict, text, why))
 
 
-def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
+def segment(blocks: list[Block], trace: list | None = None,
+            joint: bool | None = None) -> list[Draft]:
     """Drafts of a page; weak sentences ("X ska …", "… genomförs under hösten") stay
     only in a document that shows it is a promise: a document heading, a promise
     lead-in or list, or a "lovar" sentence."""
@@ -87,7 +89,8 @@ def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
                                   "'lovar' sentence in its document"))
             draft.commitments = []
             draft.last_promise = None
-    joint = joint_voice(blocks)
+    if joint is None:
+        joint = joint_voice(blocks)
     for draft in drafts:
         for c in draft.commitments:
             c.pop("_weak", None)
@@ -100,8 +103,8 @@ def segment(blocks: list[Block], trace: list | None = None) -> list[Draft]:
     return drafts
 
 
-_POLICE = re.compile(r"\bpolis", re.I)
-_MUNICIPALITY = re.compile(r"\bkommun|\bstad(?:en|s)?\b|\bregion gotland\b", re.I)
+_POLICE = Caseless(r"\bpolis")
+_MUNICIPALITY = Caseless(r"\bkommun", r"\bstad(?:en|s)?\b", r"\bregion gotland\b")
 
 
 def joint_voice(blocks: list[Block]) -> bool:

@@ -35,10 +35,13 @@ BLOCK_DESCENDANTS = ("ul", "ol", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
                      "section", "li")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_CHARS = tuple(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+                                        0xfffe, 0xffff])
 _RESPONSIBLE_COLUMN = re.compile(r"ansvar", re.I)
 
 
 _STRING = etree.XPath("string()")
+_MARKED = etree.XPath("//*[@id or @class or @role]")   # compiled once, not per page
 
 
 def _text(element) -> str:
@@ -53,7 +56,10 @@ def parse_html(html: str) -> tuple[list[Block], str]:
     while the chrome that also did (logo, footer) is stripped."""
     try:
         # lxml refuses control characters when text is moved around: drop them first.
-        html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
+        # (Looked for with `in` first: a substring test per character beats the regex scan.)
+        html = _XML_DECLARATION.sub("", html, count=1)
+        if any(char in html for char in _CONTROL_CHARS):
+            html = _CONTROL.sub("", html)
         # lxml.etree's HTML parser (what lxml.html.document_fromstring runs) without
         # lxml.html's element classes: the same tree, half the cost to build and walk.
         # Deep nesting is kept (normalize.pagetext.html_document).
@@ -78,7 +84,7 @@ def _strip_chrome(root) -> None:
         if element.find(".//h1") is None and element.find(".//h2") is None:
             remove_keeping_tail(element)
     page_size = None
-    for element in root.xpath("//*[@id or @class or @role]"):
+    for element in _MARKED(root):
         if element.tag in ("main", "article", "body", "html"):
             continue
         marker = " ".join((element.get("id", ""), element.get("class", ""),
@@ -98,7 +104,8 @@ def _holds_content(element) -> bool:
 
 
 def _tag(element) -> str | None:
-    return element.tag.lower() if isinstance(element.tag, str) else None  # None: comment, PI
+    tag = element.tag    # lxml builds a new string on every access: read it once
+    return tag.lower() if isinstance(tag, str) else None  # None: comment, PI
 
 
 def _walk(node, blocks: list[Block], depth: int) -> None:
@@ -124,6 +131,13 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
         tag = _tag(child)
         if tag is None:
             pass
+        elif tag == "p" and not len(child):
+            # A paragraph of plain text (most of a long page): what _walk would make of it.
+            # Tested first: without children it cannot be a bold heading.
+            flush()
+            text = clean(child.text or "")
+            if text:
+                blocks.append(Block("para", text))
         elif tag in HEADINGS:
             flush()
             text = clean(_text(child))
@@ -143,12 +157,6 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
         elif tag == "p" and _is_bold_heading(child):
             flush()
             blocks.append(Block("heading", clean(_text(child)), level=5))
-        elif tag == "p" and not len(child):
-            # A paragraph of plain text (most of a long page): what _walk would make of it.
-            flush()
-            text = clean(child.text or "")
-            if text:
-                blocks.append(Block("para", text))
         elif tag in CONTAINERS or next(child.iter(*BLOCK_DESCENDANTS), None) is not None:
             flush()
             _walk(child, blocks, depth)

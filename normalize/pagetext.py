@@ -215,9 +215,12 @@ def html_document(html: str, parser=None):
 def _reaches_depth(root, depth: int) -> bool:
     """Whether any element sits ``depth`` levels below the root: one XPath in C,
     instead of walking every element in Python (the normalizer's hot path)."""
+    if depth == _LIBXML_DEPTH:
+        return bool(_AT_LIBXML_DEPTH(root))
     return bool(root.xpath("boolean(" + "/".join(["*"] * depth) + ")"))
 
 
+_AT_LIBXML_DEPTH = etree.XPath("boolean(" + "/".join(["*"] * _LIBXML_DEPTH) + ")")  # compiled once
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
               "param", "source", "track", "wbr"}
 _RAW_TEXT_TAGS = {"script", "style"}
@@ -287,12 +290,20 @@ def flatten_html(html: str, max_depth: int = HTML_MAX_DEPTH) -> tuple[str, int]:
     return "".join(flattener.out), flattener.flattened
 
 
+_ROLE_MAIN = etree.XPath("//*[@role='main']")
+
+
 def main_element(root):
-    """The page's content element: <main>, role=main, <article>, <body>, or the root."""
-    role_main = root.xpath("//*[@role='main']")
-    return next((e for e in (root.find(".//main"), role_main[0] if role_main else None,
-                             root.find(".//article"), root.find(".//body")) if e is not None),
-                root)
+    """The page's content element: <main>, role=main, <article>, <body>, or the root.
+    Each is looked for only when the ones before it are missing (the role search
+    walks the whole tree)."""
+    found = root.find(".//main")
+    if found is None:
+        role_main = _ROLE_MAIN(root)
+        found = role_main[0] if role_main else root.find(".//article")
+    if found is None:
+        found = root.find(".//body")
+    return root if found is None else found
 
 
 def remove_keeping_tail(element) -> None:

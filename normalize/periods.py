@@ -25,6 +25,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from normalize.caseless import FOLDS_APART, Caseless
+
 MONTHS = {"januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
           "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
 _MONTH = "(" + "|".join(MONTHS) + ")"
@@ -43,10 +45,13 @@ _FROM_ISO = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s
 _FROM_YEAR = re.compile(rf"(?:från och med|fr\.?\s?o\.?\s?m\.?|från|fr o m)\s+(?:år\s+)?{_YEAR}"
                         rf"(?!\s*(?:-|–|till\b|/))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
-OPEN_ENDED = re.compile(r"gäller\s+(?:tills|till dess|fram till dess)|tills vidare|tills nya|"
-                        r"fram till dess att nya|tills vi tecknar|gäller\s+löpande", re.I)
+# "gäller tills nya …", "tills vidare", "gäller löpande": searched over a whole document's
+# text, lower-cased and without re.I, one pattern per opening word (normalize.caseless).
+OPEN_ENDED = Caseless(r"gäller\s+(?:tills|till dess|fram till dess|löpande)",
+                      r"tills (?:vidare|nya|vi tecknar)", r"fram till dess att nya")
 # Lines whose dates are about the web page, not the promise.
 _PAGE_DATE_LINE = re.compile(r"(?:uppdaterad|publicerad|granskad|ändrad|senast)\b[^\n]*", re.I)
+_PAGE_DATE_WORDS = ("uppdaterad", "publicerad", "granskad", "ändrad", "senast")
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,17 @@ class Period:
 
 
 def find_periods(text: str) -> list[Period]:
-    text = _PAGE_DATE_LINE.sub(lambda m: " " * len(m.group(0)), text)
+    if not _ANY_YEAR.search(text):
+        return []        # every notation has a year 2010–2039 (and blanking lines adds none)
+    lowered = text.lower()
+    # Literal tests on the lower-cased text before the re.I patterns, which re tries at
+    # every position: a pattern whose words are missing cannot match (exact unless the
+    # text holds a character re folds unlike str.lower: then everything runs).
+    folds = any(char in text for char in FOLDS_APART)
+    if folds or any(word in lowered for word in _PAGE_DATE_WORDS):
+        text = _PAGE_DATE_LINE.sub(lambda m: " " * len(m.group(0)), text)
+    months = folds or any(month in lowered for month in MONTHS)
+    froms = folds or "fr" in lowered
     found: list[tuple[int, Period]] = []
     taken: list[tuple[int, int]] = []
 
@@ -79,7 +94,7 @@ def find_periods(text: str) -> list[Period]:
             found.append((span[0], period))
             taken.append(span)
 
-    for m in _DATE_RANGE.finditer(text):
+    for m in _DATE_RANGE.finditer(text) if months else ():
         y2 = int(m.group(6))
         add(m, _exact(m.group(0), int(m.group(3) or y2), MONTHS[m.group(2).lower()],
                       int(m.group(1)), y2, MONTHS[m.group(5).lower()], int(m.group(4))))
@@ -89,7 +104,7 @@ def find_periods(text: str) -> list[Period]:
     for m in _ISO_RANGE.finditer(text):
         add(m, _exact(m.group(0), int(m.group(1)), int(m.group(2)), int(m.group(3)),
                       int(m.group(4)), int(m.group(5)), int(m.group(6))))
-    for m in _MONTH_RANGE.finditer(text):
+    for m in _MONTH_RANGE.finditer(text) if months else ():
         y2, m1, m2 = int(m.group(4)), MONTHS[m.group(1).lower()], MONTHS[m.group(3).lower()]
         y1 = int(m.group(2)) if m.group(2) else (y2 if m1 <= m2 else y2 - 1)
         add(m, _exact(m.group(0), y1, m1, 1, y2, m2, calendar.monthrange(y2, m2)[1]))
@@ -98,13 +113,13 @@ def find_periods(text: str) -> list[Period]:
         last = int(second) if len(second) == 4 else (first // 100) * 100 + int(second)
         if first < last <= first + 4:
             add(m, Period(m.group(0).strip(), f"{first}-01-01", f"{last}-12-31", 2))
-    for m in _FROM_DATE.finditer(text):
+    for m in _FROM_DATE.finditer(text) if months and froms else ():
         start = _date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
         add(m, Period(m.group(0).strip(), start, None, 1) if start else None)
-    for m in _FROM_ISO.finditer(text):
+    for m in _FROM_ISO.finditer(text) if froms else ():
         start = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         add(m, Period(m.group(0).strip(), start, None, 1) if start else None)
-    for m in _FROM_YEAR.finditer(text):
+    for m in _FROM_YEAR.finditer(text) if froms else ():
         add(m, Period(m.group(0).strip(), f"{m.group(1)}-01-01", None, 1))
     for m in _SINGLE_YEAR.finditer(text):
         year = m.group(1)
@@ -130,16 +145,34 @@ def _date(year: int, month: int, day: int) -> str | None:
 # medborgarlöften för 2016-2017"), as opposed to history ("pilotprojektet 2014/2015").
 _ANY_YEAR = re.compile(r"20[1-3]\d")
 # "Medborgarlöftet gäller 2023–2024", "tecknat medborgarlöften för 2016-2017"
-_VALIDITY = re.compile(r"gäller|giltig|löptid|period|avser|tecknat|tecknade|undertecknat|"
-                       r"verksamhetsår|\bför\s+(?:år\s+|perioden\s+|verksamhetsåret\s+)?20[1-3]\d",
-                       re.I)
+_VALIDITY = Caseless(r"gäller|giltig|löptid|period|avser|tecknat|tecknade|undertecknat|"
+                     r"verksamhetsår|\bför\s+(?:år\s+|perioden\s+|verksamhetsåret\s+)?20[1-3]\d")
 # "sedan 2015", "pilotprojektet 2014/2015", "tidigare": history, not the promise's period;
 # "Under 2020 genomfördes …": a report; "följs upp i december 2025": a review date.
-_HISTORY = re.compile(r"\bsedan\b|\bpilot|\btidigare\b|\bförra\b|\bföregående\b|"
-                      r"\b(?:genomfördes|hölls|gjordes|var|hade|deltog|besvarades)\b|"
-                      r"\bfölj(?:s|er|des)\s+upp\b|\buppföljning|\bredovis|\butvärder|\bslutrapport|"
-                      r"\bnästa\s+(?:medborgar)?löfte", re.I)
-_PERIOD_CUE = re.compile(r"medborgarlöft|löfte|gäller|period|avser|under\s+(?:år\s+)?20", re.I)
+_HISTORY = Caseless(r"\bsedan\b|\bpilot|\btidigare\b|\bförra\b|\bföregående\b|"
+                    r"\b(?:genomfördes|hölls|gjordes|var|hade|deltog|besvarades)\b|"
+                    r"\bfölj(?:s|er|des)\s+upp\b|\buppföljning|\bredovis|\butvärder|\bslutrapport|"
+                    r"\bnästa\s+(?:medborgar)?löfte")
+_PERIOD_CUE = Caseless(r"medborgarlöft|löfte|gäller|period|avser|under\s+(?:år\s+)?20")
+# (These three are Caseless: matched on the lower-cased sentence, without re.I.)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def _lines_with_year(body: str):
+    """The lines of ``body`` that name a year 2010–2039, in order: found from the
+    years (re's literal scan for "20") instead of splitting a long document into
+    lines that mostly name none."""
+    end = -1
+    for year in _ANY_YEAR.finditer(body):
+        if year.start() < end:
+            continue        # on the line already given
+        start = body.rfind("\n", 0, year.start()) + 1
+        end = body.find("\n", year.end())
+        if end < 0:
+            end = len(body)
+        yield body[start:end]
 
 
 def best_period(heading: str, body: str) -> Period | None:
@@ -152,10 +185,8 @@ def best_period(heading: str, body: str) -> Period | None:
     """
     in_heading = find_periods(heading)
     tiers: tuple[list[Period], ...] = ([], [], [])   # validity, about the promise, other
-    for line in body.split("\n"):
-        if "20" not in line or not _ANY_YEAR.search(line):
-            continue   # most lines name no year: skip the sentence split
-        for sentence in re.split(r"(?<=[.!?])\s+", line):
+    for line in _lines_with_year(body):
+        for sentence in _SENTENCE_BREAK.split(line):
             if _ANY_YEAR.search(sentence) and not _HISTORY.search(sentence):
                 tier = 0 if _VALIDITY.search(sentence) else 1 if _PERIOD_CUE.search(sentence) else 2
                 tiers[tier].extend(find_periods(sentence))

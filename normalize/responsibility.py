@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from normalize.caseless import FOLDS_APART
+
 _POLICE = re.compile(r"\b(polis\w*|lokalpolis\w*|områdespolis\w*|kommunpolis\w*)", re.I)
 _MUNICIPALITY = re.compile(r"\b(kommun\w*|stad(en)?|region gotland)\b", re.I)
 # Municipal services: they count as "kommunen" when they are the subject or the
@@ -83,25 +85,33 @@ def tag_party(who: str) -> str | None:
     return party(who, units=True)
 
 
+def _may_hold(text: str, word: str) -> bool:
+    """Whether re.IGNORECASE could find the lower-case ``word`` in ``text``
+    (normalize.caseless: exact)."""
+    return word in text.lower() or any(char in text for char in FOLDS_APART)
+
+
 def split_tags(text: str) -> tuple[str, str | None]:
     """(text without responsibility tags, the responsibility those tags state)."""
     stated = None
-    match = _RESPONSIBLE.search(text)
+    # Each tag pattern is run only when the text holds what it cannot match without
+    # ("ansvar", a parenthesis, a dash, a slash): most commitments carry no tag.
+    match = _RESPONSIBLE.search(text) if _may_hold(text, "ansvar") else None
     if match:
         who = match.group("who")
         # "Ansvarig: –": the page says nobody yet; that stays unknown.
         stated = (tag_party(who) or "annan") if re.search(r"\w", who) else UNKNOWN
         text = text[:match.start()]
-    letters = _LETTER_TAG.search(text)
+    letters = _LETTER_TAG.search(text) if ")" in text else None
     if letters and not stated:   # "(P)", "(K)", "(P/K)": the abbreviations some pages use
         found = {c for c in letters.group("who").upper() if c in "PK"}
         stated = "gemensamt" if found == {"P", "K"} else "polisen" if "P" in found else "kommunen"
         text = text[:letters.start()]
-    dash = _DASH_PARTY.search(text)
+    dash = _DASH_PARTY.search(text) if "-" in text or "–" in text or "—" in text else None
     if dash and not stated:
         stated = party(dash.group("who"))
         text = text[:dash.start()]
-    suffix = _SUFFIX.search(text)
+    suffix = _SUFFIX.search(text) if "/" in text or ")" in text else None
     if suffix:
         who = suffix.group("slash") or suffix.group("paren")
         who_party = tag_party(who)

@@ -102,9 +102,10 @@ class Segmenter:
         return self.drafts[-1]
 
     def run(self) -> list[Draft]:
+        readers = {"heading": self._heading, "para": self._para, "item": self._item}
         for number, block in enumerate(self.blocks):
             self.number = number
-            getattr(self, "_" + block.kind)(number, block)
+            readers[block.kind](number, block)
         return self.drafts
 
     # -- headings -------------------------------------------------------------
