@@ -106,7 +106,7 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
     """(blocks, their text, the HTML title) of a page, whatever its format."""
     body = content.encode("utf-8") if isinstance(content, str) else content
     if not body.strip():
-        raise InputError("empty input")
+        raise InputError("tom indata")
     ctype = content_type.lower()
     kind = sniff_format(body, ctype, url)
     if kind == "pdf":
@@ -115,11 +115,11 @@ def _read(content: bytes | str, content_type: str, url: str) -> tuple[list, str,
             text = pdf_text(body[magic:])
         except PageTextError as exc:
             if b"/Encrypt" in body:   # pdfplumber wraps the password error in its own type
-                raise InputError("encrypted PDF (password required)") from exc
+                raise InputError("krypterad PDF (kräver lösenord)") from exc
             raise InputError(str(exc)) from exc
         return text_blocks(text, wrapped=True), text, ""  # PDF lines wrap mid-sentence
     if _binary(body):
-        raise InputError("binary input that is neither HTML, text nor PDF")
+        raise InputError("binär indata som varken är HTML, text eller PDF")
     charset = None
     if "charset=" in ctype:
         charset = ctype.split("charset=", 1)[1].split(";")[0].strip(" \"'")

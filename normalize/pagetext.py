@@ -207,8 +207,8 @@ def html_document(html: str, parser=None):
     flat, flattened = flatten_html(html, HTML_MAX_DEPTH)
     if flattened:
         warnings.warn(TextTruncated(
-            f"HTML nested deeper than {HTML_MAX_DEPTH} elements: "
-            f"{flattened} deeper elements flattened (their text kept)"), stacklevel=2)
+            f"HTML nästlad djupare än {HTML_MAX_DEPTH} element: "
+            f"{flattened} djupare element plattade (texten behölls)"), stacklevel=2)
     return parse(flat)
 
 
@@ -373,14 +373,14 @@ def pdf_text(body: bytes, max_pages: int = PDF_MAX_PAGES,
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     if not body.startswith(b"%PDF"):
-        raise PageTextError("not a PDF (missing %PDF header)")
+        raise PageTextError("inte en PDF (%PDF-huvudet saknas)")
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
             pages, cut = _pdf_pages(pdf, max_pages, max_seconds)
     except PDFPasswordIncorrect as exc:
-        raise PageTextError("encrypted PDF (password required)") from exc
+        raise PageTextError("krypterad PDF (kräver lösenord)") from exc
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        raise PageTextError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+        raise PageTextError(f"oläslig PDF: {type(exc).__name__}: {exc}") from exc
     if cut:
         warnings.warn(TextTruncated(cut), stacklevel=2)
     return repair_hyphenation(_clean_lines("\n".join(pages)))
@@ -396,9 +396,9 @@ def _pdf_pages(pdf, max_pages: int, max_seconds: float) -> tuple[list[str], str 
     size, doctop = 0, 0
     for number, pdf_page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
         if number > max_pages:
-            return texts, f"PDF has more than {max_pages} pages: the first {max_pages} kept"
+            return texts, f"PDF:en har fler än {max_pages} sidor: de första {max_pages} behölls"
         if time.monotonic() > deadline:
-            return texts, f"PDF text took over {max_seconds:g} s: the first {number - 1} pages kept"
+            return texts, f"PDF-texten tog över {max_seconds:g} s: de första {number - 1} sidorna behölls"
         page = Page(pdf, pdf_page, page_number=number, initial_doctop=doctop)
         text = page.extract_text() or ""
         doctop += page.height
@@ -428,7 +428,7 @@ def page_text(body: bytes, content_type: str | None = None,
     if body.startswith(b"%PDF") or "pdf" in ctype:
         return pdf_text(body), None
     if looks_binary(body):
-        raise PageTextError("binary body that is neither HTML, text nor PDF")
+        raise PageTextError("binärt innehåll som varken är HTML, text eller PDF")
     text, encoding = decode_html(body, declared_encoding)
     if "html" in ctype or re.search(r"<(html|body|p|div)\b", text[:2000], re.I):
         return html_main_text(text), encoding

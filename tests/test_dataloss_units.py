@@ -199,7 +199,7 @@ def test_deeply_nested_promise_is_kept_and_the_cut_is_said(levels):
     assert "trygghetsvandringar" in text
     assert len(result["documents"]) == 1
     assert len(result["documents"][0]["commitments"]) == 2
-    assert "flattened" in truncation_notes(caught)
+    assert "plattade" in truncation_notes(caught)
 
 
 def test_shallow_page_is_not_reported_as_cut():
@@ -215,7 +215,7 @@ def test_archive_records_what_was_cut(tmp_path):
     archive.record_response(run_id, item(body=deep(1000).encode()))
     row = next(archive.db.query("select text, text_truncated from snapshots"))
     assert "trygghetsvandringar" in row["text"]
-    assert "flattened" in row["text_truncated"]
+    assert "plattade" in row["text_truncated"]
 
 
 # -- 7. PDF caps ------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def test_pdf_keeps_the_first_pages_and_says_so():
         text = pdf_text(body, max_pages=3)
     assert "trygghetsvandringar" in text
     assert "sida 3" in text and "sida 4" not in text
-    assert "first 3" in truncation_notes(caught)
+    assert "de första 3" in truncation_notes(caught)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pdf_text(body, max_pages=12)
@@ -237,7 +237,7 @@ def test_pdf_time_cap():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pdf_text(long_pdf(5), max_seconds=0)
-    assert "took over" in truncation_notes(caught)
+    assert "tog över" in truncation_notes(caught)
 
 
 def test_broken_pdf_is_still_an_error():
