@@ -330,7 +330,7 @@ async def search_view(datasette, request):
         try:
             result = await cached_search(datasette, db, state_for(datasette), req)
         except (QueryInterrupted, sqlite3.OperationalError) as exc:
-            if "no such table" in str(exc):
+            if "no such table" in str(exc) or "no such column" in str(exc):
                 return await message(datasette, request, req.q, 503,
                                      "Sökindexet saknas eller är från en äldre version. Kör "
                                      "`medborgarloften normalize` på arkivet.")
