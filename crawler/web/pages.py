@@ -20,14 +20,12 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 from __future__ import annotations
 
 import copy
-import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import jinja2
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
@@ -363,33 +361,14 @@ def extra_css_urls():
 
 @hookimpl
 def extra_template_vars(template, request, datasette):
-    """For the search page: "kommuner som matchar" (municipalities with hits
-    and their distinct-commitment counts) and the export links."""
+    """For the search page: the export and subscription links. (Its "kommuner
+    som matchar" comes from the search's own Kommun facet, crawler.web.search_page.)"""
     if template != "sok.html" or request is None:
         return {}
-
-    async def variables():
-        q = (request.args.get("q") or "").strip()[:200]
-        if not q:
-            return {}
-        db = datasette.get_database()
-
-        def read(conn):
-            groups = query_groups(conn, q)
-            return queries.matching_municipalities(conn, match_expression(groups)) \
-                if groups else []
-
-        try:
-            found = await db.execute_fn(read)
-        except (sqlite3.OperationalError, QueryInterrupted):
-            found = []   # the search page itself says what went wrong
-        for m in found:
-            m["href"] = f"/kommun/{m['code']}?q={quote(q)}"
-        return {"matching_municipalities": found,
-                "export_query": request.query_string,
-                "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
-
-    return variables
+    q = (request.args.get("q") or "").strip()[:200]
+    if not q:
+        return {}
+    return {"export_query": request.query_string, "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
 
 
 @hookimpl
