@@ -20,10 +20,11 @@ import asyncio
 import json
 import math
 import sqlite3
+import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, quote_plus, urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -129,20 +130,23 @@ class ResultCache:
 
     def __init__(self, size: int = 256):
         self.size, self.state, self.items = size, None, OrderedDict()
+        self.lock = threading.Lock()   # used from Datasette's SQL threads too
 
     def get(self, state, key):
-        if state != self.state:
-            self.state, self.items = state, OrderedDict()
+        with self.lock:
+            if state != self.state:
+                self.state, self.items = state, OrderedDict()
+                return None
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
             return None
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        return None
 
     def put(self, key, value) -> None:
-        self.items[key] = value
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 class SearchState:
@@ -152,6 +156,8 @@ class SearchState:
 
     def __init__(self):
         self.results = ResultCache()
+        # the facet counts of (query, filters): the same for every page of a search
+        self.counts = ResultCache(1024)
         self.running: dict[tuple, asyncio.Future] = {}
         self.facets: tuple = (None, None)  # ((path, search state), FacetIndex)
         self.labels: tuple = (None, {})    # (search state, read_labels)
@@ -241,7 +247,12 @@ def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
         groups = query_groups(conn, q)
         fts = match_expression(groups)
         values = {param: None if value == NONE else value for param, value in chosen.items()}
-        counts = facet_counts(conn, search.facet_index(conn, (path, state)), groups, fts, values)
+        key = (q.lower(), tuple(sorted(chosen.items())))
+        counts = search.counts.get(state, key)
+        if counts is None:
+            counts = facet_counts(conn, search.facet_index(conn, (path, state)), groups, fts,
+                                  values)
+            search.counts.put(key, counts)
         hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
         others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
                   for table in ("search_documents", "search_pages")}
@@ -405,9 +416,10 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
 
     for param, facet in facets.items():
+        clear = link(**{param: None, "sida": None})   # each value adds itself to this
         for value in facet["values"]:
-            value["href"] = link(**{param: None if facet["chosen"] == value["value"]
-                                    else value["value"], "sida": None})
+            value["href"] = clear if facet["chosen"] == value["value"] else \
+                f"{clear}&{param}={quote_plus(value['value'])}"
         facet["html"] = facet_html(param, facet)
     municipalities = matching_municipalities(facets.get("kommun"), req.q)
     columns = {param: column for param, column, _ in FACETS}
