@@ -24,8 +24,10 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, quote, quote_plus, urlencode
 
+import jinja2
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
@@ -156,8 +158,10 @@ class SearchState:
 
     def __init__(self):
         self.results = ResultCache()
-        # the facet counts of (query, filters): the same for every page of a search
+        # the facet counts of (query, filters), and the page's lists made from
+        # them (crawler.web.search_page.facet_lists): the same for every page
         self.counts = ResultCache(1024)
+        self.lists = ResultCache(256)
         self.running: dict[tuple, asyncio.Future] = {}
         self.facets: tuple = (None, None)  # ((path, search state), FacetIndex)
         self.labels: tuple = (None, {})    # (search state, read_labels)
@@ -409,19 +413,39 @@ def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets
                           "pages": others.get("search_pages", 0)}, default=str)
 
 
-async def search_html(datasette, request, db, req: SearchRequest, result: dict, total: int,
-                      hits: list, facets: dict, labels: dict):
-    def link(**changes) -> str:
-        args = {"q": req.q, **req.chosen, **changes}
-        return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
+def search_link(req: SearchRequest, **changes) -> str:
+    """/-/sok with the request's query and filters, ``changes`` applied (None: left out)."""
+    args = {"q": req.q, **req.chosen, **changes}
+    return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
 
+
+def facet_lists(req: SearchRequest, facets: dict) -> dict:
+    """The facet lists and "kommuner som matchar" as HTML: the same on every
+    page of a search, so kept with its facet counts (SearchState.lists)."""
+    html = {}
     for param, facet in facets.items():
-        clear = link(**{param: None, "sida": None})   # each value adds itself to this
+        clear = search_link(req, **{param: None, "sida": None})  # each value adds itself
         for value in facet["values"]:
             value["href"] = clear if facet["chosen"] == value["value"] else \
                 f"{clear}&{param}={quote_plus(value['value'])}"
-        facet["html"] = facet_html(param, facet)
+        html[param] = facet_html(param, facet)
     municipalities = matching_municipalities(facets.get("kommun"), req.q)
+    return {"facet_html": html, "matching_municipalities": municipalities,
+            "matching_html": matching_html(municipalities)}
+
+
+async def search_html(datasette, request, db, req: SearchRequest, result: dict, total: int,
+                      hits: list, facets: dict, labels: dict):
+    def link(**changes) -> str:
+        return search_link(req, **changes)
+
+    search, key = state_for(datasette), (req.q, tuple(sorted(req.chosen.items())))
+    lists = search.lists.get(result.get("state"), key)
+    if lists is None:
+        lists = facet_lists(req, facets)
+        search.lists.put(key, lists)
+    for param, facet in facets.items():
+        facet["html"] = lists["facet_html"][param]
     columns = {param: column for param, column, _ in FACETS}
     others, page = result["others"], req.page
     context = {
@@ -439,19 +463,31 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         "prev_href": link(sida=page - 1) if page > 1 else None,
         "page_links": [{"n": n, "href": link(sida=n)} if n else None
                        for n in page_numbers(page, math.ceil(total / PAGE_SIZE))],
-        "matching_municipalities": municipalities,
-        "matching_html": matching_html(municipalities),
+        "matching_municipalities": lists["matching_municipalities"],
+        "matching_html": lists["matching_html"],
         "examples": ["trygghetsvandring", "narkotika", "grannsamverkan", "belysning",
                      "fotpatrullering"],
     }
+    context["results"] = results_html(context)
     return Response.html(await datasette.render_template("sok.html", context, request=request))
 
 
-# -- the repeated lists of the page, as HTML built here ------------------------
-# Datasette renders templates with Jinja's async mode, about 5 µs per output
-# piece: the facet lists (290 municipalities) and "kommuner som matchar" took
-# 30 ms a page at 100,000 commitments in Jinja, well under 1 ms here.
+# -- the long lists of the page ------------------------------------------------
+# Datasette renders templates with Jinja's async mode, which awaits every
+# output piece: at 100,000 commitments the facets (290 municipalities), the
+# summary and 50 hits took 8 ms of a 20 ms request. The hits are rendered by
+# a plain Jinja environment (0.9 ms; crawler.web.pages does the same for its
+# long lists), the facet lists are built here (1 ms, against 3 ms in plain
+# Jinja) and kept with the facet counts, as they do not change with the page.
+RESULTS = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True)
 VISIBLE_VALUES = 12   # facet values shown before "N till" (the rest one click away)
+
+
+def results_html(context: dict) -> Markup:
+    """The facets and hits of a search page (``_sok_resultat.html``)."""
+    return Markup(RESULTS.get_template("_sok_resultat.html").render(context))
 
 
 def facet_html(param: str, facet: dict) -> Markup:
