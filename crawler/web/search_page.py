@@ -44,7 +44,7 @@ from crawler.web.counts import PageCache, cache_table_counts
 from crawler.web.guards import MAX_PAGE, BadParameter, bounded_int
 from crawler.web.queries import KIND, RESPONSIBLE
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20   # hits per page ("visar 1–20 av 9 738", issue 12)
 MAX_QUERY = 300   # characters of a query
 MAX_TERMS = 8     # words of a query (each widens to up to 400 indexed words)
 MAX_FILTER = 200  # characters of a filter value
