@@ -389,8 +389,9 @@ async def search_view(datasette, request):
             raise
         return await message(datasette, request, req.q, 503,
                              "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
-    total, facets = facets_from_counts(result["facet_rows"], req.chosen, labels) \
-        if req.q else (0, {})
+    shown = shown_facets(search, req, result, labels) if req.q else \
+        {"total": 0, "facets": {}}
+    total, facets = shown["total"], shown["facets"]
     last = max(1, math.ceil(total / PAGE_SIZE))
     if req.page > last:
         return await message(datasette, request, req.q, 404,
@@ -399,7 +400,7 @@ async def search_view(datasette, request):
     hits = shown_hits(result, labels)
     if req.json:
         return search_json(req, result, total, hits, facets)
-    return await search_html(datasette, request, db, req, result, total, hits, facets, labels)
+    return await search_html(datasette, request, db, req, result, shown, hits, labels)
 
 
 def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets: dict):
@@ -419,33 +420,40 @@ def search_link(req: SearchRequest, **changes) -> str:
     return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
 
 
+def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: dict) -> dict:
+    """{"total", "facets"} of a search, and once an HTML page is asked for, its
+    lists (``facet_lists``): the same on every page of a search, so kept per
+    query and filters until the search tables change (SearchState.lists)."""
+    key = (req.q, tuple(sorted(req.chosen.items())))
+    shown = search.lists.get(result["state"], key)
+    if shown is None:
+        total, facets = facets_from_counts(result["facet_rows"], req.chosen, labels)
+        shown = {"total": total, "facets": facets}
+        search.lists.put(key, shown)
+    return shown
+
+
 def facet_lists(req: SearchRequest, facets: dict) -> dict:
-    """The facet lists and "kommuner som matchar" as HTML: the same on every
-    page of a search, so kept with its facet counts (SearchState.lists)."""
+    """The facet lists and "kommuner som matchar" as HTML."""
     html = {}
     for param, facet in facets.items():
         clear = search_link(req, **{param: None, "sida": None})  # each value adds itself
-        for value in facet["values"]:
-            value["href"] = clear if facet["chosen"] == value["value"] else \
-                f"{clear}&{param}={quote_plus(value['value'])}"
-        html[param] = facet_html(param, facet)
+        html[param] = facet_html(param, facet, {
+            value["value"]: clear if facet["chosen"] == value["value"]
+            else f"{clear}&{param}={quote_plus(value['value'])}" for value in facet["values"]})
     municipalities = matching_municipalities(facets.get("kommun"), req.q)
     return {"facet_html": html, "matching_municipalities": municipalities,
             "matching_html": matching_html(municipalities)}
 
 
-async def search_html(datasette, request, db, req: SearchRequest, result: dict, total: int,
-                      hits: list, facets: dict, labels: dict):
+async def search_html(datasette, request, db, req: SearchRequest, result: dict, shown: dict,
+                      hits: list, labels: dict):
     def link(**changes) -> str:
         return search_link(req, **changes)
 
-    search, key = state_for(datasette), (req.q, tuple(sorted(req.chosen.items())))
-    lists = search.lists.get(result.get("state"), key)
-    if lists is None:
-        lists = facet_lists(req, facets)
-        search.lists.put(key, lists)
-    for param, facet in facets.items():
-        facet["html"] = lists["facet_html"][param]
+    if "facet_html" not in shown:
+        shown.update(facet_lists(req, shown["facets"]))
+    total, facets = shown["total"], shown["facets"]
     columns = {param: column for param, column, _ in FACETS}
     others, page = result["others"], req.page
     context = {
@@ -463,8 +471,9 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         "prev_href": link(sida=page - 1) if page > 1 else None,
         "page_links": [{"n": n, "href": link(sida=n)} if n else None
                        for n in page_numbers(page, math.ceil(total / PAGE_SIZE))],
-        "matching_municipalities": lists["matching_municipalities"],
-        "matching_html": lists["matching_html"],
+        "facet_html": shown["facet_html"],
+        "matching_municipalities": shown["matching_municipalities"],
+        "matching_html": shown["matching_html"],
         "examples": ["trygghetsvandring", "narkotika", "grannsamverkan", "belysning",
                      "fotpatrullering"],
     }
@@ -481,7 +490,7 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
 # Jinja) and kept with the facet counts, as they do not change with the page.
 RESULTS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=True)
+    autoescape=True, auto_reload=False)
 VISIBLE_VALUES = 12   # facet values shown before "N till" (the rest one click away)
 
 
@@ -490,9 +499,9 @@ def results_html(context: dict) -> Markup:
     return Markup(RESULTS.get_template("_sok_resultat.html").render(context))
 
 
-def facet_html(param: str, facet: dict) -> Markup:
+def facet_html(param: str, facet: dict, hrefs: dict) -> Markup:
     """A facet's values as <li> items, every one a link that sets (or clears) the
-    filter; each municipality also links to its page."""
+    filter (``hrefs``, by value); each municipality also links to its page."""
     items = []
     for value in facet["values"]:
         chosen = ' class="vald"' if facet["chosen"] == value["value"] else ""
@@ -500,7 +509,7 @@ def facet_html(param: str, facet: dict) -> Markup:
         if param == "kommun" and value["value"] != NONE:
             page = (f' <a class="kommunsida" href="/kommun/{escape(value["value"])}" '
                     f'title="Kommunsidan för {escape(value["label"])}">kommunsida</a>')
-        items.append(f'<li{chosen}><a href="{escape(value["href"])}">'
+        items.append(f'<li{chosen}><a href="{escape(hrefs[value["value"]])}">'
                      f'{escape(value["label"])}</a> {value["count"]}{page}</li>')
     html = "<ul>" + "".join(items[:VISIBLE_VALUES]) + "</ul>"
     if len(items) > VISIBLE_VALUES:
