@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.web.search_page import page_numbers
+from crawler.web.search_lists import page_numbers
 from crawler.web.serving import datasette_instance
 from serve_fixtures import build_serve_archive
 

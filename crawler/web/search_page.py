@@ -5,54 +5,50 @@ query words stemmed and widened to every indexed word that contains them by
 ``crawler.search.words``, SQL function ``sokfraga``), the best first: picked by
 this process's in-memory tantivy index (``crawler.search.ranking``), or by FTS5
 bm25 while that is being built. Municipality, period and responsible party
-beside each hit, and facets on county, police region, start year, theme,
-responsible party, kind and version (still on the page, or only in older
-versions), counted over an in-memory copy of ``search_facets``
-(``crawler.search.facets``). Each text is shown once: the newest archived copy.
-Results are cached (LRU, one `SearchState` per Datasette instance) until
-`normalize` rebuilds the search tables. Every parameter is bounded
-(``crawler.web.guards``): a page number past the last page is a 404, one out
-of range a 400, both with a Swedish message."""
+beside each hit, and facets on municipality, county, police region, start
+year, theme, responsible party, kind and version (still on the page, or only
+in older versions), counted over the memory-mapped facet arrays of
+``search_facets`` (``crawler.search.facets``); the Kommun facet's counts are
+also the "kommuner som matchar" summary. Each text is shown once: the newest
+archived copy. How the result is shown is ``crawler.web.search_lists``.
+Results, facet counts and facet lists are cached (LRU, one `SearchState` per
+Datasette instance) until `normalize` rebuilds the search tables. Every
+parameter is bounded (``crawler.web.guards``): a page number past the last
+page is a 404, one out of range a 400, as is a theme or municipality that
+does not exist, all with a Swedish message."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import parse_qs, quote, quote_plus, urlencode
+from urllib.parse import parse_qs, urlencode
 
-import jinja2
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
 
 from crawler.search.disk import open_facet_index
-from crawler.search.filters import (CURRENT, FILTERS, INTEGER, NONE, OLDER, VALUE,
-                                    sql_conditions, version_of)
+from crawler.search.filters import FILTERS, INTEGER, NONE, VALUE, sql_conditions
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import (mark_matches, match_expression, query_groups, query_terms,
                                   query_words, suggestion)
 from crawler.web.counts import PageCache, cache_table_counts
 from crawler.web.guards import MAX_PAGE, BadParameter, bounded_int
-from crawler.web.queries import KIND, RESPONSIBLE
+from crawler.web.search_lists import (FACETS, facet_lists, facets_from_counts, label,
+                                      page_numbers, read_labels, results_html, search_link,
+                                      shown_hits)
 
 PAGE_SIZE = 20   # hits per page ("visar 1–20 av 9 738", issue 12)
 MAX_QUERY = 300   # characters of a query
 MAX_TERMS = 8     # words of a query (each widens to up to 400 indexed words)
 MAX_FILTER = 200  # characters of a filter value
 SEARCH_STATEMENTS = 3  # a search's time budget, in units of the site's SQL time limit
-# (query parameter, column in the match rows, Swedish heading)
-FACETS = tuple((f.param, "version" if f.param == "version" else f.column, f.heading)
-               for f in FILTERS)
-VERSION = {CURRENT: "Finns på sidan i dag", OLDER: "Bara i äldre versioner"}
 
 # The matching rows' ids; their facets are counted by crawler.search.facets.FacetIndex.
 MATCHING_IDS = "select rowid from search_words where search_words match :fts"
@@ -74,52 +70,6 @@ COUNT_SQL = "select count(*) from {table} where {table} match :fts"
 def filter_sql(chosen: dict[str, str]) -> tuple[str, dict]:
     """SQL conditions and parameters for the chosen facet values (crawler.search.filters)."""
     return sql_conditions(chosen)
-
-
-# Swedish names of the list filters' values, read once per search state
-LABELS_SQL = {"themes": "select theme, label from themes",
-              "municipality_codes": "select code, name from municipalities"}
-
-
-def read_labels(conn) -> dict[str, dict]:
-    """search_facets column -> {value: Swedish label} (themes, municipality names)."""
-    return {column: dict(conn.execute(sql).fetchall()) for column, sql in LABELS_SQL.items()}
-
-
-def _label(column: str, value: str, labels: dict) -> str:
-    if column in labels:
-        return labels[column].get(value, value)
-    if column == "responsible":
-        return RESPONSIBLE.get(None if value == NONE else value, value)
-    if column == "kind":
-        return KIND.get(None if value == NONE else value, value)
-    if column == "version":
-        return VERSION.get(value, value)
-    return value
-
-
-def marked_html(marked: str | None, text: str | None) -> Markup:
-    """Escape a highlighted text, then turn the \\x01…\\x02 marks into <mark>."""
-    source = marked if marked and "\x01" in marked else (text or "")
-    return Markup(str(escape(source)).replace("\x01", "<mark>").replace("\x02", "</mark>"))
-
-
-def facets_from_counts(rows, chosen: dict[str, str], labels: dict) -> tuple[int, dict]:
-    """The facet counts as facets (years newest first, the rest by count)."""
-    counts: dict[str, dict[str, int]] = {param: {} for param, _, _ in FACETS}
-    for param, value, n in rows:
-        counts[param][NONE if value is None else str(value)] = n
-    total = sum(counts["version"].values())
-    facets = {}
-    for param, column, heading in FACETS:
-        if column == "start_year":
-            order = sorted(counts[param].items(), key=lambda kv: kv[0], reverse=True)
-        else:
-            order = sorted(counts[param].items(), key=lambda kv: (-kv[1], kv[0]))
-        facets[param] = {"heading": heading, "chosen": chosen.get(param),
-                         "values": [{"value": v, "label": _label(column, v, labels),
-                                     "count": n} for v, n in order]}
-    return total, facets
 
 
 class ResultCache:
@@ -338,20 +288,6 @@ async def cached_search(datasette, db, search: SearchState, req: SearchRequest,
     return result
 
 
-def shown_hits(result: dict, labels: dict) -> list[dict]:
-    hits = []
-    for row in result["hits"]:
-        hit = dict(row)
-        hit["version"] = version_of(hit.pop("current"))
-        hit["responsible_label"] = RESPONSIBLE.get(hit["responsible"], hit["responsible"])
-        hit["kind_label"] = KIND.get(hit["kind"], hit["kind"])
-        hit["theme_labels"] = [labels["themes"].get(t, t)
-                               for t in json.loads(hit["themes"] or "[]")]
-        hit["html"] = marked_html(hit.pop("marked"), hit["text"])
-        hits.append(hit)
-    return hits
-
-
 def unknown_value(chosen: dict[str, str], labels: dict) -> str | None:
     """A Swedish message when a theme or municipality filter names none that exists."""
     theme, code = chosen.get("tema"), chosen.get("kommun")
@@ -414,12 +350,6 @@ def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets
                           "pages": others.get("search_pages", 0)}, default=str)
 
 
-def search_link(req: SearchRequest, **changes) -> str:
-    """/-/sok with the request's query and filters, ``changes`` applied (None: left out)."""
-    args = {"q": req.q, **req.chosen, **changes}
-    return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
-
-
 def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: dict) -> dict:
     """{"total", "facets"} of a search, and once an HTML page is asked for, its
     lists (``facet_lists``): the same on every page of a search, so kept per
@@ -433,26 +363,13 @@ def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: 
     return shown
 
 
-def facet_lists(req: SearchRequest, facets: dict) -> dict:
-    """The facet lists and "kommuner som matchar" as HTML."""
-    html = {}
-    for param, facet in facets.items():
-        clear = search_link(req, **{param: None, "sida": None})  # each value adds itself
-        html[param] = facet_html(param, facet, {
-            value["value"]: clear if facet["chosen"] == value["value"]
-            else f"{clear}&{param}={quote_plus(value['value'])}" for value in facet["values"]})
-    municipalities = matching_municipalities(facets.get("kommun"), req.q)
-    return {"facet_html": html, "matching_municipalities": municipalities,
-            "matching_html": matching_html(municipalities)}
-
-
 async def search_html(datasette, request, db, req: SearchRequest, result: dict, shown: dict,
                       hits: list, labels: dict):
     def link(**changes) -> str:
-        return search_link(req, **changes)
+        return search_link(req.q, req.chosen, **changes)
 
     if "facet_html" not in shown:
-        shown.update(facet_lists(req, shown["facets"]))
+        shown.update(facet_lists(req.q, req.chosen, shown["facets"]))
     total, facets = shown["total"], shown["facets"]
     columns = {param: column for param, column, _ in FACETS}
     others, page = result["others"], req.page
@@ -461,7 +378,7 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         "total": total, "page": page, "page_size": PAGE_SIZE, "database": db.name,
         "documents": others.get("search_documents", 0), "pages": others.get("search_pages", 0),
         "chosen": [{"heading": facets.get(p, {}).get("heading", p),
-                    "value": _label(columns[p], value, labels),
+                    "value": label(columns[p], value, labels),
                     "href": link(**{p: None, "sida": None})}
                    for p, value in req.chosen.items()],
         "suggestion": result["suggestion"],
@@ -479,71 +396,6 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
     }
     context["results"] = results_html(context)
     return Response.html(await datasette.render_template("sok.html", context, request=request))
-
-
-# -- the long lists of the page ------------------------------------------------
-# Datasette renders templates with Jinja's async mode, which awaits every
-# output piece: at 100,000 commitments the facets (290 municipalities), the
-# summary and 50 hits took 8 ms of a 20 ms request. The hits are rendered by
-# a plain Jinja environment (0.9 ms; crawler.web.pages does the same for its
-# long lists), the facet lists are built here (1 ms, against 3 ms in plain
-# Jinja) and kept with the facet counts, as they do not change with the page.
-RESULTS = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=True, auto_reload=False)
-VISIBLE_VALUES = 12   # facet values shown before "N till" (the rest one click away)
-
-
-def results_html(context: dict) -> Markup:
-    """The facets and hits of a search page (``_sok_resultat.html``)."""
-    return Markup(RESULTS.get_template("_sok_resultat.html").render(context))
-
-
-def facet_html(param: str, facet: dict, hrefs: dict) -> Markup:
-    """A facet's values as <li> items, every one a link that sets (or clears) the
-    filter (``hrefs``, by value); each municipality also links to its page."""
-    items = []
-    for value in facet["values"]:
-        chosen = ' class="vald"' if facet["chosen"] == value["value"] else ""
-        page = ""
-        if param == "kommun" and value["value"] != NONE:
-            page = (f' <a class="kommunsida" href="/kommun/{escape(value["value"])}" '
-                    f'title="Kommunsidan för {escape(value["label"])}">kommunsida</a>')
-        items.append(f'<li{chosen}><a href="{escape(hrefs[value["value"]])}">'
-                     f'{escape(value["label"])}</a> {value["count"]}{page}</li>')
-    html = "<ul>" + "".join(items[:VISIBLE_VALUES]) + "</ul>"
-    if len(items) > VISIBLE_VALUES:
-        html += (f'<details class="fler"><summary>{len(items) - VISIBLE_VALUES} till</summary>'
-                 f'<ul>{"".join(items[VISIBLE_VALUES:])}</ul></details>')
-    return Markup(html)
-
-
-def matching_municipalities(facet: dict | None, q: str) -> list[dict]:
-    """"Kommuner som matchar": every municipality with hits and how many (the
-    Kommun facet's counts: distinct commitments, the filters applied), most first."""
-    if not facet:
-        return []
-    return [{"code": v["value"], "name": v["label"], "n": v["count"],
-             "href": f"/kommun/{quote(v['value'])}?q={quote(q)}"}
-            for v in facet["values"] if v["value"] != NONE]
-
-
-def matching_html(municipalities: list[dict]) -> Markup:
-    return Markup("".join(f'<li><a href="{escape(m["href"])}">{escape(m["name"])}</a> '
-                          f'{m["n"]}</li>' for m in municipalities))
-
-
-def page_numbers(page: int, last: int) -> list[int | None]:
-    """The page numbers to link: the first two, the last two and two either
-    side of ``page``; None where numbers are left out."""
-    shown = sorted({n for n in (1, 2, last - 1, last, *range(page - 2, page + 3))
-                    if 1 <= n <= last})
-    numbers: list[int | None] = []
-    for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(n)
-    return numbers if last > 1 else []
 
 
 SEARCHED_TABLE = "commitments_overview"
