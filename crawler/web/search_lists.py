@@ -84,9 +84,10 @@ def shown_hits(result: dict, labels: dict) -> list[dict]:
 
 
 
-def search_link(q: str, chosen: dict[str, str], **changes) -> str:
-    """/-/sok with a query and filters, ``changes`` applied (None: left out)."""
-    args = {"q": q, **chosen, **changes}
+def search_link(current: dict[str, str], **changes) -> str:
+    """/-/sok with the current parameters (query and filters), ``changes``
+    applied (None: left out)."""
+    args = {**current, **changes}
     return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
 
 
@@ -95,7 +96,8 @@ def facet_lists(q: str, chosen: dict[str, str], facets: dict) -> dict:
     """The facet lists and "kommuner som matchar" as HTML."""
     html = {}
     for param, facet in facets.items():
-        clear = search_link(q, chosen, **{param: None, "sida": None})  # each value adds itself
+        # each value adds itself to the link without it
+        clear = search_link({"q": q, **chosen}, **{param: None, "sida": None})
         html[param] = facet_html(param, facet, {
             value["value"]: clear if facet["chosen"] == value["value"]
             else f"{clear}&{param}={quote_plus(value['value'])}" for value in facet["values"]})

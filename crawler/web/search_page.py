@@ -366,7 +366,7 @@ def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: 
 async def search_html(datasette, request, db, req: SearchRequest, result: dict, shown: dict,
                       hits: list, labels: dict):
     def link(**changes) -> str:
-        return search_link(req.q, req.chosen, **changes)
+        return search_link({"q": req.q, **req.chosen}, **changes)
 
     if "facet_html" not in shown:
         shown.update(facet_lists(req.q, req.chosen, shown["facets"]))
