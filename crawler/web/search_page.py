@@ -399,6 +399,8 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
 
 
 SEARCHED_TABLE = "commitments_overview"
+# the browsing table's column for a list filter of the search page
+OVERVIEW_COLUMNS = {"kommun": "municipality_code"}
 
 
 def search_redirect(path: str, query: str) -> str | None:
@@ -415,8 +417,8 @@ def search_redirect(path: str, query: str) -> str | None:
         return None
     params = {"q": q}
     for spec in FILTERS:
-        value = (args.get(spec.column) or [""])[0]
-        if value and spec.kind in (VALUE, INTEGER):
+        value = (args.get(OVERVIEW_COLUMNS.get(spec.param, spec.column)) or [""])[0]
+        if value and (spec.kind in (VALUE, INTEGER) or spec.param in OVERVIEW_COLUMNS):
             params[spec.param] = value
     return "/-/sok?" + urlencode(params)
 
