@@ -23,7 +23,8 @@ THEMES = [[], ["trygghet"], ["narkotika", "trygghet"], ["unga"]]
 # municipality codes of a commitment's document: none, one, or a joint promise
 MUNICIPALITIES = [[], ["2181"], ["2181", "1781"], ["1781"], ["0180"]]
 # values no row has, per filter: each must select nothing, the same way everywhere
-UNKNOWN = {"kommun": ["9999", "sandviken"], "lan": ["Gotlands län"], "polisregion": ["Region Nord"],
+UNKNOWN = {"kommun": ["9999", "sandviken"],
+           "lan": ["Gotlands län"], "polisregion": ["Region Nord"],
            "ar": ["1999", "tjugo", "2020.0"], "tema": ["okänt"], "ansvarig": ["annan"],
            "typ": ["rad"], "version": ["nyaste", ""]}
 

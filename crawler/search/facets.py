@@ -6,7 +6,9 @@ commitments, more than ranking them (``bench/serve.py``). Here each facet
 column is held once per server process as a numpy array of small integer
 codes, and a search's counts are one ``bincount`` per facet over the
 positions of its matching rows: 1.4 ms for the same query, plus 3 ms to
-read the matching ids. The copy (0.4 s to load at 100,000 rows) is rebuilt
+read the matching ids. Columns holding a list per row (themes, the
+municipalities of a joint promise) are (row, value) pairs, counted the same
+way (``ListColumn``). The copy (0.4 s to load at 100,000 rows) is rebuilt
 when ``normalize`` rebuilds the search tables (the caller passes
 ``crawler.search.ranking.search_state``).
 """

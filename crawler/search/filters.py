@@ -3,10 +3,11 @@
 A filter narrows a search to one value of a ``search_facets`` column
 (municipality, county, police region, start year, responsible party, kind,
 theme, version). Municipalities and themes are lists: a commitment of a
-promise made jointly by several municipalities belongs to each of them. The same definition renders to an SQL condition (the FTS5
-fallback ranking), a numpy mask (facet counts, ``crawler.search.facets``) and
-tantivy terms (ranking, ``crawler.search.ranking``); tests/test_filters.py
-checks that all three select the same rows for every filter and value.
+promise made jointly by several municipalities belongs to each of them.
+The same definition renders to an SQL condition (the FTS5 fallback
+ranking), a numpy mask (facet counts, ``crawler.search.facets``) and tantivy
+terms (ranking, ``crawler.search.ranking``); tests/test_filters.py checks
+that all three select the same rows for every filter and value.
 
 Values come from query parameters: the string NONE stands for "the value is
 missing", a year that is not a number and an unknown version select nothing.

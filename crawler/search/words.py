@@ -76,8 +76,8 @@ def build_search_index(db: sqlite_utils.Database) -> None:
     * ``search_facets``: one narrow row per commitment with the columns the
       search page counts (county, police region, year, responsible, kind,
       themes, newest/current version, and the codes of every municipality of
-      its document: a joint promise belongs to each), so facets need no join to the wide
-      commitments table.
+      its document: a joint promise belongs to each), so facets need no join
+      to the wide commitments table.
     * ``search_documents``, ``search_pages``: word indexes of the documents
       and of the latest version of every page.
     * ``search_vocabulary``: every word of the word indexes and the number of
