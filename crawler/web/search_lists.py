@@ -68,7 +68,6 @@ def facets_from_counts(rows, chosen: dict[str, str], labels: dict) -> tuple[int,
     return total, facets
 
 
-
 def shown_hits(result: dict, labels: dict) -> list[dict]:
     hits = []
     for row in result["hits"]:
@@ -83,13 +82,11 @@ def shown_hits(result: dict, labels: dict) -> list[dict]:
     return hits
 
 
-
 def search_link(current: dict[str, str], **changes) -> str:
     """/-/sok with the current parameters (query and filters), ``changes``
     applied (None: left out)."""
     args = {**current, **changes}
     return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
-
 
 
 def facet_lists(q: str, chosen: dict[str, str], facets: dict) -> dict:
@@ -104,7 +101,6 @@ def facet_lists(q: str, chosen: dict[str, str], facets: dict) -> dict:
     municipalities = matching_municipalities(facets.get("kommun"), q)
     return {"facet_html": html, "matching_municipalities": municipalities,
             "matching_html": matching_html(municipalities)}
-
 
 
 # -- the long lists of the page ------------------------------------------------
