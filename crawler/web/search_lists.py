@@ -8,6 +8,7 @@ facet definitions, by ``crawler.web.pages`` (the search's CSV export).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -93,11 +94,8 @@ def facet_lists(q: str, chosen: dict[str, str], facets: dict) -> dict:
     """The facet lists and "kommuner som matchar" as HTML."""
     html = {}
     for param, facet in facets.items():
-        # each value adds itself to the link without it
-        clear = search_link({"q": q, **chosen}, **{param: None, "sida": None})
-        html[param] = facet_html(param, facet, {
-            value["value"]: clear if facet["chosen"] == value["value"]
-            else f"{clear}&{param}={quote_plus(value['value'])}" for value in facet["values"]})
+        html[param] = facet_html(param, facet,
+                                 search_link({"q": q, **chosen}, **{param: None, "sida": None}))
     municipalities = matching_municipalities(facets.get("kommun"), q)
     return {"facet_html": html, "matching_municipalities": municipalities,
             "matching_html": matching_html(municipalities)}
@@ -121,18 +119,29 @@ def results_html(context: dict) -> Markup:
     return Markup(RESULTS.get_template("_sok_resultat.html").render(context))
 
 
-def facet_html(param: str, facet: dict, hrefs: dict) -> Markup:
+@lru_cache(maxsize=4096)
+def _value_parts(param: str, value: str, label: str) -> tuple[str, str, str]:
+    """A facet value's escaped query parameter and label, and for a municipality
+    the link to its page: the same in every search, so made once."""
+    page = ""
+    if param == "kommun" and value != NONE:
+        page = (f' <a class="kommunsida" href="/kommun/{escape(value)}" '
+                f'title="Kommunsidan för {escape(label)}">kommunsida</a>')
+    return str(escape(f"&{param}={quote_plus(value)}")), str(escape(label)), page
+
+
+def facet_html(param: str, facet: dict, clear: str) -> Markup:
     """A facet's values as <li> items, every one a link that sets (or clears) the
-    filter (``hrefs``, by value); each municipality also links to its page."""
-    items = []
+    filter (``clear``: the search without it); each municipality also links to
+    its page."""
+    items, clear = [], str(escape(clear))
     for value in facet["values"]:
-        chosen = ' class="vald"' if facet["chosen"] == value["value"] else ""
-        page = ""
-        if param == "kommun" and value["value"] != NONE:
-            page = (f' <a class="kommunsida" href="/kommun/{escape(value["value"])}" '
-                    f'title="Kommunsidan för {escape(value["label"])}">kommunsida</a>')
-        items.append(f'<li{chosen}><a href="{escape(hrefs[value["value"]])}">'
-                     f'{escape(value["label"])}</a> {value["count"]}{page}</li>')
+        arg, label, page = _value_parts(param, value["value"], value["label"])
+        if facet["chosen"] == value["value"]:
+            items.append(f'<li class="vald"><a href="{clear}">{label}</a> '
+                         f'{value["count"]}{page}</li>')
+        else:
+            items.append(f'<li><a href="{clear}{arg}">{label}</a> {value["count"]}{page}</li>')
     html = "<ul>" + "".join(items[:VISIBLE_VALUES]) + "</ul>"
     if len(items) > VISIBLE_VALUES:
         html += (f'<details class="fler"><summary>{len(items) - VISIBLE_VALUES} till</summary>'
@@ -145,8 +154,9 @@ def matching_municipalities(facet: dict | None, q: str) -> list[dict]:
     Kommun facet's counts: distinct commitments, the filters applied), most first."""
     if not facet:
         return []
+    query = quote(q)
     return [{"code": v["value"], "name": v["label"], "n": v["count"],
-             "href": f"/kommun/{quote(v['value'])}?q={quote(q)}"}
+             "href": f"/kommun/{quote(v['value'])}?q={query}"}
             for v in facet["values"] if v["value"] != NONE]
 
 
