@@ -41,6 +41,7 @@ from crawler.store.schema import ensure_derived_schema
 from normalize.registry import load_municipalities
 from crawler.derive.run import build_serving_tables, fill_police_areas
 from crawler.search.disk import indexes_root
+from crawler.web.search_page import PAGE_SIZE
 from crawler.web.serving import datasette_args, worker_args
 
 from normalize.themes import THEMES, themes_of
@@ -313,11 +314,32 @@ def workloads_for(rng: random.Random, requests: int, commitments: int) -> dict[s
         "sok_page": each(lambda: f"/-/sok?q={quote(pick(TERMS))}"),
         # Every query different: nothing from the search page's result cache.
         "sok_unique": [f"/-/sok?q={quote(term)}" for term in unique_queries(TERMS, n)],
-        # A word in every row, a different page or filter each time (uncached).
-        "sok_every_row": each(lambda: f"/-/sok?q={EVERY_ROW}&sida={rng.randint(1, 200)}"
-                                      + pick(["", f"&ar={year()}", "&ansvarig=polisen",
-                                              "&tema=trygghet"])),
     }
+
+
+EVERY_ROW_FILTERS = [""] + [f"&ar={y}" for y in range(2016, 2026)] + [
+    "&ansvarig=polisen", "&tema=trygghetsvandringar", "&kommun=2181", "&lan=Gävleborgs län",
+    "&tema=trygghetsvandringar&ansvarig=kommunen"]
+
+
+def every_row_workload(port: int, rng: random.Random, requests: int) -> list[str]:
+    """A word in every row, a different filter and page each time (uncached).
+
+    Only pages a visitor can reach: each filter's last page is read from the
+    server first (/-/sok.json), and pages are drawn from 1 to that (at most 200)."""
+    last = {}
+    for extra in EVERY_ROW_FILTERS:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", f"/-/sok.json?q={EVERY_ROW}{quote(extra, safe='&=')}")
+        total = json.loads(conn.getresponse().read())["total"]
+        conn.close()
+        last[extra] = max(1, min(200, -(-total // PAGE_SIZE)))
+    paths = []
+    for _ in range(requests):
+        extra = rng.choice(EVERY_ROW_FILTERS)
+        paths.append(f"/-/sok?q={EVERY_ROW}&sida={rng.randint(1, last[extra])}"
+                     + quote(extra, safe="&="))
+    return paths
 
 
 def first_status(port: int, path: str) -> int:
@@ -424,6 +446,7 @@ def main() -> None:
             cold_start = first_search(port, started)
             rng = random.Random(2)
             workloads = {**workloads_for(rng, args.requests, args.commitments),
+                         "sok_every_row": every_row_workload(port, rng, args.requests),
                          **page_workloads(rng, [m.code for m in load_municipalities()], TERMS,
                                           args.requests, args.commitments)}
             for name in list(workloads):  # pages a version of the site may not have

@@ -32,8 +32,16 @@ def sql_counts(conn, q, chosen):
     rows = [dict(zip(names, r)) for r in rows]
     import json
 
+    def municipalities(row) -> set[str]:
+        """The municipalities of the commitment's document, from the archive itself."""
+        return {r[0] for r in conn.execute(
+            "select dm.municipality_code from commitments c join document_municipalities dm "
+            "on dm.document_id = c.document_id where c.id = ?", [row["id"]])}
+
     def keep(row):
         for param, value in chosen.items():
+            if param == "kommun" and value not in municipalities(row):
+                return False
             if param == "tema" and value not in json.loads(row["themes"]):
                 return False
             if param == "version" and row["current"] != (value == "senaste"):
@@ -49,6 +57,8 @@ def sql_counts(conn, q, chosen):
         counts[("version", "senaste" if row["current"] else "aldre")] += 1
         for theme in json.loads(row["themes"]):
             counts[("tema", theme)] += 1
+        for code in municipalities(row):
+            counts[("kommun", code)] += 1
     return counts
 
 
@@ -59,6 +69,8 @@ def sql_counts(conn, q, chosen):
     ("testlöfte", {"ansvarig": "kommunen", "version": "senaste"}),
     ("testlöfte", {"tema": "trygghetsvandringar"}),
     ("testlöfte", {"ar": "1999"}),
+    ("testlöfte", {"kommun": "2181"}),
+    ("vandring", {"kommun": "1781"}),
     ("finnsintealls", {}),
 ])
 def test_facet_counts_match_counting_every_row(conn, q, chosen):
@@ -76,4 +88,5 @@ def test_unknown_ids_and_values_count_nothing(conn):
     index = FacetIndex.load(conn)
     assert index.counts([10**9], {})[0] == []
     assert index.counts([int(index.ids[0])], {"tema": "finns-inte"})[0] == []
+    assert index.counts([int(index.ids[0])], {"kommun": "9999"})[0] == []
     assert index.counts([int(index.ids[0])], {"ar": "inte-ett-år"})[0] == []

@@ -20,8 +20,11 @@ YEARS = [2019, 2020, 2023, None]
 RESPONSIBLE = ["polisen", "kommunen", "gemensamt", None]
 KINDS = ["promise", "activity", None]
 THEMES = [[], ["trygghet"], ["narkotika", "trygghet"], ["unga"]]
+# municipality codes of a commitment's document: none, one, or a joint promise
+MUNICIPALITIES = [[], ["2181"], ["2181", "1781"], ["1781"], ["0180"]]
 # values no row has, per filter: each must select nothing, the same way everywhere
-UNKNOWN = {"lan": ["Gotlands län"], "polisregion": ["Region Nord"],
+UNKNOWN = {"kommun": ["9999", "sandviken"],
+           "lan": ["Gotlands län"], "polisregion": ["Region Nord"],
            "ar": ["1999", "tjugo", "2020.0"], "tema": ["okänt"], "ansvarig": ["annan"],
            "typ": ["rad"], "version": ["nyaste", ""]}
 
@@ -32,11 +35,13 @@ def conn(tmp_path_factory):
     path = tmp_path_factory.mktemp("filters") / "archive.db"
     db = Database(path)
     create_search_tables(db)
-    combos = itertools.product(COUNTIES, REGIONS, YEARS, RESPONSIBLE, KINDS, THEMES, (0, 1))
-    for row_id, (county, region, year, party, kind, themes, current) in enumerate(
+    combos = itertools.product(COUNTIES, REGIONS, YEARS, RESPONSIBLE, KINDS, THEMES, (0, 1),
+                               MUNICIPALITIES)
+    for row_id, (county, region, year, party, kind, themes, current, codes) in enumerate(
             itertools.islice(combos, 0, None, 7), start=1):
-        db.execute("insert into search_facets values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                   [row_id, county, region, year, party, kind, json.dumps(themes), current])
+        db.execute("insert into search_facets values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   [row_id, county, region, year, party, kind, json.dumps(themes), current,
+                    json.dumps(codes)])
         db.execute(f"insert into search_words (rowid, {', '.join(COMMITMENT_COLUMNS)}) "
                    f"values (?{', ?' * len(COMMITMENT_COLUMNS)})",
                    [row_id, f"fixturerad {row_id}", "", "", "", "", "", ""])
@@ -71,6 +76,8 @@ def filter_values(conn, spec) -> list[str]:
     """Every value a row has for this filter (as a query parameter), NONE and unknowns."""
     if spec.param == "tema":
         found = {t for themes in THEMES for t in themes}
+    elif spec.param == "kommun":
+        found = {code for codes in MUNICIPALITIES for code in codes}
     elif spec.param == "version":
         found = {"senaste", "aldre"}
     else:
@@ -96,7 +103,7 @@ def test_known_values_select_rows_and_unknown_ones_none(conn, indexes):
         assert all(by_sql(conn, {spec.param: v}) for v in known), spec.param
         assert not any(by_sql(conn, {spec.param: v}) for v in UNKNOWN[spec.param]), spec.param
         missing = by_sql(conn, {spec.param: NONE})
-        assert bool(missing) == (spec.param not in ("tema", "version")), spec.param
+        assert bool(missing) == (spec.param not in ("kommun", "tema", "version")), spec.param
 
 
 def test_two_filters_together_select_the_same_rows_everywhere(conn, indexes):

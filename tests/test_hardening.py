@@ -28,7 +28,10 @@ def archive(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ds(archive):
-    return datasette_instance(archive)
+    instance = datasette_instance(archive)
+    # as `serve` does: a test that runs first (a POST's 405 page) renders a template
+    asyncio.run(instance.invoke_startup())
+    return instance
 
 
 def get(ds, path, method="get"):

@@ -534,11 +534,19 @@ def test_municipality_list_counts_from_the_summary_match_counting_live(archive):
 
 
 @pytest.mark.parametrize("q", ["vandring", "trygghet", "testlöfte", '"öka närvaron"'])
-def test_matching_municipalities_count_each_distinct_commitment_once(archive, q):
+def test_matching_municipalities_count_each_distinct_commitment_once(archive, get, q):
+    """The search page's Kommun facet ("kommuner som matchar") against counting
+    DISTINCT_COMMITMENTS per municipality directly."""
     conn = sqlite3.connect(f"file:{archive}?mode=ro", uri=True)
     fts = match_expression(query_groups(conn, q))
-    found = queries.matching_municipalities(conn, fts)
-    assert found and found == queries._matching_municipalities_grouped(conn, fts)
+    expected = {r[0]: r[1] for r in conn.execute(f"""
+        select d.municipality_code, count(*)
+        from ({queries.distinct_commitments_sql(
+            "c.id in (select rowid from search_words where search_words match ?)")}) d
+        group by d.municipality_code""", [fts])}
+    facet = get("/-/sok.json?q=" + quote(q)).json()["facets"]["kommun"]
+    shown = {v["value"]: v["count"] for v in facet["values"]}
+    assert expected and shown == expected
 
 
 def test_datasette_table_pages_render_rows_and_say_inga_rader_when_empty(get):

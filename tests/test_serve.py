@@ -327,6 +327,8 @@ def test_table_page_search_is_answered_by_the_search_page(get):
     assert page.headers["location"] == "/-/sok?q=vandring&lan=G%C3%A4vleborgs+l%C3%A4n&ar=2024"
     assert get(page.headers["location"]).status_code == 200
     assert get("/archive/commitments_overview.json?_search=vandring").status_code == 200
+    municipality = get("/archive/commitments_overview?_search=vandring&municipality_code=2181")
+    assert municipality.headers["location"] == "/-/sok?q=vandring&kommun=2181"
 
 
 @pytest.mark.parametrize("path", XSS_PAGES)

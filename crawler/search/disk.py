@@ -99,10 +99,13 @@ def open_rank_index(conn: sqlite3.Connection, path: str | None) -> RankIndex:
 def open_facet_index(conn: sqlite3.Connection, path: str | None) -> FacetIndex:
     """The facet index (with ``frequent``: its FrequentWords, or None)."""
     directory = current_directory(conn, path)
+    try:
+        index = FacetIndex.open(directory / "facets") if directory else None
+    except ValueError:   # an index from an older version: read the tables instead
+        directory = index = None
     if directory is None:
         index = FacetIndex.load(conn)
         index.frequent = None
         return index
-    index = FacetIndex.open(directory / "facets")
     index.frequent = FrequentWords.open(directory / "facets")
     return index

@@ -1,11 +1,13 @@
 """The search page's filters, each defined once and rendered three ways.
 
 A filter narrows a search to one value of a ``search_facets`` column
-(county, police region, start year, responsible party, kind, theme,
-version). The same definition renders to an SQL condition (the FTS5
-fallback ranking), a numpy mask (facet counts, ``crawler.search.facets``) and
-tantivy terms (ranking, ``crawler.search.ranking``); tests/test_filters.py
-checks that all three select the same rows for every filter and value.
+(municipality, county, police region, start year, responsible party, kind,
+theme, version). Municipalities and themes are lists: a commitment of a
+promise made jointly by several municipalities belongs to each of them.
+The same definition renders to an SQL condition (the FTS5 fallback
+ranking), a numpy mask (facet counts, ``crawler.search.facets``) and tantivy
+terms (ranking, ``crawler.search.ranking``); tests/test_filters.py checks
+that all three select the same rows for every filter and value.
 
 Values come from query parameters: the string NONE stands for "the value is
 missing", a year that is not a number and an unknown version select nothing.
@@ -23,8 +25,8 @@ CURRENT, OLDER = "senaste", "aldre"   # search_facets.current = 1 / 0
 VERSIONS = (OLDER, CURRENT)           # indexed by search_facets.current
 
 # kinds of filter: a plain column value, an integer column, a JSON list of
-# themes, and the current/older version flag
-VALUE, INTEGER, THEMES, VERSION = "value", "integer", "themes", "version"
+# values (themes, municipality codes), and the current/older version flag
+VALUE, INTEGER, LIST, VERSION = "value", "integer", "list", "version"
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,11 @@ class Filter:
 
 
 FILTERS: tuple[Filter, ...] = (
+    Filter("kommun", "municipality_codes", "Kommun", LIST),
     Filter("lan", "county", "Län"),
     Filter("polisregion", "police_region", "Polisregion"),
     Filter("ar", "start_year", "Startår", INTEGER),
-    Filter("tema", "themes", "Tema", THEMES),
+    Filter("tema", "themes", "Tema", LIST),
     Filter("ansvarig", "responsible", "Ansvarig"),
     Filter("typ", "kind", "Typ"),
     Filter("version", "current", "Version", VERSION),
@@ -64,6 +67,8 @@ FILTERS: tuple[Filter, ...] = (
 BY_PARAM = {f.param: f for f in FILTERS}
 # the filters whose column holds one plain value per row
 COLUMN_FILTERS = tuple(f for f in FILTERS if f.kind in (VALUE, INTEGER))
+# the filters whose column holds a JSON list of values per row
+LIST_FILTERS = tuple(f for f in FILTERS if f.kind == LIST)
 
 
 def version_of(current) -> str:
@@ -83,8 +88,8 @@ def sql_conditions(chosen: dict[str, str | None]) -> tuple[str, dict]:
         except ValueError:
             conditions.append("0")
             continue
-        if spec.kind == THEMES:
-            conditions.append(f":{param} in (select value from json_each(f.themes))")
+        if spec.kind == LIST:
+            conditions.append(f":{param} in (select value from json_each(f.{spec.column}))")
         else:
             conditions.append(f"f.{spec.column} is :{param}")
     return "".join(f" and {c}" for c in conditions), params
@@ -99,10 +104,8 @@ def numpy_mask(index, param: str, value):
         wanted = spec.parse(value)
     except ValueError:
         return nothing
-    if spec.kind == THEMES:
-        if wanted not in index.theme_names:
-            return nothing
-        return index.themes[index.theme_names.index(wanted)]
+    if spec.kind == LIST:
+        return index.lists[param].mask(wanted) if wanted is not None else nothing
     if spec.kind == VERSION:
         return index.current == bool(wanted)
     column = index.columns[param]
@@ -114,7 +117,7 @@ def numpy_mask(index, param: str, value):
 # -- tantivy: one raw-tokenized field per filter -----------------------------
 def tantivy_terms(spec: Filter, stored) -> list[str]:
     """The terms a commitment's search_facets value is indexed under."""
-    if spec.kind == THEMES:
+    if spec.kind == LIST:
         return list(json.loads(stored or "[]"))
     if spec.kind == VERSION:
         return [version_of(stored)]
@@ -131,5 +134,5 @@ def tantivy_term(param: str, value) -> str | None:
     if spec.kind == VERSION:
         return version_of(wanted)
     if wanted is None:
-        return None if spec.kind == THEMES else NONE
+        return None if spec.kind == LIST else NONE
     return str(wanted)

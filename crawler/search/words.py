@@ -75,8 +75,9 @@ def build_search_index(db: sqlite_utils.Database) -> None:
       ``?_search=`` on ``commitments_overview``; "similar commitments").
     * ``search_facets``: one narrow row per commitment with the columns the
       search page counts (county, police region, year, responsible, kind,
-      themes, newest/current version), so facets need no join to the wide
-      commitments table.
+      themes, newest/current version, and the codes of every municipality of
+      its document: a joint promise belongs to each), so facets need no join
+      to the wide commitments table.
     * ``search_documents``, ``search_pages``: word indexes of the documents
       and of the latest version of every page.
     * ``search_vocabulary``: every word of the word indexes and the number of
@@ -99,7 +100,11 @@ def build_search_index(db: sqlite_utils.Database) -> None:
     db.execute("""
         insert into search_facets
         select c.id, m.county, m.police_region, c.start_year, c.responsible, c.kind,
-               coalesce(c.themes, '[]'), g.distinct_id = c.id, g.current
+               coalesce(c.themes, '[]'), g.distinct_id = c.id, g.current,
+               coalesce(nullif((select json_group_array(dm.municipality_code)
+                                from document_municipalities dm
+                                where dm.document_id = c.document_id), '[]'),
+                        iif(c.municipality_code is null, '[]', json_array(c.municipality_code)))
         from commitments c join commitment_groups g on g.id = c.id
         left join municipalities m on m.code = c.municipality_code""")
     commitment_rows = """

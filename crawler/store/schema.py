@@ -266,7 +266,8 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
     db.execute("""
         create table search_facets (
             id integer primary key, county text, police_region text, start_year integer,
-            responsible text, kind text, themes text, newest integer, current integer)""")
+            responsible text, kind text, themes text, newest integer, current integer,
+            municipality_codes text)""")
     # the on-disk ranking and facet indexes built for these tables (crawler.search.disk)
     db.execute("create table search_indexes (token text)")
     _create_fts(db, "search_commitments", COMMITMENT_COLUMNS, TRIGRAMS)

@@ -20,7 +20,6 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 from __future__ import annotations
 
 import copy
-import sqlite3
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -29,10 +28,9 @@ from urllib.parse import quote, unquote, urlencode
 
 import jinja2
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
 from datasette.utils import path_with_replaced_args, to_css_class
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
@@ -216,6 +214,7 @@ async def commitment_view(datasette, request):
 
 COMPARISONS: OrderedDict = OrderedDict()   # (path, state, codes, year) -> table
 COMPARISON_CACHE_SIZE = 128
+COMPARISONS_LOCK = threading.Lock()   # Datasette's SQL threads share the cache
 
 
 def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
@@ -223,14 +222,17 @@ def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
     archive (a county or police region compares up to 49 municipalities:
     thousands of distinct commitments counted on every view otherwise)."""
     key = (path, search_state(conn), tuple(codes), year)
-    if key in COMPARISONS:
-        COMPARISONS.move_to_end(key)
-        return copy.deepcopy(COMPARISONS[key])
-    table = comparison.comparison(conn, codes, year)
-    COMPARISONS[key] = copy.deepcopy(table)
-    while len(COMPARISONS) > COMPARISON_CACHE_SIZE:
-        COMPARISONS.popitem(last=False)
-    return table
+    with COMPARISONS_LOCK:
+        table = COMPARISONS.get(key)
+        if table is not None:
+            COMPARISONS.move_to_end(key)
+    if table is None:
+        table = comparison.comparison(conn, codes, year)
+        with COMPARISONS_LOCK:
+            COMPARISONS[key] = table
+            while len(COMPARISONS) > COMPARISON_CACHE_SIZE:
+                COMPARISONS.popitem(last=False)
+    return copy.deepcopy(table)   # the caller adds links to the rows
 
 
 # -- /jamfor ----------------------------------------------------------------
@@ -379,54 +381,14 @@ def extra_css_urls():
 @hookimpl
 def extra_template_vars(template, request, datasette):
     """Datasette's table and row pages: ``rows_table`` (templates/_table.html).
-    For the search page: "kommuner som matchar" (municipalities with hits
-    and their distinct-commitment counts) and the export links."""
+    For the search page: the export and subscription links. (Its "kommuner som
+    matchar" comes from the search's own Kommun facet, crawler.web.search_page.)"""
     if template != "sok.html" or request is None:
         return {"rows_table": rows_table}
-
-    async def variables():
-        q = (request.args.get("q") or "").strip()[:200]
-        if not q:
-            return {}
-        db = datasette.get_database()
-
-        def read(conn):
-            groups = query_groups(conn, q)
-            return cached_matching(conn, db.path, match_expression(groups)) if groups else []
-
-        try:
-            found = await db.execute_fn(read)
-        except (sqlite3.OperationalError, QueryInterrupted):
-            found = []   # the search page itself says what went wrong
-        for m in found:
-            m["href"] = f"/kommun/{m['code']}?q={quote(q)}"
-        return {"matching_municipalities": found,
-                "export_query": request.query_string,
-                "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
-
-    return variables
-
-
-MATCHING: OrderedDict = OrderedDict()   # (path, state, fts) -> municipalities with hits
-MATCHING_CACHE_SIZE = 256
-MATCHING_LOCK = threading.Lock()
-
-
-def cached_matching(conn, path, fts: str) -> list[dict]:
-    """queries.matching_municipalities, kept per process until normalize
-    rebuilds the archive: a common word reads tens of thousands of matches."""
-    key = (path, search_state(conn), fts)
-    with MATCHING_LOCK:   # Datasette's SQL threads share the cache
-        found = MATCHING.get(key)
-        if found is not None:
-            MATCHING.move_to_end(key)
-    if found is None:
-        found = queries.matching_municipalities(conn, fts)
-        with MATCHING_LOCK:
-            MATCHING[key] = found
-            while len(MATCHING) > MATCHING_CACHE_SIZE:
-                MATCHING.popitem(last=False)
-    return copy.deepcopy(found)   # the caller adds links to the rows
+    q = (request.args.get("q") or "").strip()[:200]
+    if not q:
+        return {}
+    return {"export_query": request.query_string, "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
 
 
 @hookimpl

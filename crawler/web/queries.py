@@ -459,32 +459,6 @@ def similar_commitments(conn, text: str, code: str | None) -> list[dict]:
 
 # -- search additions -------------------------------------------------------
 
-def matching_municipalities(conn, fts: str, limit: int = 400) -> list[dict]:
-    """Municipalities with commitments matching an FTS5 expression, and how
-    many distinct commitments each (the search page's "kommuner som matchar").
-
-    ``search_words`` holds one row per distinct commitment (its newest copy),
-    so counting matching rows per municipality the promise names is the count
-    of DISTINCT_COMMITMENTS, without grouping the copies (3-5x faster)."""
-    return rows(conn, """
-        select dm.municipality_code as code, m.name, m.short_name, count(*) as n
-        from search_words s join commitments c on c.id = s.rowid
-        join document_municipalities dm on dm.document_id = c.document_id
-        join municipalities m on m.code = dm.municipality_code
-        where search_words match ?
-        group by dm.municipality_code order by n desc, m.name limit ?""", [fts, limit])
-
-
-def _matching_municipalities_grouped(conn, fts: str, limit: int = 400) -> list[dict]:
-    """matching_municipalities by DISTINCT_COMMITMENTS itself (what the tests compare)."""
-    where = "c.id in (select rowid from search_words where search_words match ?)"
-    return rows(conn, f"""
-        select d.municipality_code as code, m.name, m.short_name, count(*) as n
-        from ({distinct_commitments_sql(where)}) d
-        join municipalities m on m.code = d.municipality_code
-        group by d.municipality_code order by n desc, m.name limit ?""", [fts, limit])
-
-
 def matching_ids(conn, groups: list[tuple[str, list[str]]], code: str) -> list[int]:
     """Ids of one municipality's commitments whose text matches the search's
     query groups (crawler.search.words.query_groups), as FTS5 matches

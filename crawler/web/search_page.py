@@ -5,21 +5,24 @@ query words stemmed and widened to every indexed word that contains them by
 ``crawler.search.words``, SQL function ``sokfraga``), the best first: picked by
 this process's in-memory tantivy index (``crawler.search.ranking``), or by FTS5
 bm25 while that is being built. Municipality, period and responsible party
-beside each hit, and facets on county, police region, start year, theme,
-responsible party, kind and version (still on the page, or only in older
-versions), counted over an in-memory copy of ``search_facets``
-(``crawler.search.facets``). Each text is shown once: the newest archived copy.
-Results are cached (LRU, one `SearchState` per Datasette instance) until
-`normalize` rebuilds the search tables. Every parameter is bounded
-(``crawler.web.guards``): a page number past the last page is a 404, one out
-of range a 400, both with a Swedish message."""
+beside each hit, and facets on municipality, county, police region, start
+year, theme, responsible party, kind and version (still on the page, or only
+in older versions), counted over the memory-mapped facet arrays of
+``search_facets`` (``crawler.search.facets``); the Kommun facet's counts are
+also the "kommuner som matchar" summary. Each text is shown once: the newest
+archived copy. How the result is shown is ``crawler.web.search_lists``.
+Results, facet counts and facet lists are cached (LRU, one `SearchState` per
+Datasette instance) until `normalize` rebuilds the search tables. Every
+parameter is bounded (``crawler.web.guards``): a page number past the last
+page is a 404, one out of range a 400, as is a theme or municipality that
+does not exist, all with a Swedish message."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import sqlite3
+import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -29,27 +32,23 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
 
 from crawler.search.disk import open_facet_index
-from crawler.search.filters import (CURRENT, FILTERS, INTEGER, NONE, OLDER, VALUE,
-                                    sql_conditions, version_of)
+from crawler.search.filters import FILTERS, INTEGER, NONE, VALUE, sql_conditions
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import (mark_matches, match_expression, query_groups, query_terms,
                                   query_words, suggestion)
 from crawler.web.counts import PageCache, cache_table_counts
 from crawler.web.guards import MAX_PAGE, BadParameter, bounded_int
-from crawler.web.queries import KIND, RESPONSIBLE
+from crawler.web.search_lists import (FACETS, facet_lists, facets_from_counts, label,
+                                      page_numbers, read_labels, results_html, search_link,
+                                      shown_hits)
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20   # hits per page ("visar 1–20 av 9 738", issue 12)
 MAX_QUERY = 300   # characters of a query
 MAX_TERMS = 8     # words of a query (each widens to up to 400 indexed words)
 MAX_FILTER = 200  # characters of a filter value
 SEARCH_STATEMENTS = 3  # a search's time budget, in units of the site's SQL time limit
-# (query parameter, column in the match rows, Swedish heading)
-FACETS = tuple((f.param, "version" if f.param == "version" else f.column, f.heading)
-               for f in FILTERS)
-VERSION = {CURRENT: "Finns på sidan i dag", OLDER: "Bara i äldre versioner"}
 
 # The matching rows' ids; their facets are counted by crawler.search.facets.FacetIndex.
 MATCHING_IDS = "select rowid from search_words where search_words match :fts"
@@ -73,42 +72,6 @@ def filter_sql(chosen: dict[str, str]) -> tuple[str, dict]:
     return sql_conditions(chosen)
 
 
-def _label(column: str, value: str, theme_labels: dict) -> str:
-    if column == "themes":
-        return theme_labels.get(value, value)
-    if column == "responsible":
-        return RESPONSIBLE.get(None if value == NONE else value, value)
-    if column == "kind":
-        return KIND.get(None if value == NONE else value, value)
-    if column == "version":
-        return VERSION.get(value, value)
-    return value
-
-
-def marked_html(marked: str | None, text: str | None) -> Markup:
-    """Escape a highlighted text, then turn the \\x01…\\x02 marks into <mark>."""
-    source = marked if marked and "\x01" in marked else (text or "")
-    return Markup(str(escape(source)).replace("\x01", "<mark>").replace("\x02", "</mark>"))
-
-
-def facets_from_counts(rows, chosen: dict[str, str], theme_labels: dict) -> tuple[int, dict]:
-    """The facet counts as facets (years newest first, the rest by count)."""
-    counts: dict[str, dict[str, int]] = {param: {} for param, _, _ in FACETS}
-    for param, value, n in rows:
-        counts[param][NONE if value is None else str(value)] = n
-    total = sum(counts["version"].values())
-    facets = {}
-    for param, column, heading in FACETS:
-        if column == "start_year":
-            order = sorted(counts[param].items(), key=lambda kv: kv[0], reverse=True)
-        else:
-            order = sorted(counts[param].items(), key=lambda kv: (-kv[1], kv[0]))
-        facets[param] = {"heading": heading, "chosen": chosen.get(param),
-                         "values": [{"value": v, "label": _label(column, v, theme_labels),
-                                     "count": n} for v, n in order]}
-    return total, facets
-
-
 class ResultCache:
     """A small LRU of search results, dropped whenever the search tables change.
 
@@ -119,20 +82,23 @@ class ResultCache:
 
     def __init__(self, size: int = 256):
         self.size, self.state, self.items = size, None, OrderedDict()
+        self.lock = threading.Lock()   # used from Datasette's SQL threads too
 
     def get(self, state, key):
-        if state != self.state:
-            self.state, self.items = state, OrderedDict()
+        with self.lock:
+            if state != self.state:
+                self.state, self.items = state, OrderedDict()
+                return None
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
             return None
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        return None
 
     def put(self, key, value) -> None:
-        self.items[key] = value
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 class SearchState:
@@ -142,8 +108,20 @@ class SearchState:
 
     def __init__(self):
         self.results = ResultCache()
+        # the facet counts of (query, filters), and the page's lists made from
+        # them (crawler.web.search_page.facet_lists): the same for every page
+        self.counts = ResultCache(1024)
+        self.lists = ResultCache(256)
         self.running: dict[tuple, asyncio.Future] = {}
         self.facets: tuple = (None, None)  # ((path, search state), FacetIndex)
+        self.labels: tuple = (None, {})    # (search state, read_labels)
+
+    def state(self, conn):
+        """The search state this connection sees, its labels read once per state."""
+        state = search_state(conn)
+        if self.labels[0] != state:
+            self.labels = (state, read_labels(conn))
+        return state
 
     def facet_index(self, conn, key):
         """The facet index of (archive path, search state), opened from disk once."""
@@ -223,7 +201,12 @@ def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
         groups = query_groups(conn, q)
         fts = match_expression(groups)
         values = {param: None if value == NONE else value for param, value in chosen.items()}
-        counts = facet_counts(conn, search.facet_index(conn, (path, state)), groups, fts, values)
+        key = (q.lower(), tuple(sorted(chosen.items())))
+        counts = search.counts.get(state, key)
+        if counts is None:
+            counts = facet_counts(conn, search.facet_index(conn, (path, state)), groups, fts,
+                                  values)
+            search.counts.put(key, counts)
         hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
         others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
                   for table in ("search_documents", "search_pages")}
@@ -276,10 +259,11 @@ def parse_request(request) -> SearchRequest:
     return SearchRequest(q, chosen, page, request.url_vars.get("format") == "json")
 
 
-async def cached_search(datasette, db, search: SearchState, req: SearchRequest) -> dict:
+async def cached_search(datasette, db, search: SearchState, req: SearchRequest,
+                        state) -> dict:
     """`run_search`, through the instance's result cache and shared with
-    identical searches running now; stopped after the site's SQL time limit."""
-    state = await db.execute_fn(search_state)
+    identical searches running now; stopped after the site's SQL time limit.
+    ``state``: the search state just read (``SearchState.state``)."""
     result = search.results.get(state, req.key)
     if result is None and req.key in search.running:
         result = await asyncio.shield(search.running[req.key])
@@ -304,17 +288,16 @@ async def cached_search(datasette, db, search: SearchState, req: SearchRequest) 
     return result
 
 
-def shown_hits(result: dict, theme_labels: dict) -> list[dict]:
-    hits = []
-    for row in result["hits"]:
-        hit = dict(row)
-        hit["version"] = version_of(hit.pop("current"))
-        hit["responsible_label"] = RESPONSIBLE.get(hit["responsible"], hit["responsible"])
-        hit["kind_label"] = KIND.get(hit["kind"], hit["kind"])
-        hit["theme_labels"] = [theme_labels.get(t, t) for t in json.loads(hit["themes"] or "[]")]
-        hit["html"] = marked_html(hit.pop("marked"), hit["text"])
-        hits.append(hit)
-    return hits
+def unknown_value(chosen: dict[str, str], labels: dict) -> str | None:
+    """A Swedish message when a theme or municipality filter names none that exists."""
+    theme, code = chosen.get("tema"), chosen.get("kommun")
+    if theme and theme != NONE and theme not in labels["themes"]:
+        return (f"Det finns inget tema som heter ”{theme}”. Välj ett tema bland filtren, "
+                f"till exempel {', '.join(sorted(labels['themes'])[:3])}.")
+    if code and code != NONE and code not in labels["municipality_codes"]:
+        return (f"Det finns ingen kommun med koden ”{code}”. Välj en kommun bland filtren "
+                "(kommunkoder har fyra siffror, till exempel 2181 för Sandviken).")
+    return None
 
 
 async def search_view(datasette, request):
@@ -323,33 +306,37 @@ async def search_view(datasette, request):
         req = parse_request(request)
     except BadParameter as exc:
         return await message(datasette, request, request.args.get("q") or "", 400, str(exc))
-    theme_labels = {r["theme"]: r["label"] for r in
-                    (await db.execute("select theme, label from themes")).rows}
+    search = state_for(datasette)
     result = EMPTY
-    if req.q:
-        try:
-            result = await cached_search(datasette, db, state_for(datasette), req)
-        except (QueryInterrupted, sqlite3.OperationalError) as exc:
-            if "no such table" in str(exc):
-                return await message(datasette, request, req.q, 503,
-                                     "Sökindexet saknas eller är från en äldre version. Kör "
-                                     "`medborgarloften normalize` på arkivet.")
-            if not isinstance(exc, QueryInterrupted) and "interrupted" not in str(exc):
-                raise
+    try:
+        state = await db.execute_fn(search.state)
+        labels = search.labels[1]
+        unknown = unknown_value(req.chosen, labels)
+        if unknown:
+            return await message(datasette, request, req.q, 400, unknown)
+        if req.q:
+            result = await cached_search(datasette, db, search, req, state)
+    except (QueryInterrupted, sqlite3.OperationalError) as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
             return await message(datasette, request, req.q, 503,
-                                 "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
-    total, facets = facets_from_counts(result["facet_rows"], req.chosen, theme_labels) \
-        if req.q else (0, {})
+                                 "Sökindexet saknas eller är från en äldre version. Kör "
+                                 "`medborgarloften normalize` på arkivet.")
+        if not isinstance(exc, QueryInterrupted) and "interrupted" not in str(exc):
+            raise
+        return await message(datasette, request, req.q, 503,
+                             "Sökningen tog för lång tid. Prova ett mer specifikt ord.")
+    shown = shown_facets(search, req, result, labels) if req.q else \
+        {"total": 0, "facets": {}}
+    total, facets = shown["total"], shown["facets"]
     last = max(1, math.ceil(total / PAGE_SIZE))
     if req.page > last:
         return await message(datasette, request, req.q, 404,
                              f"Sökningen har {last} {'sida' if last == 1 else 'sidor'} "
                              f"med träffar; sidan {req.page} finns inte.")
-    hits = shown_hits(result, theme_labels)
+    hits = shown_hits(result, labels)
     if req.json:
         return search_json(req, result, total, hits, facets)
-    return await search_html(datasette, request, db, req, result, total, hits, facets,
-                             theme_labels)
+    return await search_html(datasette, request, db, req, result, shown, hits, labels)
 
 
 def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets: dict):
@@ -363,16 +350,27 @@ def search_json(req: SearchRequest, result: dict, total: int, hits: list, facets
                           "pages": others.get("search_pages", 0)}, default=str)
 
 
-async def search_html(datasette, request, db, req: SearchRequest, result: dict, total: int,
-                      hits: list, facets: dict, theme_labels: dict):
-    def link(**changes) -> str:
-        args = {"q": req.q, **req.chosen, **changes}
-        return "/-/sok?" + urlencode({k: v for k, v in args.items() if v})
+def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: dict) -> dict:
+    """{"total", "facets"} of a search, and once an HTML page is asked for, its
+    lists (``facet_lists``): the same on every page of a search, so kept per
+    query and filters until the search tables change (SearchState.lists)."""
+    key = (req.q, tuple(sorted(req.chosen.items())))
+    shown = search.lists.get(result["state"], key)
+    if shown is None:
+        total, facets = facets_from_counts(result["facet_rows"], req.chosen, labels)
+        shown = {"total": total, "facets": facets}
+        search.lists.put(key, shown)
+    return shown
 
-    for param, facet in facets.items():
-        for value in facet["values"]:
-            value["href"] = link(**{param: None if facet["chosen"] == value["value"]
-                                    else value["value"], "sida": None})
+
+async def search_html(datasette, request, db, req: SearchRequest, result: dict, shown: dict,
+                      hits: list, labels: dict):
+    def link(**changes) -> str:
+        return search_link({"q": req.q, **req.chosen}, **changes)
+
+    if "facet_html" not in shown:
+        shown.update(facet_lists(req.q, req.chosen, shown["facets"]))
+    total, facets = shown["total"], shown["facets"]
     columns = {param: column for param, column, _ in FACETS}
     others, page = result["others"], req.page
     context = {
@@ -380,7 +378,7 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         "total": total, "page": page, "page_size": PAGE_SIZE, "database": db.name,
         "documents": others.get("search_documents", 0), "pages": others.get("search_pages", 0),
         "chosen": [{"heading": facets.get(p, {}).get("heading", p),
-                    "value": _label(columns[p], value, theme_labels),
+                    "value": label(columns[p], value, labels),
                     "href": link(**{p: None, "sida": None})}
                    for p, value in req.chosen.items()],
         "suggestion": result["suggestion"],
@@ -388,13 +386,21 @@ async def search_html(datasette, request, db, req: SearchRequest, result: dict, 
         if result["suggestion"] else None,
         "next_href": link(sida=page + 1) if page * PAGE_SIZE < total else None,
         "prev_href": link(sida=page - 1) if page > 1 else None,
+        "page_links": [{"n": n, "href": link(sida=n)} if n else None
+                       for n in page_numbers(page, math.ceil(total / PAGE_SIZE))],
+        "facet_html": shown["facet_html"],
+        "matching_municipalities": shown["matching_municipalities"],
+        "matching_html": shown["matching_html"],
         "examples": ["trygghetsvandring", "narkotika", "grannsamverkan", "belysning",
                      "fotpatrullering"],
     }
+    context["results"] = results_html(context)
     return Response.html(await datasette.render_template("sok.html", context, request=request))
 
 
 SEARCHED_TABLE = "commitments_overview"
+# the browsing table's column for a list filter of the search page
+OVERVIEW_COLUMNS = {"kommun": "municipality_code"}
 
 
 def search_redirect(path: str, query: str) -> str | None:
@@ -411,8 +417,8 @@ def search_redirect(path: str, query: str) -> str | None:
         return None
     params = {"q": q}
     for spec in FILTERS:
-        value = (args.get(spec.column) or [""])[0]
-        if value and spec.kind in (VALUE, INTEGER):
+        value = (args.get(OVERVIEW_COLUMNS.get(spec.param, spec.column)) or [""])[0]
+        if value and (spec.kind in (VALUE, INTEGER) or spec.param in OVERVIEW_COLUMNS):
             params[spec.param] = value
     return "/-/sok?" + urlencode(params)
 
