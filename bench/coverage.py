@@ -98,10 +98,6 @@ def national_bench(pages: int) -> dict:
             "status": run["status"]}
 
 
-if __name__ == "__main__":
-    main()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--national", action="store_true",
