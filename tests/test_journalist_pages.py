@@ -25,7 +25,7 @@ from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
 from crawler.search.words import match_expression, query_groups
-from crawler.web import comparison, picker, queries
+from crawler.web import comparison, pages, picker, queries
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE,
@@ -240,6 +240,16 @@ def test_search_page_lists_matching_municipalities_and_exports(get):
         'class="sok-hit"')
     filtered = get("/kommun/2181.json?q=trygghetsvandringar").json()
     assert {c["text"] for p in filtered["periods"] for c in p["commitments"]} == {TRYGGHET}
+
+
+def test_search_export_links_say_what_they_hold(get, monkeypatch):
+    assert "Ladda ner alla träffar:" in get("/-/sok?q=trygghetsvandringar").text
+    assert "denna sida som JSON" in get("/-/sok?q=trygghetsvandringar").text
+    monkeypatch.setattr(pages, "EXPORT_LIMIT", 1)   # a result larger than the CSV holds
+    html = get("/-/sok?q=trygghetsvandringar").text
+    assert "Ladda ner de 1 första träffarna:" in html
+    export = get("/-/sok.csv?q=trygghetsvandringar")
+    assert len(list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))) == 2
 
 
 def test_original_bytes_download_as_an_attachment(get):

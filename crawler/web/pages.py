@@ -388,7 +388,8 @@ def extra_template_vars(template, request, datasette):
     q = (request.args.get("q") or "").strip()[:200]
     if not q:
         return {}
-    return {"export_query": request.query_string, "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
+    return {"export_query": request.query_string, "export_limit": EXPORT_LIMIT,
+            "feed_href": "/-/flode/sok.atom?q=" + quote(q)}
 
 
 @hookimpl
