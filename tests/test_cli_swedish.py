@@ -53,32 +53,51 @@ def test_the_command_list_is_complete():
             "backfill", "export-warc", "import-warc"} <= set(COMMANDS)
 
 
-# Every command's help, read in ONE child process under an English locale (a
-# process per command cost 0.9 s each in the fast suite): the script prints
-# each help as a JSON string, one per line.
-HELP_OF_EVERY_COMMAND = """
+USAGE_ERRORS = [
+    (["nosuch"], ["Okänt kommando", "'nosuch'"]),
+    (["--bogus"], ["Okänd flagga", "'--bogus'"]),
+    (["extract"], ["Saknar argumentet", "'FIL'"]),
+    (["crawl", "--max-pages-per-site", "0"], ["Ogiltigt värde", "--max-pages-per-site",
+                                                 "utanför"]),
+    (["normalize", "--db", "/finns/inte.db"], ["Filen", "finns inte"]),
+    (["coverage", "--status", "kanske"], ["--status", "är inte något av"]),
+    (["serve", "--port", "tre"], ["--port", "inte ett giltigt tal"]),
+    (["extract", "/finns/inte.txt"], ["/finns/inte.txt: finns inte"]),
+]
+# Every command's help, the usage errors, the bare command and --version, run
+# in ONE child process under an English locale (a process each cost about a
+# second apiece in the fast suite) through click's runner, which goes through
+# the same main() as the installed script; it prints one JSON line per run.
+RUN_IN_A_CHILD = """
 import json, sys
 from click.testing import CliRunner
 from crawler.cli import cli
-for command in [[], *([c] for c in sorted(cli.commands))]:
-    result = CliRunner().invoke(cli, [*command, "--help"], prog_name="medborgarloften")
-    print(json.dumps([" ".join(command), result.exit_code, result.output]))
+try:
+    runner = CliRunner(mix_stderr=False)   # click < 8.2
+except TypeError:
+    runner = CliRunner()                   # click >= 8.2: stdout and stderr apart
+for args in json.loads(sys.stdin.read()):
+    result = runner.invoke(cli, args, prog_name="medborgarloften")
+    print(json.dumps([args, result.exit_code, result.stdout, result.stderr]))
 """
+HELP_RUNS = [[*command, "--help"] for command in [[], *([c] for c in COMMANDS)]]
 
 
 @pytest.fixture(scope="module")
-def helps() -> dict[str, tuple[int, str]]:
+def runs() -> dict[tuple, tuple[int, str, str]]:
     # An English terminal locale must not bring click's English back.
-    result = subprocess.run([sys.executable, "-c", HELP_OF_EVERY_COMMAND], capture_output=True,
-                            text=True, timeout=120,
+    every = [*HELP_RUNS, *(args for args, _ in USAGE_ERRORS), [], ["--version"]]
+    result = subprocess.run([sys.executable, "-c", RUN_IN_A_CHILD], input=json.dumps(every),
+                            capture_output=True, text=True, timeout=120,
                             env={**os.environ, "LANG": "en_US.UTF-8", "LANGUAGE": "en"})
     assert result.returncode == 0, result.stderr
-    return {name: (code, text) for name, code, text in map(json.loads, result.stdout.splitlines())}
+    return {tuple(args): (code, out, err)
+            for args, code, out, err in map(json.loads, result.stdout.splitlines())}
 
 
-@pytest.mark.parametrize("command", ["", *COMMANDS], ids=["medborgarloften", *COMMANDS])
-def test_help_has_no_english(helps, command):
-    code, text = helps[command]
+@pytest.mark.parametrize("command", HELP_RUNS, ids=["medborgarloften", *COMMANDS])
+def test_help_has_no_english(runs, command):
+    code, text, _ = runs[tuple(command)]
     assert code == 0, text
     assert text.startswith("Användning: medborgarloften")
     assert "Flaggor:" in text and "Visa den här hjälpen och avsluta." in text
@@ -90,36 +109,26 @@ def test_the_group_help_lists_commands_under_a_swedish_heading():
     assert "Kommandon:" in result.stdout and "KOMMANDO [ARGUMENT]..." in result.stdout
 
 
-def test_no_command_shows_the_help_not_an_error():
-    result = medborgarloften()
-    assert "Användning:" in result.stdout + result.stderr
-    assert "fel:" not in result.stdout + result.stderr and "Kommandon:" in result.stderr
+def test_no_command_shows_the_help_not_an_error(runs):
+    _, out, err = runs[()]
+    assert "Användning:" in out + err
+    assert "fel:" not in out + err and "Kommandon:" in err
 
 
-@pytest.mark.parametrize("args, words", [
-    (["nosuch"], ["Okänt kommando", "'nosuch'"]),
-    (["--bogus"], ["Okänd flagga", "'--bogus'"]),
-    (["extract"], ["Saknar argumentet", "'FIL'"]),
-    (["crawl", "--max-pages-per-site", "0"], ["Ogiltigt värde", "--max-pages-per-site",
-                                                 "utanför"]),
-    (["normalize", "--db", "/finns/inte.db"], ["Filen", "finns inte"]),
-    (["coverage", "--status", "kanske"], ["--status", "är inte något av"]),
-    (["serve", "--port", "tre"], ["--port", "inte ett giltigt tal"]),
-    (["extract", "/finns/inte.txt"], ["/finns/inte.txt: finns inte"]),
-])
-def test_usage_errors_are_one_swedish_line(args, words):
-    result = medborgarloften(*args)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert result.returncode == 2, result.stderr
-    assert len(lines) == 1 and lines[0].startswith("fel: "), result.stderr
+@pytest.mark.parametrize("args, words", USAGE_ERRORS)
+def test_usage_errors_are_one_swedish_line(runs, args, words):
+    code, _, err = runs[tuple(args)]
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("fel: "), err
     for word in words:
         assert word in lines[0]
     assert english_in(lines[0].replace(" ".join(args), "")) == [], lines[0]
 
 
-def test_version_is_printed_in_swedish_words():
-    result = medborgarloften("--version")
-    assert result.returncode == 0 and re.search(r", version \d", result.stdout)
+def test_version_is_printed_in_swedish_words(runs):
+    code, out, _ = runs[("--version",)]
+    assert code == 0 and re.search(r", version \d", out)
 
 
 class CtrlCWhileReading(io.BytesIO):
