@@ -11,8 +11,10 @@ import sys
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from crawler.cli import _check_crawl_input
+from crawler.cli import cli as command_line
 
 LOOPBACK_CSV = "code,name,url\n1785,Sunne (fixture),http://127.0.0.1:9/\n"
 
@@ -20,6 +22,17 @@ LOOPBACK_CSV = "code,name,url\n1785,Sunne (fixture),http://127.0.0.1:9/\n"
 def cli(*args, timeout=60):
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
                           text=True, timeout=timeout)
+
+
+def cli_in_process(*args):
+    """The same main() as the script, without a child process (for refusals
+    that happen before anything starts: a second apiece saved)."""
+    try:
+        runner = CliRunner(mix_stderr=False)   # click < 8.2
+    except TypeError:
+        runner = CliRunner()                   # click >= 8.2: stdout and stderr apart
+    result = runner.invoke(command_line, list(args), prog_name="medborgarloften")
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def assert_usage_error(result, *words):
@@ -49,7 +62,8 @@ def sites(tmp_path):
 ])
 def test_crawl_usage_errors(tmp_path, sites, args, words):
     db = tmp_path / "archive.db"
-    result = cli("crawl", "--db", str(db), "--sites", str(sites), "--allow-private-hosts", *args)
+    result = cli_in_process("crawl", "--db", str(db), "--sites", str(sites),
+                            "--allow-private-hosts", *args)
     assert_usage_error(result, *words)
     assert not db.exists()   # refused before the archive was even created
 
