@@ -37,15 +37,15 @@ def conn(tmp_path_factory):
     create_search_tables(db)
     combos = itertools.product(COUNTIES, REGIONS, YEARS, RESPONSIBLE, KINDS, THEMES, (0, 1),
                                MUNICIPALITIES)
-    for row_id, (county, region, year, party, kind, themes, current, codes) in enumerate(
-            itertools.islice(combos, 0, None, 7), start=1):
-        db.execute("insert into search_facets values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                   [row_id, county, region, year, party, kind, json.dumps(themes), current,
-                    json.dumps(codes)])
-        db.execute(f"insert into search_words (rowid, {', '.join(COMMITMENT_COLUMNS)}) "
-                   f"values (?{', ?' * len(COMMITMENT_COLUMNS)})",
-                   [row_id, f"fixturerad {row_id}", "", "", "", "", "", ""])
-    db.conn.commit()
+    with db.conn:   # one transaction (sqlite-utils' execute commits each statement)
+        for row_id, (county, region, year, party, kind, themes, current, codes) in enumerate(
+                itertools.islice(combos, 0, None, 7), start=1):
+            db.conn.execute("insert into search_facets values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            [row_id, county, region, year, party, kind, json.dumps(themes),
+                             current, json.dumps(codes)])
+            db.conn.execute(f"insert into search_words (rowid, {', '.join(COMMITMENT_COLUMNS)}) "
+                            f"values (?{', ?' * len(COMMITMENT_COLUMNS)})",
+                            [row_id, f"fixturerad {row_id}", "", "", "", "", "", ""])
     connection = sqlite3.connect(path)
     yield connection
     connection.close()

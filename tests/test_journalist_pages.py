@@ -397,6 +397,7 @@ def test_canned_query_descriptions_name_the_parameters_in_words(get):
 
 
 
+@pytest.mark.slow   # crawls the fixture web (the demo archive)
 def test_the_latest_promise_shown_is_never_one_without_a_period(demo_archive):
     """In the demo, Sandviken's PDF states no period; with no promise in force the
     page names the newest period that has years as the latest, not "okänd period"."""
@@ -455,6 +456,7 @@ def test_municipalities_that_signed_one_promise_link_each_other(lpo_get):
     assert "Samma medborgarlöfte Sandvikens kommun (undertecknade samma löfte)" in text
 
 
+@pytest.mark.slow   # crawls the fixture web (the demo archive)
 def test_normalize_fills_the_lpo_of_the_demo_promises(demo_archive):
     """The real seed for Sunne: "Sunne kommun och lokalpolisområde Torsby har tecknat …"."""
     ds = datasette_instance(demo_archive)

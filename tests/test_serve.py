@@ -388,6 +388,7 @@ def demo_get(demo_archive):
     return lambda path: asyncio.run(ds.client.get(path))
 
 
+@pytest.mark.slow   # crawls the fixture web (the demo archive)
 @pytest.mark.parametrize("query,expected", [
     ("vandring", "trygghetsvandringar"),
     ("narkotika", "narkotika"),
@@ -399,6 +400,7 @@ def test_demo_search_on_normalized_text(demo_get, query, expected):
     assert any(expected.lower() in h for h in hits)
 
 
+@pytest.mark.slow   # crawls the fixture web (the demo archive)
 def test_demo_compare_counts_a_promise_from_two_sources_once(demo_get):
     result = rows(demo_get, "/demo/jamfor_kommuner.json?kommuner=2181,Kristinehamn&ar=2016")
     assert {r["kommun"] for r in result} == {"Sandvikens kommun", "Kristinehamns kommun"}
