@@ -20,8 +20,6 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 from __future__ import annotations
 
 import copy
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
@@ -35,7 +33,7 @@ from markupsafe import Markup
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
 from crawler.web import comparison, exports, feeds, picker, queries
-from crawler.web.search_page import FACETS, filter_sql
+from crawler.web.search_page import FACETS, ResultCache, filter_sql
 from crawler.web.wording import inline_html, line_blocks, side_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -212,26 +210,18 @@ async def commitment_view(datasette, request):
     return await render(datasette, request, "atagande.html", {**data, "mode": mode})
 
 
-COMPARISONS: OrderedDict = OrderedDict()   # (path, state, codes, year) -> table
-COMPARISON_CACHE_SIZE = 128
-COMPARISONS_LOCK = threading.Lock()   # Datasette's SQL threads share the cache
+COMPARISONS = ResultCache(128)   # (codes, year) -> table, for one (path, search state)
 
 
 def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
     """comparison.comparison, kept per process until normalize rebuilds the
     archive (a county or police region compares up to 49 municipalities:
     thousands of distinct commitments counted on every view otherwise)."""
-    key = (path, search_state(conn), tuple(codes), year)
-    with COMPARISONS_LOCK:
-        table = COMPARISONS.get(key)
-        if table is not None:
-            COMPARISONS.move_to_end(key)
+    state, key = (path, search_state(conn)), (tuple(codes), year)
+    table = COMPARISONS.get(state, key)
     if table is None:
         table = comparison.comparison(conn, codes, year)
-        with COMPARISONS_LOCK:
-            COMPARISONS[key] = table
-            while len(COMPARISONS) > COMPARISON_CACHE_SIZE:
-                COMPARISONS.popitem(last=False)
+        COMPARISONS.put(key, table)
     return copy.deepcopy(table)   # the caller adds links to the rows
 
 

@@ -73,7 +73,8 @@ def filter_sql(chosen: dict[str, str]) -> tuple[str, dict]:
 
 
 class ResultCache:
-    """A small LRU of search results, dropped whenever the search tables change.
+    """A small LRU of what one archive state gives (search results, facet
+    counts, comparisons), dropped whenever that state changes.
 
     Paging through a search or toggling a facet repeats the same FTS work;
     the search tables only change when ``normalize`` rebuilds them (a new
