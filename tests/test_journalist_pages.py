@@ -24,7 +24,7 @@ from datasette.app import Datasette
 from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
-from crawler.search.words import match_expression, query_groups
+from crawler.search.words import match_expression, query_groups, text_matches
 from crawler.web import comparison, pages, picker, queries
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
@@ -532,10 +532,10 @@ def test_municipality_search_filter_shows_what_the_search_index_matches(archive,
 
 def test_text_matches_words_and_phrases_as_whole_tokens():
     groups = [("words", ["trygghetsvandringar", "trygghetsvandring"]), ("phrase", ["i", "centrum"])]
-    assert queries.text_matches("Fler Trygghetsvandringar i centrum.", groups)
-    assert not queries.text_matches("Fler trygghetsvandringar i centrumet.", groups)
-    assert not queries.text_matches("Trygghetsvandringarna i centrum.", groups)
-    assert queries.text_matches("x_trygghetsvandring i centrum", groups)  # _ splits, as in FTS5
+    assert text_matches("Fler Trygghetsvandringar i centrum.", groups)
+    assert not text_matches("Fler trygghetsvandringar i centrumet.", groups)
+    assert not text_matches("Trygghetsvandringarna i centrum.", groups)
+    assert text_matches("x_trygghetsvandring i centrum", groups)  # _ splits, as in FTS5
 
 
 def test_municipality_list_counts_from_the_summary_match_counting_live(archive):

@@ -318,6 +318,25 @@ def match_expression(groups: list[tuple[str, list[str]]] | None) -> str:
                         for kind, words in groups)
 
 
+_INDEXED_TOKEN = re.compile(r"[^\W_]+")   # FTS5 unicode61: letters and digits
+
+
+def text_matches(text: str | None, groups: list[tuple[str, list[str]]]) -> bool:
+    """Does ``text`` have, for every group, one of its words ("words") or its
+    words in order ("phrase")? What ``match_expression`` asks FTS5, for a few
+    texts at hand: the indexed words are whole tokens, lower case."""
+    tokens = _INDEXED_TOKEN.findall((text or "").lower())
+    present = set(tokens)
+    for kind, words in groups:
+        if kind == "phrase":
+            n = len(words)
+            if not any(tokens[i:i + n] == words for i in range(len(tokens) - n + 1)):
+                return False
+        elif present.isdisjoint(words):
+            return False
+    return True
+
+
 def word_query(conn: sqlite3.Connection, q: str | None) -> str:
     """The FTS5 MATCH expression for a user's query on the word indexes.
     Registered as the SQL function ``sokfraga``."""

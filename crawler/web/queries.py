@@ -22,6 +22,7 @@ from datetime import date
 from urllib.parse import quote
 
 from crawler.derive.changes import CHANGE_KINDS
+from crawler.search.words import text_matches
 from crawler.web.picker import slug
 
 # One row per distinct commitment per municipality the promise names: the
@@ -469,21 +470,3 @@ def matching_ids(conn, groups: list[tuple[str, list[str]]], code: str) -> list[i
         select c.id, c.text from commitments c
         join document_municipalities dm on dm.document_id = c.document_id
         where dm.municipality_code = ?""", [code]) if text_matches(text, groups)]
-
-
-_TOKEN = re.compile(r"[^\W_]+")   # FTS5 unicode61: letters and digits, case folded
-
-
-def text_matches(text: str | None, groups: list[tuple[str, list[str]]]) -> bool:
-    """Does ``text`` have, for every group, one of its words ("words") or its
-    words in order ("phrase")? The indexed words are whole tokens, lower case."""
-    tokens = _TOKEN.findall((text or "").lower())
-    present = set(tokens)
-    for kind, words in groups:
-        if kind == "phrase":
-            n = len(words)
-            if not any(tokens[i:i + n] == words for i in range(len(tokens) - n + 1)):
-                return False
-        elif present.isdisjoint(words):
-            return False
-    return True
