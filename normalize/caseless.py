@@ -97,18 +97,9 @@ class Caseless:
         self.folded = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.I)
         # Patterns without an opening literal always run; the others are found through
         # their literals in one Aho-Corasick pass (TRAP has 70 alternatives).
-        self.always = []
-        by_literal: dict[str, list] = {}
-        for index, pattern in enumerate(patterns):
-            literal = opening_literal(pattern)
-            if literal:
-                by_literal.setdefault(literal, []).append((index, re.compile(pattern)))
-            else:
-                self.always.append(re.compile(pattern))
-        self.literals = ahocorasick.Automaton()
-        for literal, entries in by_literal.items():
-            self.literals.add_word(literal, entries)
-        self.literals.make_automaton()
+        self.always = [re.compile(p) for p in patterns if not opening_literal(p)]
+        self.gate = LiteralGate((opening_literal(p), re.compile(p), True)
+                                for p in patterns if opening_literal(p))
 
     def search(self, text: str) -> bool:
         for char in FOLDS_APART:
@@ -118,16 +109,37 @@ class Caseless:
         for pattern in self.always:
             if pattern.search(lowered):
                 return True
-        if not self.literals:      # no literal patterns: the automaton cannot be searched
-            return False
-        tried = set()
-        for _end, entries in self.literals.iter(lowered):
-            for index, pattern in entries:
-                if index not in tried:
-                    if pattern.search(lowered):
-                        return True
-                    tried.add(index)
+        for _ in self.gate.matches(lowered):
+            return True
         return False
+
+
+class LiteralGate:
+    """Patterns found through a literal each cannot match without: one
+    Aho-Corasick pass (pyahocorasick) finds which literals occur in a text, and
+    only their patterns run. ``entries``: (literal, compiled pattern or None for
+    "the literal is the whole pattern", value); ``matches(text)`` yields the
+    value of every entry that matches, in the order their literals occur."""
+
+    def __init__(self, entries):
+        by_literal: dict[str, list] = {}
+        for number, (literal, pattern, value) in enumerate(entries):
+            by_literal.setdefault(literal, []).append((number, pattern, value))
+        self.automaton = ahocorasick.Automaton()
+        for literal, found in by_literal.items():
+            self.automaton.add_word(literal, found)
+        self.automaton.make_automaton()
+
+    def matches(self, text: str):
+        if not len(self.automaton):   # no literals: the automaton cannot be searched
+            return
+        tried = set()
+        for _end, found in self.automaton.iter(text):
+            for number, pattern, value in found:
+                if number not in tried:
+                    tried.add(number)
+                    if pattern is None or pattern.search(text):
+                        yield value
 
 
 class Gated:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick
+from normalize.caseless import LiteralGate
+
 
 
 @dataclass(frozen=True)
@@ -80,31 +81,22 @@ _REGEX_SYNTAX = re.compile(r"[\\()\[\]?*+|^$.{}]")
 _REQUIRED_LITERAL = re.compile(r"(?:\\b|\(\?<!\w+\))?([a-zåäö]+)")
 
 
-def _keyword_index():
-    automaton = ahocorasick.Automaton()
-    hits: dict[str, list] = {}
+def _keyword_index() -> LiteralGate:
+    entries = []
     for index, theme in enumerate(THEMES.values()):
         for keyword in theme.keywords:
             if _REGEX_SYNTAX.search(keyword.replace("-", "")) is None:
-                hits.setdefault(keyword, []).append((index, None))
+                entries.append((keyword, None, index))
             else:
                 # the letters it opens with (after \b or a look-behind) are always matched
                 literal = _REQUIRED_LITERAL.match(keyword).group(1)
-                hits.setdefault(literal, []).append((index, re.compile(keyword)))
-    for literal, entries in hits.items():
-        automaton.add_word(literal, entries)
-    automaton.make_automaton()
-    return automaton
+                entries.append((literal, re.compile(keyword), index))
+    return LiteralGate(entries)
 
 
 _KEYWORDS = _keyword_index()
 
 
 def themes_of(text: str) -> list[str]:
-    lowered = text.lower()
-    found = set()
-    for _end, entries in _KEYWORDS.iter(lowered):
-        for index, pattern in entries:
-            if index not in found and (pattern is None or pattern.search(lowered)):
-                found.add(index)
+    found = set(_KEYWORDS.matches(text.lower()))
     return [key for index, key in enumerate(THEMES) if index in found]
