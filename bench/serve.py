@@ -42,7 +42,7 @@ from normalize.registry import load_municipalities
 from crawler.derive.run import build_serving_tables, fill_police_areas
 from crawler.search.disk import indexes_root
 from crawler.web.search_page import PAGE_SIZE
-from crawler.web.serving import datasette_args, worker_args
+from crawler.web.serving import server_command
 
 from normalize.themes import THEMES, themes_of
 
@@ -435,10 +435,7 @@ def main() -> None:
         fts_seconds = build(path, args.commitments) if not path.exists() else float("nan")
         build_seconds = time.perf_counter() - started if fts_seconds == fts_seconds else float("nan")
         port = free_port()
-        if args.workers > 1:
-            command, env = worker_args(path, "127.0.0.1", port, args.workers)
-        else:
-            command, env = datasette_args(path, "127.0.0.1", port), None
+        command, env = server_command(path, "127.0.0.1", port, args.workers)
         started = time.perf_counter()
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import zlib
-from functools import lru_cache
 from pathlib import Path
 
 from datasette import hookimpl
@@ -29,7 +27,9 @@ from datasette.utils.asgi import Response, asgi_static
 from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
+from crawler.search.similarity import trigram_overlaps, trigram_similarity
 from crawler.web.canned_feeds import feed_view
+from crawler.web.memory import settle_after_startup
 from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 # The site-wide hooks live in crawler.web.protect; importing them here
 # registers them through this module's entry point.
@@ -48,28 +48,6 @@ SANDBOX_HEADERS = {
                                "img-src data:",
     "X-Content-Type-Options": "nosniff",
 }
-_WORD = re.compile(r"[a-zåäöéü]{4,}")
-
-
-@lru_cache(maxsize=4096)
-def _trigrams(text: str | None) -> frozenset[str]:
-    grams = set()
-    for word in _WORD.findall((text or "").lower()):
-        grams.update(word[i:i + 3] for i in range(len(word) - 2))
-    return frozenset(grams)
-
-
-def trigram_similarity(a: str | None, b: str | None) -> float:
-    """Jaccard overlap of letter trigrams of words of four letters or more.
-
-    Trigrams, not words: Swedish compounds share parts ("trygghetsvandringar"
-    and "trygghets-vandringar", "grannsamverkan" and "grannsamverkansområden").
-    """
-    grams_a, grams_b = _trigrams(a), _trigrams(b)
-    if not grams_a or not grams_b:
-        return 0.0
-    shared = len(grams_a & grams_b)   # |a ∪ b| counted, not built
-    return shared / (len(grams_a) + len(grams_b) - shared)
 
 
 @hookimpl
@@ -83,6 +61,8 @@ def prepare_connection(conn, database, datasette):
     conn.create_function("sokrangordning", 1, lambda q: ranked_ids(conn, path, q))
     conn.create_function("likhetsfraga", 1, similarity_query, deterministic=True)
     conn.create_function("likhetskandidater", 1, lambda text: similar_ids(conn, path, text))
+    conn.create_function("likhetstal", 2,
+                         lambda text, limit: similarity_counts(conn, path, text, limit))
 
 
 RANKED_LIMIT = 100
@@ -107,7 +87,27 @@ SIMILAR_CANDIDATES = 500
 
 
 def similar_ids(conn, path: str | None, text: str | None) -> str:
-    """JSON list of candidate ids for "similar commitments".
+    """JSON list of candidate ids for "similar commitments"."""
+    return json.dumps(candidate_ids(conn, path, text))
+
+
+def similarity_counts(conn, path: str | None, text: str | None, limit: int | None) -> str:
+    """JSON list of [id, shared, union] for the first ``limit`` candidates
+    (candidate_ids; NULL: all), in their order: the candidate's trigram
+    similarity to ``text`` is 1.0 * shared / union, what ``ordlikhet`` gives,
+    computed for all candidates at once (crawler.search.similarity)."""
+    ids = candidate_ids(conn, path, text)
+    if limit is not None:
+        ids = ids[:max(0, limit)]
+    texts = dict(conn.execute(
+        "select id, text from commitments where id in (select value from json_each(?))",
+        [json.dumps(ids)]))
+    overlaps = trigram_overlaps(text, [texts.get(i) for i in ids])
+    return json.dumps([[i, shared, union] for i, (shared, union) in zip(ids, overlaps)])
+
+
+def candidate_ids(conn, path: str | None, text: str | None) -> list[int]:
+    """Candidate ids for "similar commitments", best first.
 
     With the ranking index: the best SIMILAR_CANDIDATES by BM25 over every
     indexed word that contains one of the text's less common words (stemmed,
@@ -118,10 +118,10 @@ def similar_ids(conn, path: str | None, text: str | None) -> str:
     index = ready_index(path, search_state(conn))
     if index is not None:
         words = {w for term in similarity_terms(text) for w in expansions(conn, term, 50)}
-        return json.dumps(index.similar(sorted(words), SIMILAR_CANDIDATES))
-    return json.dumps([r[0] for r in conn.execute(
+        return index.similar(sorted(words), SIMILAR_CANDIDATES)
+    return [r[0] for r in conn.execute(
         "select rowid from search_commitments where search_commitments match ? limit 2000",
-        [similarity_query(text)])])
+        [similarity_query(text)])]
 
 
 @hookimpl
@@ -135,6 +135,7 @@ def startup(datasette):
             if db.path:
                 state = await db.execute_fn(search_state)
                 await asyncio.to_thread(ranker_for(db.path).wait, state)
+        settle_after_startup()
 
     return build
 

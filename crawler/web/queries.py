@@ -427,11 +427,12 @@ def commitment_page(conn, commitment_id: int) -> dict | None:
 
 
 SIMILAR_SQL = """
-with candidates as (select value as id from json_each(likhetskandidater(:text))
-                    order by key limit :candidates),
-scored as materialized (   -- each candidate's similarity computed once
+with candidates as (   -- ordlikhet(c.text, :text) of each, computed at once
+  select value ->> 0 as id, 1.0 * (value ->> 1) / (value ->> 2) as similarity
+  from json_each(likhetstal(:text, :candidates))),
+scored as materialized (
   select c.id, c.text, c.municipality_code, c.period_label, c.start_year, c.end_year,
-         c.text_key, ordlikhet(c.text, :text) as similarity
+         c.text_key, k.similarity
   from candidates k join commitments c on c.id = k.id
   where coalesce(c.municipality_code, '') != :code)
 select s.id, s.text, s.municipality_code, m.name as municipality, s.period_label,
@@ -446,8 +447,8 @@ SIMILAR_CANDIDATES = 120  # best BM25 candidates re-ranked by trigram similarity
 
 
 def similar_commitments(conn, text: str, code: str | None) -> list[dict]:
-    """Similar commitments in other municipalities (the SQL functions
-    likhetskandidater/ordlikhet come from crawler.web.archive_views): the
+    """Similar commitments in other municipalities (the SQL function
+    likhetstal comes from crawler.web.archive_views): the
     SIMILAR_CANDIDATES best candidates of the search index (ranked), re-ranked
     by trigram similarity. (The canned query liknande_ataganden takes 500;
     the page keeps to fewer so it answers quickly.)"""

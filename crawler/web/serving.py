@@ -40,6 +40,7 @@ import yaml
 from datasette.app import Datasette
 
 from crawler.store.schema import SEARCH_TABLES
+from crawler.web.memory import SERVER_ENV
 
 SITE = Path(__file__).resolve().parent
 TEMPLATES_DIR = SITE / "templates"
@@ -144,11 +145,17 @@ def serve_archive(db: str, host: str = "127.0.0.1", port: int = 8001,
               f"`medborgarloften normalize` på {db} först.", file=sys.stderr, flush=True)
     print(f"Arkivet serveras på http://{host}:{port}/  (Ctrl-C avslutar)", file=sys.stderr,
           flush=True)
+    return run_until_stopped(*server_command(db, host, port, workers))
+
+
+def server_command(db: str | Path, host: str, port: int, workers: int) -> tuple[list[str], dict]:
+    """The command and environment `serve` runs (and bench/serve.py times):
+    `datasette serve` for one process, ``crawler.web.workers`` for more."""
     if workers > 1:
         command, env = worker_args(db, host, port, workers)
     else:
-        command, env = datasette_args(db, host, port), None
-    return run_until_stopped(command, env)
+        command, env = datasette_args(db, host, port), dict(os.environ)
+    return command, {**env, SERVER_ENV: "1"}
 
 
 # A server that dies more often than this is not restarted again.
