@@ -7,7 +7,10 @@ from collections import Counter
 
 import pytest
 
-from crawler.search.facets import FacetIndex
+import numpy as np
+
+from crawler.search.facets import COLUMNS, LISTS, FacetIndex
+from crawler.search.filters import CURRENT
 from crawler.search.words import word_query
 from serve_fixtures import build_serve_archive
 
@@ -90,3 +93,11 @@ def test_unknown_ids_and_values_count_nothing(conn):
     assert index.counts([int(index.ids[0])], {"tema": "finns-inte"})[0] == []
     assert index.counts([int(index.ids[0])], {"kommun": "9999"})[0] == []
     assert index.counts([int(index.ids[0])], {"ar": "inte-ett-år"})[0] == []
+
+
+def test_no_matching_rows_count_nothing():
+    index = FacetIndex([(1, *(["x"] * len(COLUMNS)), *(['["a"]'] * len(LISTS)), 1)])
+    counts, where = index.counts_at(np.array([], dtype=np.int64), {})
+    assert counts == [] and len(where) == 0
+    counts, _ = index.counts([1], {})
+    assert ("version", CURRENT, 1) in counts and all(n == 1 for _, _, n in counts)

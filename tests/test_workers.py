@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import signal
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 
 import pytest
 
+from crawler.web.balancer import ConnectionCounts, connection_table
 from crawler.web.workers import listening_socket
 from serve_fixtures import build_serve_archive
 from server_helpers import free_port, wait_until_serving
@@ -20,14 +22,87 @@ def test_listening_socket_is_tcp_so_asyncio_sets_nodelay():
     # asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it
     # keep-alive responses wait ~40 ms for a delayed ACK.
     server = listening_socket("127.0.0.1", 0)
+    inherited = socket.socket(fileno=os.dup(server.fileno()))   # as a worker sees it
     client = socket.create_connection(server.getsockname())
-    accepted, _ = server.accept()
+    accepted, _ = inherited.accept()
     try:
         assert accepted.proto == socket.IPPROTO_TCP
-        assert server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+        # one socket for all workers: a second server on the port fails to bind
+        assert server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 0
     finally:
-        for s in (accepted, client, server):
+        for s in (accepted, client, inherited, server):
             s.close()
+
+
+def test_connection_table_counts_only_serving_workers():
+    fd = connection_table(3)
+    first, second, third = (ConnectionCounts(fd, slot) for slot in range(3))
+    first.publish(2)
+    assert not first.busier_than_another(2)      # the others are not serving yet
+    second.publish(1)
+    assert first.busier_than_another(2)
+    assert not second.busier_than_another(1)
+    third.publish(1)
+    assert not third.busier_than_another(1)      # equal is not busier
+    third.publish(None)
+    first.clear(1)                                # the supervisor saw it end
+    assert not first.busier_than_another(2)
+
+
+def established_per_worker(port: int, pids: list[str]) -> list[int]:
+    """Open client connections to ``port`` held by each worker process."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    counts = []
+    for pid in pids:
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{pid}/fd")
+                  if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:[")}
+        counts.append(len(inodes & established))
+    return counts
+
+
+def worker_pids(port: int) -> list[str]:
+    return subprocess.run(["pgrep", "-f", f"crawler.web.workers .* --port {port} .*--worker$"],
+                          capture_output=True, text=True).stdout.split()
+
+
+@pytest.mark.slow  # starts a supervisor and two worker processes
+def test_keep_alive_clients_are_spread_evenly_and_a_dead_worker_is_replaced(archive):
+    port = free_port()
+    supervisor = subprocess.Popen([sys.executable, "-m", "crawler.web.workers", str(archive),
+                                   "--port", str(port), "--workers", "2"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
+        time.sleep(0.5)   # the probe's connection is closed on both sides
+        for round_ in range(2):
+            clients = []
+            for _ in range(8):   # one after the other, each kept open
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/-/versions.json")
+                assert conn.getresponse().read()
+                clients.append(conn)
+            pids = worker_pids(port)
+            assert len(pids) == 2
+            # SO_REUSEPORT placed connections by a hash: 4/4 in about 3 of 10 runs
+            assert established_per_worker(port, pids) == [4, 4]
+            for conn in clients:
+                conn.close()
+            if round_ == 0:   # a worker dies: it is replaced on the same socket
+                os.kill(int(pids[0]), signal.SIGKILL)
+                for _ in range(100):
+                    time.sleep(0.1)
+                    if len(worker_pids(port)) == 2 and pids[0] not in worker_pids(port):
+                        break
+                wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
+                time.sleep(0.5)
+    finally:
+        supervisor.terminate()
+        supervisor.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +131,7 @@ def test_two_workers_serve_search_and_stop_together(archive):
         assert statuses == [200] * 8
         assert all("Sandvikens kommun" in b for b in bodies[0::2])
         assert all("narkotikabrott" in b for b in bodies[1::2])
-        workers = subprocess.run(["pgrep", "-f", f"crawler.web.workers .* --port {port} --worker$"],
-                                 capture_output=True, text=True).stdout.split()
-        assert len(workers) == 2
+        assert len(worker_pids(port)) == 2
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: serve and both workers end
         process.wait(timeout=20)
@@ -74,7 +147,7 @@ def test_workers_end_when_their_supervisor_is_killed(archive):
     supervisor = subprocess.Popen([sys.executable, "-m", "crawler.web.workers", str(archive),
                                    "--port", str(port), "--workers", "2"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pattern = f"crawler.web.workers .* --port {port} --worker$"
+    pattern = f"crawler.web.workers .* --port {port} .*--worker$"
     try:
         wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
         assert len(subprocess.run(["pgrep", "-f", pattern], capture_output=True,

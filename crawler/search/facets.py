@@ -148,22 +148,18 @@ class FacetIndex:
         """As ``counts``, for the matching rows given by their positions."""
         for param, value in chosen.items():
             where = where[self.mask(param, value)[where]]
+        if not len(where):   # nothing matches: every count is 0 (and is left out)
+            return [], where
         out = []
         for param, column in self.columns.items():
-            for code, n in enumerate(np.bincount(column.codes[where],
-                                                 minlength=len(column.values))):
-                if n:
-                    out.append((param, column.values[code], int(n)))
-        for current, n in enumerate(np.bincount(self.current[where].astype(np.int8),
-                                                minlength=2)):
-            if n:
-                out.append(("version", VERSIONS[current], int(n)))
+            out += _nonzero(param, column.values,
+                            np.bincount(column.codes[where], minlength=len(column.values)))
+        out += _nonzero("version", VERSIONS,
+                        np.bincount(self.current[where].astype(np.int8), minlength=2))
         selected = np.zeros(len(self.ids), dtype=bool)
         selected[where] = True
         for param, column in self.lists.items():
-            for code, n in enumerate(column.counts(selected)):
-                if n:
-                    out.append((param, column.values[code], int(n)))
+            out += _nonzero(param, column.values, column.counts(selected))
         return out, where
 
 
@@ -230,3 +226,9 @@ class FrequentWords:
             group = np.bitwise_or.reduce(self.bitmaps[[self.row[w] for w in words]], axis=0)
             matching = group if matching is None else matching & group
         return np.flatnonzero(np.unpackbits(matching, count=self.size))
+
+
+def _nonzero(param: str, values, counts: np.ndarray) -> list[tuple]:
+    """(param, value, count) for each value counted at least once, in value order."""
+    codes = np.flatnonzero(counts)
+    return [(param, values[code], n) for code, n in zip(codes.tolist(), counts[codes].tolist())]

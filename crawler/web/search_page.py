@@ -113,6 +113,8 @@ class SearchState:
         # them (crawler.web.search_page.facet_lists): the same for every page
         self.counts = ResultCache(1024)
         self.lists = ResultCache(256)
+        # documents and pages matching a query: the same for every filter and page
+        self.others = ResultCache(1024)
         self.running: dict[tuple, asyncio.Future] = {}
         self.facets: tuple = (None, None)  # ((path, search state), FacetIndex)
         self.labels: tuple = (None, {})    # (search state, read_labels)
@@ -209,8 +211,11 @@ def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
                                   values)
             search.counts.put(key, counts)
         hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
-        others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
-                  for table in ("search_documents", "search_pages")}
+        others = search.others.get(state, fts)
+        if others is None:
+            others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
+                      for table in ("search_documents", "search_pages")}
+            search.others.put(fts, others)
         suggested = None if counts else suggestion(conn, q)
     finally:
         conn.execute("rollback")  # read only

@@ -1,9 +1,11 @@
 """Serve the archive with several worker processes: ``serve --workers N``.
 
 One Datasette process is bound to one core (Python); under many concurrent
-readers the archive needs one process per core. Each worker runs the same
-read-only `datasette_instance` under uvicorn and binds the port itself with
-SO_REUSEPORT, so the kernel spreads connections over the workers.
+readers the archive needs one process per core. The supervisor binds the
+port once and starts the workers; each runs the same read-only
+`datasette_instance` under uvicorn and accepts from the inherited socket by
+least connections (crawler.web.balancer), so keep-alive clients are spread
+evenly. A worker that dies is restarted on the same socket.
 
 Why not ``uvicorn --workers``: it hands its workers a socket created with
 protocol 0, and asyncio only sets TCP_NODELAY on sockets whose protocol is
@@ -25,15 +27,15 @@ import sys
 
 import uvicorn
 
+from crawler.web.balancer import BalancedServer, ConnectionCounts, connection_table
 from crawler.web.serving import datasette_instance, may_restart
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound with SO_REUSEPORT, its protocol set explicitly."""
+    """The TCP socket the workers share, its protocol set explicitly."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -51,17 +53,20 @@ def end_with_parent() -> None:
         sys.exit(0)
 
 
-def run_worker(db: str, host: str, port: int) -> None:
+def run_worker(db: str, listener_fd: int, table_fd: int, slot: int) -> None:
     end_with_parent()
-    sock = listening_socket(host, port)
+    listener = socket.socket(fileno=listener_fd)
     config = uvicorn.Config(datasette_instance(db).app(), log_level="warning",
                             access_log=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    BalancedServer(config, listener, ConnectionCounts(table_fd, slot)).run()
 
 
-def worker_commands(db: str, host: str, port: int, workers: int) -> list[list[str]]:
+def worker_commands(db: str, host: str, port: int, workers: int, listener_fd: int,
+                    table_fd: int) -> list[list[str]]:
+    # host and port only name the server in `ps` (and in tests' pgrep)
     return [[sys.executable, "-m", "crawler.web.workers", db, "--host", host, "--port", str(port),
-             "--worker"] for _ in range(workers)]
+             "--listener-fd", str(listener_fd), "--table-fd", str(table_fd),
+             "--slot", str(slot), "--worker"] for slot in range(workers)]
 
 
 def supervise(db: str, host: str, port: int, workers: int) -> int:
@@ -72,7 +77,11 @@ def supervise(db: str, host: str, port: int, workers: int) -> int:
     The handlers are installed before the workers start, so they inherit
     default dispositions even when this process was started with SIGINT
     ignored (``&`` in a script, nohup)."""
-    commands = worker_commands(db, host, port, workers)
+    listener = listening_socket(host, port)
+    table_fd = connection_table(workers)
+    table = ConnectionCounts(table_fd, 0)
+    fds = (listener.fileno(), table_fd)
+    commands = worker_commands(db, host, port, workers, *fds)
     children: dict[int, tuple[subprocess.Popen, list[str]]] = {}
     stopping: list[int] = []
 
@@ -85,7 +94,7 @@ def supervise(db: str, host: str, port: int, workers: int) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for command in commands:
-        child = subprocess.Popen(command)
+        child = subprocess.Popen(command, pass_fds=fds)
         children[child.pid] = (child, command)
     restarts: list[float] = []
     code = 0
@@ -95,6 +104,7 @@ def supervise(db: str, host: str, port: int, workers: int) -> int:
         if child is None:
             continue
         child.returncode = os.waitstatus_to_exitcode(status)
+        table.clear(int(command[command.index("--slot") + 1]))
         if stopping:
             continue
         if not may_restart(restarts):
@@ -105,7 +115,7 @@ def supervise(db: str, host: str, port: int, workers: int) -> int:
             continue
         print(f"Arbetsprocess {pid} avslutades oväntat (kod {child.returncode}); "
               "startar en ny.", file=sys.stderr, flush=True)
-        replacement = subprocess.Popen(command)
+        replacement = subprocess.Popen(command, pass_fds=fds)
         children[replacement.pid] = (replacement, command)
     return code
 
@@ -117,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    for inherited in ("--listener-fd", "--table-fd", "--slot"):
+        parser.add_argument(inherited, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.host, args.port)
+        run_worker(args.db, args.listener_fd, args.table_fd, args.slot)
         return 0
     return supervise(args.db, args.host, args.port, args.workers)
 
