@@ -28,7 +28,7 @@ import jinja2
 from datasette import hookimpl
 from datasette.utils import path_with_replaced_args, to_css_class
 from datasette.utils.asgi import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crawler.search.ranking import search_state
 from crawler.search.words import match_expression, query_groups
@@ -52,8 +52,6 @@ FRAGMENTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
 
 
 FRAGMENTS.filters["to_css_class"] = to_css_class
-# Once per column rather than once per cell of a table of rows (an md5 each).
-FRAGMENTS.filters["css_class"] = lru_cache(maxsize=1024)(to_css_class)
 FRAGMENTS.globals["path_with_replaced_args"] = path_with_replaced_args
 
 
@@ -64,10 +62,19 @@ def fragment(template: str, context: dict) -> Markup:
 def rows_table(display_columns, display_rows, sort, sort_desc, request, fix_path) -> Markup:
     """Datasette's table of rows (its _table.html, same markup) by the plain Jinja
     environment (_rader.html): a 50-row table page spent half its time rendering
-    900 cells in Datasette's async environment."""
+    900 cells in Datasette's async environment. Each cell comes as (its class
+    attribute, made once per column and type; its value): 1.1 ms for 900 cells
+    instead of 2.2 with a filter and three lookups per cell."""
+    rows = [[(_cell_class(cell["column"], cell["value_type"]), cell["value"]) for cell in row]
+            for row in display_rows]
     return fragment("_rader.html", {
-        "display_columns": display_columns, "display_rows": display_rows, "sort": sort,
+        "display_columns": display_columns, "rows": rows, "sort": sort,
         "sort_desc": sort_desc, "request": request, "fix_path": fix_path})
+
+
+@lru_cache(maxsize=1024)
+def _cell_class(column: str, value_type: str) -> Markup:
+    return escape(f"col-{to_css_class(column)} type-{value_type}")
 
 
 async def render(datasette, request, template: str, context: dict,
