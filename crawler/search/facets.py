@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,15 +216,30 @@ class FrequentWords:
         return cls(meta["words"], np.load(directory / "frequent.npy", mmap_mode="r"),
                    meta["size"])
 
-    def positions(self, groups: list[tuple[str, list[str]]] | None) -> np.ndarray | None:
-        """Positions of the rows matching the query groups, or None unless every
-        group is a list of words that all have bitmaps."""
-        if not groups or any(kind == "phrase" or not all(w in self.row for w in words)
-                             for kind, words in groups):
+    def positions(self, groups: list[tuple[str, list[str]]] | None,
+                  rows_of: Callable[[list[str]], np.ndarray] | None = None) -> np.ndarray | None:
+        """Positions of the rows matching the query groups, exactly as FTS5 would
+        match them. A group's words without a bitmap are looked up with
+        ``rows_of(words)`` (positions of the rows holding any of them: the
+        caller asks FTS5, cheap for words outside the most frequent; "polisen"
+        also finds "lokalpolisområde"). None (ask FTS5 for the whole query)
+        for a phrase, when no query word has a bitmap, or when some word lacks
+        one and there is no ``rows_of``."""
+        if not groups or any(kind == "phrase" for kind, _ in groups):
+            return None
+        frequent = [[w for w in words if w in self.row] for _, words in groups]
+        rare = [[w for w in words if w not in self.row] for _, words in groups]
+        if not any(frequent) or (any(rare) and rows_of is None):
             return None
         matching = None
-        for _, words in groups:
-            group = np.bitwise_or.reduce(self.bitmaps[[self.row[w] for w in words]], axis=0)
+        for known, unknown in zip(frequent, rare):
+            group = np.zeros(self.bitmaps.shape[1], dtype=np.uint8)
+            if known:
+                group = np.bitwise_or.reduce(self.bitmaps[[self.row[w] for w in known]], axis=0)
+            if unknown:
+                found = np.zeros(self.size, dtype=bool)
+                found[rows_of(unknown)] = True
+                group = group | np.packbits(found)
             matching = group if matching is None else matching & group
         return np.flatnonzero(np.unpackbits(matching, count=self.size))
 

@@ -135,9 +135,15 @@ class SearchState:
 
 def facet_counts(conn, index, groups, fts: str, values: dict) -> list[tuple]:
     """(parameter, value, count) for every facet over the matching rows that have
-    the chosen ``values``. A query of frequent words only is matched on the facet
-    index's word bitmaps instead of reading every matching id from FTS5."""
-    where = index.frequent.positions(groups) if index.frequent else None
+    the chosen ``values``. A query of words (no phrase) is matched on the facet
+    index's bitmaps of the frequent words, FTS5 asked only for the others,
+    instead of reading every matching id from FTS5."""
+
+    def rows_of(words: list[str]):
+        return index.positions([r[0] for r in conn.execute(
+            MATCHING_IDS, {"fts": match_expression([("words", words)])})])
+
+    where = index.frequent.positions(groups, rows_of) if index.frequent else None
     if where is not None:
         return index.counts_at(where, values)[0]
     ids = [r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})]
