@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import sqlite3
+import time
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -25,7 +26,7 @@ from crawler.derive.run import fill_police_areas
 from crawler.derive.run import build_serving_tables
 from crawler.store.schema import ensure_derived_schema
 from crawler.search.words import match_expression, query_groups, text_matches
-from crawler.web import comparison, pages, picker, queries
+from crawler.web import comparison, pages, picker, queries, search_page
 from crawler.web.serving import SETTINGS, TEMPLATES_DIR, datasette_instance, metadata_for
 from crawler.web.wording import inline_html, line_blocks, pair_lines, side_html
 from serve_fixtures import (AELDRE, BELYSNING, BUSS, CURRENT, IMG, RESE,
@@ -569,3 +570,19 @@ def test_datasette_table_pages_render_rows_and_say_inga_rader_when_empty(get):
     assert "facet-info" not in table.text   # no default facets: counts are on commitments_overview
     empty = get("/archive/commitments?id=-1")
     assert "Inga rader" in empty.text and "0 records" not in empty.text
+
+
+def test_search_export_lists_the_hits_in_the_pages_order(get, monkeypatch):
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 2)   # several pages from a small archive
+    for q in ("polisen", "kommunen ska", "trygghet"):
+        first = get(f"/-/sok.json?q={q}").json()
+        while first["ranking"] != "tantivy":     # the ranking index is built at startup
+            time.sleep(0.1)
+            first = get(f"/-/sok.json?q={q}").json()
+        pages = [first] + [get(f"/-/sok.json?q={q}&sida={n}").json()
+                           for n in range(2, -(-first["total"] // 2) + 1)]
+        shown = [hit["id"] for page in pages for hit in page["hits"]]
+        export = get(f"/-/sok.csv?q={q}")
+        rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        assert len(shown) == first["total"] > 2, q
+        assert [int(r[0]) for r in rows[1:]] == shown, q

@@ -20,6 +20,7 @@ Counting uses the one definition in ``crawler.web.queries``. Templates are in
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
@@ -30,7 +31,8 @@ from datasette.utils import path_with_replaced_args, to_css_class
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.search.ranking import search_state
+from crawler.search.filters import NONE
+from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import match_expression, query_groups
 from crawler.web import comparison, exports, feeds, picker, queries
 from crawler.web.search_page import FACETS, ResultCache, filter_sql
@@ -306,10 +308,16 @@ async def versions_view(datasette, request):
 
 # -- search export, static files --------------------------------------------
 
-EXPORT_SQL = """
+EXPORT_COLUMNS = """
 select c.id as åtagande_nr, m.name as kommun, c.municipality_code as kommunkod, m.county as län,
        c.period_label as period, c.text as åtagande, c.responsible as ansvarig, c.kind as typ,
-       c.url as adress, c.snapshot_id as arkiverad_version
+       c.url as adress, c.snapshot_id as arkiverad_version"""
+# The ranked ids come from the same tantivy index as /-/sok's pages, so the
+# file lists the hits in the pages' order; FTS5 bm25 only while it is built.
+EXPORT_BY_ID_SQL = EXPORT_COLUMNS + """
+from commitments c left join municipalities m on m.code = c.municipality_code
+where c.id in (select value from json_each(:ids))"""
+EXPORT_SQL = EXPORT_COLUMNS + """
 from search_words s join search_facets f on f.id = s.rowid
 join commitments c on c.id = s.rowid
 left join municipalities m on m.code = c.municipality_code
@@ -328,6 +336,13 @@ async def search_export(datasette, request):
         groups = query_groups(conn, q)
         if not groups:
             return []
+        index = ready_index(db.path, search_state(conn))
+        if index is not None:
+            values = {param: None if value == NONE else value for param, value in chosen.items()}
+            ids = index.top(groups, values, EXPORT_LIMIT)
+            found = {row["åtagande_nr"]: row for row in queries.rows(
+                conn, EXPORT_BY_ID_SQL, {"ids": json.dumps(ids)})}
+            return [found[i] for i in ids if i in found]
         filters, params = filter_sql(chosen)
         return queries.rows(conn, EXPORT_SQL.format(filters=filters), {
             **params, "fts": match_expression(groups), "limit": EXPORT_LIMIT})
