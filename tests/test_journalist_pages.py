@@ -572,8 +572,12 @@ def test_datasette_table_pages_render_rows_and_say_inga_rader_when_empty(get):
     assert "Inga rader" in empty.text and "0 records" not in empty.text
 
 
-def test_search_export_lists_the_hits_in_the_pages_order(get, monkeypatch):
+def test_search_export_lists_the_hits_in_the_pages_order(archive, monkeypatch):
     monkeypatch.setattr(search_page, "PAGE_SIZE", 2)   # several pages from a small archive
+    ds = datasette_instance(archive)   # its own result cache, made with these pages
+
+    def get(path):
+        return asyncio.run(ds.client.get(path))
     for q in ("polisen", "kommunen ska", "trygghet"):
         first = get(f"/-/sok.json?q={q}").json()
         while first["ranking"] != "tantivy":     # the ranking index is built at startup
