@@ -590,3 +590,16 @@ def test_search_export_lists_the_hits_in_the_pages_order(archive, monkeypatch):
         rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
         assert len(shown) == first["total"] > 2, q
         assert [int(r[0]) for r in rows[1:]] == shown, q
+
+
+def test_between_pairs_each_removed_text_with_its_first_recorded_rewording():
+    def period(label, texts):
+        return {"label": label, "commitments": [{"text": t, "text_key": t.lower()} for t in texts]}
+
+    steps = queries._between([period("2023", ["A", "B", "Kvar"]),
+                              period("2024", ["C", "D", "Kvar"])],
+                             {("A", "D"), ("A", "C"), ("B", "C")})
+    assert [(e["kind"], e["old_text"], e["new_text"]) for e in steps[0]["events"]] == [
+        ("commitment_reworded", "A", "C"),      # C comes first among the added texts
+        ("commitment_removed", "B", None),      # its rewording C is taken
+        ("commitment_added", None, "D")]
