@@ -93,3 +93,19 @@ def test_existing_themes_are_accepted(get):
 def test_page_numbers_are_the_ends_and_the_neighbours_of_the_current_page(page, last,
                                                                          expected):
     assert page_numbers(page, last) == expected
+
+
+def test_a_phrase_counted_once_gives_every_filter_the_same_counts(tmp_path):
+    # The rows a phrase matches are kept per query; each filter then only counts.
+    archive = build_serve_archive(tmp_path / "archive.db")
+    warm, cold = datasette_instance(archive), datasette_instance(archive)
+    phrase = quote('"polisen ska"')
+    first = asyncio.run(warm.client.get(f"/-/sok.json?q={phrase}")).json()
+    assert first["total"] > 1
+    for param, value in first["facets"].items():
+        for choice in value["values"][:2]:
+            path = f"/-/sok.json?q={phrase}&{param}={quote(str(choice['value']))}"
+            kept = asyncio.run(warm.client.get(path)).json()
+            fresh = asyncio.run(cold.client.get(path)).json()
+            assert kept["total"] == fresh["total"] == choice["count"], path
+            assert kept["facets"] == fresh["facets"], path
