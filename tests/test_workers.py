@@ -65,6 +65,23 @@ def established_per_worker(port: int, pids: list[str]) -> list[int]:
     return counts
 
 
+def wait_until_every_worker_serves(pids: list[str], timeout: float = 60) -> None:
+    """Until every worker serves with no connection open: its slot in the shared
+    table is 1 (it accepts only once it has marked it; on a loaded machine the
+    second may start seconds after the first answers, and closed connections
+    are counted until the worker sees them close). The table is read through
+    a worker's descriptor."""
+    arguments = open(f"/proc/{pids[0]}/cmdline").read().split("\0")
+    table = f"/proc/{pids[0]}/fd/{arguments[arguments.index('--table-fd') + 1]}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        slots = memoryview(open(table, "rb").read()).cast("q")
+        if len(slots) == len(pids) and all(slot == 1 for slot in slots):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"workers not all serving: {list(slots)}")
+
+
 def worker_pids(port: int) -> list[str]:
     return subprocess.run(["pgrep", "-f", f"crawler.web.workers .* --port {port} .*--worker$"],
                           capture_output=True, text=True).stdout.split()
@@ -80,6 +97,7 @@ def test_keep_alive_clients_are_spread_evenly_and_a_dead_worker_is_replaced(arch
         wait_until_serving(f"http://127.0.0.1:{port}", supervisor)
         time.sleep(0.5)   # the probe's connection is closed on both sides
         for round_ in range(2):
+            wait_until_every_worker_serves(worker_pids(port))
             clients = []
             for _ in range(8):   # one after the other, each kept open
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
