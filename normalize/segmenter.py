@@ -45,6 +45,7 @@ from normalize.themes import themes_of
 MIN_WORDS = 3
 _UNSET = object()
 _LABEL_INITIALS = frozenset("LlMmAaÅåIi")
+_KINDS = {"promise": Reason.PROMISE, "activity": Reason.ACTIVITY}   # for explain
 
 
 @dataclass
@@ -497,7 +498,7 @@ class Segmenter:
         elif promising:
             draft.promised = True
         draft.commitments.append(commitment)
-        self.explain("kept", text, Reason.KEPT_WEAK if weak else Reason.KEPT, kind=Reason(kind),
+        self.explain("kept", text, Reason.KEPT_WEAK if weak else Reason.KEPT, kind=_KINDS[kind],
                      party=commitment["responsible"] or Reason.NO_PARTY, why=why, **fields)
         self.added_at, self.added_kind = self.number, kind
         if kind == "promise":
