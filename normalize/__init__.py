@@ -54,7 +54,9 @@ def explain(content: bytes | str, *, url: str | None = None, content_type: str |
             municipalities=None) -> list[dict]:
     """Why each candidate unit of a page (list item, sentence, title) was kept
     as a commitment or dropped: ``[{"verdict": "kept"|"dropped", "text", "why"}]``
-    in page order, then the documents' own verdicts. Same input as ``extract``."""
+    in page order, then the documents' own verdicts; ``why`` is Swedish for people
+    (``normalize/reasons.py``), reasons of later stages joined by "; ". Same input
+    as ``extract``."""
     blocks, text, title = _read(content, content_type or "", url or "")
     codes = find_municipalities(text + "\n" + title, url, municipalities)
     trace: list[tuple[str, str, str]] = []

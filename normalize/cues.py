@@ -12,6 +12,7 @@ import re
 from normalize.caseless import Caseless, Gated, LiteralGate, alternatives
 from normalize.periods import find_periods
 from normalize.responsibility import ACTOR_SUBJECT
+from normalize.reasons import Form
 
 # Sections whose lists are never promises: purposes, goals, focus areas,
 # problem pictures, follow-up and results, the cooperation agreement, contacts,
@@ -294,9 +295,9 @@ FOLLOW_UP_VERB = Caseless(r"\bfölj(?:s|er|a)\s+upp\b", r"\bredovisas\b", r"\bpu
 
 
 def sentence_evidence(sentence: str, promise_section: bool = False,
-                      plan: bool = False) -> str | None:
-    """Why a sentence of running text is a commitment ("promise verb", "modal",
-    "scheduled", "present") or None. ``promise_section``: it sits under a
+                      plan: bool = False) -> Form | None:
+    """Why a sentence of running text is a commitment (a ``Form``: promise verb,
+    modal, scheduled, present) or None. ``promise_section``: it sits under a
     heading or lead-in that introduces promises ("Våra löften", "Kommunens
     åtaganden"), where weaker forms count. ``plan``: under a heading that says
     what is done in a period ("Så arbetar vi under 2024"), whose time covers
@@ -315,39 +316,39 @@ def sentence_evidence(sentence: str, promise_section: bool = False,
     if PROMISE_VERB_SENTENCE.search(text):
         head = text[:PROMISE_VERB_SENTENCE.search(text).start()]
         if not DESCRIBES.search(head) and not re.search(r"\bkan\b|\bett\s+löfte\b", text, re.I):
-            return "promise verb"
+            return Form.PROMISE_VERB
         return None
     undertaking = UNDERTAKING_VERB.match(text)
     if undertaking and (_PARTY_SUBJECT.match(text) or _MUNICIPAL_SUBJECT.match(text)) \
             and not DESCRIBES.search(text[:undertaking.end()]):
-        return "promise verb"
+        return Form.PROMISE_VERB
     modal = MODAL_SENTENCE.search(text)
     if modal:
         head = text[:modal.start()]
         if DESCRIBES.search(head) or REPORT.search(head):
             return None
         if not re.search(r"\bska\s+(?:\S+\s+)?(?:vara|kunna|bidra|ha\s+som)\b", text, re.I):
-            return "modal"
+            return Form.MODAL
     passive = _PASSIVE_PRESENT.search(text)
     if STRONG_REPORT.search(text) or DESCRIBES.search(text[:passive.start() if passive else None]):
         return None
     if passive and TIME.search(text):
-        return "scheduled"
+        return Form.SCHEDULED
     if _STARTS.search(text) and FUTURE_TIME.search(text):
-        return "scheduled"       # "Arbetet med ny belysning startar under hösten."
+        return Form.SCHEDULED       # "Arbetet med ny belysning startar under hösten."
     if FUTURE_TIME.search(text) and _PRESENT_ACTIVE.match(text) and not _OBSERVES.search(text) \
             and (_PARTY_SUBJECT.match(text) or _MUNICIPAL_SUBJECT.match(text)):
-        return "present"         # "Kommunen öppnar en mötesplats för unga under hösten."
+        return Form.PRESENT         # "Kommunen öppnar en mötesplats för unga under hösten."
     if REPORT.search(text):
         return None
     if plan and _PRESENT_ACTIVE.match(text) and not _OBSERVES.search(text) \
             and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)
                  or ACTOR_SUBJECT.match(text)):
-        return "present"         # "Region Y erbjuder samtalsstöd …" under "Så arbetar vi 2024"
+        return Form.PRESENT         # "Region Y erbjuder samtalsstöd …" under "Så arbetar vi 2024"
     if promise_section and TIME.search(text) and _PRESENT_ACTIVE.match(text) \
             and not _OBSERVES.search(text) \
             and (PARTY_OR_WE.search(text[:80]) or _MUNICIPAL_SUBJECT.match(text)):
-        return "present"
+        return Form.PRESENT
     return None
 
 

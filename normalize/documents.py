@@ -17,6 +17,7 @@ from normalize import cues
 from normalize.caseless import Caseless
 from normalize.blocks import Block
 from normalize.periods import best_period
+from normalize.reasons import Reason, say
 from normalize.responsibility import responsible, split_tags
 from normalize.segmenter import _UNSET, Draft, Segmenter
 from normalize.signing import signing
@@ -30,12 +31,12 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
     """Documents of a page. ``has_place``: a municipality was found; without
     one, only documents under a heading with a period are kept (pages that
     explain medborgarlöften in general list "Polisen och kommunen ska: …").
-    ``trace`` (a list) receives (kept|dropped, text, why) for every candidate."""
+    ``trace`` (a list) receives (kept|dropped, text, why in Swedish) for every candidate."""
     if not PAGE_CONTEXT.search(page_text):
-        _note(trace, "dropped", "(the page)", "mentions neither medborgarlöften nor the police")
+        _note(trace, "dropped", Reason.THE_PAGE, Reason.NO_CONTEXT)
         return []  # "Vi lovar att svara inom…" on a service page is not a medborgarlöfte
     if _is_follow_up_page(blocks):
-        _note(trace, "dropped", "(the page)", "its title reports follow-up or results")
+        _note(trace, "dropped", Reason.THE_PAGE, Reason.FOLLOW_UP_PAGE)
         return []
     joint = joint_voice(blocks)
     drafts = segment(blocks, trace, joint)
@@ -48,7 +49,7 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
             who = responsible(text, stated, None) or ("gemensamt" if joint else None)
             draft.commitments.append({"text": text, "responsible": who, "kind": "promise",
                                       "parent": None, "themes": themes_of(text)})
-            _note(trace, "kept", text, "the only promise sentence of a document that lists nothing")
+            _note(trace, "kept", text, Reason.ONLY_PROSE)
     # A document without a heading of its own must show that it is a promise:
     # a place, a period and the word medborgarlöfte/löfte somewhere on the page
     # (a municipality's general safety page lists "Det gör vi genom att: …" too).
@@ -59,17 +60,18 @@ def build_documents(blocks: list[Block], page_text: str, has_place: bool = True,
                 _period(d, drafts, page_text) or d.promised)):
             kept.append(_finish(d, drafts, page_text))
         elif d.commitments:
-            why = ("no municipality on the page" if not has_place else
-                   "no period and no document heading" if promise_page else
-                   "the page never says medborgarlöfte/löfte")
+            why = (Reason.NO_PLACE if not has_place else
+                   Reason.NO_PERIOD if promise_page else Reason.NO_PROMISE_WORD)
             for c in d.commitments:
-                _note(trace, "dropped", c["text"], f"its document is not a promise: {why}")
+                _note(trace, "dropped", c["text"], Reason.NOT_A_PROMISE, why=why)
     return kept
 
 
-def _note(trace: list | None, verdict: str, text: str, why: str) -> None:
+def _note(trace: list | None, verdict: str, text: str, reason: Reason, /, **fields) -> None:
+    """Trace a decision in Swedish (``reasons.say``); ``text`` may be a code ("(sidan)")."""
     if trace is not None:
-        trace.append((verdict, text, why))
+        shown = say(text) if isinstance(text, Reason) else text
+        trace.append((verdict, shown, say(reason, **fields)))
 
 
 def segment(blocks: list[Block], trace: list | None = None,
@@ -84,9 +86,7 @@ def segment(blocks: list[Block], trace: list | None = None,
         strong = draft.explicit or draft.lead_seen or any(not c.get("_weak") for c in draft.commitments)
         if not strong:
             for c in draft.commitments:
-                if trace is not None:
-                    trace.append(("dropped", c["text"], "no promise heading, lead-in or "
-                                  "'lovar' sentence in its document"))
+                _note(trace, "dropped", c["text"], Reason.WEAK_DOCUMENT)
             draft.commitments = []
             draft.last_promise = None
     if joint is None:
@@ -98,8 +98,7 @@ def segment(blocks: list[Block], trace: list | None = None,
                 # No tag, subject or lead-in names a party: the promise speaks for both
                 # ("Vi lovar …", items under "Våra löften" of a page signed by both).
                 c["responsible"] = "gemensamt"
-                if trace is not None:
-                    trace.append(("kept", c["text"], "party: the page's joint voice → gemensamt"))
+                _note(trace, "kept", c["text"], Reason.JOINT_VOICE)
     return drafts
 
 

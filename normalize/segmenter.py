@@ -38,12 +38,14 @@ from dataclasses import dataclass, field
 from normalize import cues
 from normalize.blocks import _RESPONSIBLE_LINE, Block, looks_like_heading
 from normalize.periods import find_periods
+from normalize.reasons import Form, Reason, say
 from normalize.responsibility import responsible, split_tags
 from normalize.themes import themes_of
 
 MIN_WORDS = 3
 _UNSET = object()
 _LABEL_INITIALS = frozenset("LlMmAaÅåIi")
+_KINDS = {"promise": Reason.PROMISE, "activity": Reason.ACTIVITY}   # for explain
 
 
 @dataclass
@@ -86,16 +88,17 @@ class Segmenter:
         self.title_open = False              # paragraphs now explain a title-like promise
         self.title_index = -1                # a "Löfte 1: …" title a promise sentence may replace
         self.line_kept_at = -2               # the block last kept as a bullet-less list line
-        self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why)
+        self.trace: list[tuple[str, str, str]] | None = None   # (kept|dropped, text, why in Swedish)
         self.pair_count = sum(
             1 for a, b in zip(blocks, blocks[1:])
             if a.kind == "para" and ("lov" in a.text or "förbind" in a.text or "åtar" in a.text)
             and cues.PROMISE_VERB_SENTENCE.search(a.text)
             and cues.is_activity_lead(b.text) and (b.kind == "heading" or b.text.endswith(":")))
 
-    def explain(self, verdict: str, text: str, why: str) -> None:
+    def explain(self, verdict: str, text: str, reason: Reason, /, **fields) -> None:
+        """Trace a decision; its Swedish text is only made when someone asks (``explain``)."""
         if self.trace is not None:
-            self.trace.append((verdict, text, why))
+            self.trace.append((verdict, text, say(reason, **fields)))
 
     @property
     def draft(self) -> Draft:
@@ -128,14 +131,14 @@ class Segmenter:
                 and not cues.is_lead(text):
             # "LÖFTE 1" then "Tryggare centrum i Tierp": the title is the promise.
             self.pending_promise = False
-            self._add(text, "promise", None, why="title under a promise number")
+            self._add(text, "promise", None, why=Reason.TITLE_UNDER_NUMBER)
             self.lead = Lead("numbered", None, 0)
             self.title_open = True
             return
         if self.lead.role == "promise" and 0 < self.lead.level < block.level \
                 and self._title_like(number, text):
             # "Våra löften" › "Synlig polis i centrum" + an explanation: the title is the promise.
-            self._add(text, "promise", self.lead.text, why="title under a promise heading")
+            self._add(text, "promise", self.lead.text, why=Reason.TITLE_UNDER_HEADING)
             self.title_open = True
             return
         self.pending_promise = bool(cues.BARE_PROMISE_NUMBER.match(text))
@@ -203,7 +206,7 @@ class Segmenter:
         numbered = cues.NUMBERED_PROMISE.match(text)
         if numbered and not cues.is_trap(numbered.group("text")) \
                 and len(numbered.group("text").split()) >= 2:
-            self._add(numbered.group("text"), "promise", None, why="a numbered promise ('Löfte 1: …')")
+            self._add(numbered.group("text"), "promise", None, why=Reason.NUMBERED)
             if not numbered.group("text").rstrip().endswith("."):
                 self.title_index = len(self.draft.commitments) - 1   # a title, if a sentence follows
             self.lead = Lead("numbered", None, 0)
@@ -213,7 +216,7 @@ class Segmenter:
         if activity and (self.draft.explicit or self.draft.lead_seen) \
                 and len(activity.group("text").split()) >= MIN_WORDS:
             kind = "activity" if self.draft.last_promise is not None else "promise"
-            self._add(activity.group("text"), kind, self.lead.text)
+            self._add(activity.group("text"), kind, self.lead.text, why=Reason.LABELLED_ACTIVITY)
             return True
         return False
 
@@ -229,14 +232,14 @@ class Segmenter:
             return
         if self.pending_promise and len(text.split()) >= MIN_WORDS:
             self.pending_promise = False
-            self._add(text, "promise", None)
+            self._add(text, "promise", None, why=Reason.AFTER_NUMBER)
             self.lead = Lead("numbered", None, 0)
             return
         if text.rstrip().endswith(":"):
             self._lead_in(text)
             return
         if self.lead.role == "trap":
-            self.explain("dropped", text, f"in a section that holds no promises ({self.lead.text})")
+            self.explain("dropped", text, Reason.TRAP_SECTION, heading=self.lead.text)
             return
         if _RESPONSIBLE_LINE.match(text):
             # "Ansvarig: Polisen" under a title and its explanation names the title's party.
@@ -254,61 +257,62 @@ class Segmenter:
             # "1. Vi lovar att minska inbrotten." then "Polisen startar grannsamverkan …"
             # written as plain lines under it: the promise's activities.
             for sentence in _sentences(text):
-                self._add(sentence, "activity", self.lead.text, why="line under a listed promise")
+                self._add(sentence, "activity", self.lead.text, why=Reason.LINE_UNDER_PROMISE)
             return
         if not self.title_open and self.lead.role not in ("numbered", "activity") \
                 and not (self.lead.role == "promise" and self.lead.text) \
                 and self.added_at != number - 1 and not cues.may_commit(text):
             # No promise verb, modal or time anywhere in the paragraph: no sentence of it
             # can be a commitment (the cheap test for the many paragraphs of a long page).
-            self.explain("dropped", text, "no promise verb, modal or time")
+            self.explain("dropped", text, Reason.NO_CUE)
             return
         if cues.CONCEPT.search(text) and not cues.OPENS_WITH_PARTY.match(text):
             # "Medborgarlöften är en del av … Polisen och kommunen lovar att …": the
             # paragraph explains what a medborgarlöfte is.
-            self.explain("dropped", text, "explains what medborgarlöften are")
+            self.explain("dropped", text, Reason.CONCEPT)
             return
         sentences = _sentences(text)
         if sentences and self.added_at == number - 1 and self.draft.commitments \
                 and self.draft.commitments[-1]["kind"] == "promise" \
                 and (_title_only(self.draft.commitments[-1]["text"])
                      or self.title_index == len(self.draft.commitments) - 1) \
-                and cues.sentence_evidence(sentences[0]) == "promise verb":
+                and cues.sentence_evidence(sentences[0]) is Form.PROMISE_VERB:
             # "1. Ökad trygghet i centrum" then "Polisen och kommunen lovar att …".
             self._replace_title(sentences[0])
             self.title_open = False
             for sentence in sentences[1:]:
-                self.explain("dropped", sentence, "explains the promise before it")
+                self.explain("dropped", sentence, Reason.EXPLAINS_PROMISE)
             return
         if self.title_open:
             # Under a title-like promise: a promise sentence right after it is the real
             # promise ("Löfte 1: Tryggare centrum" + "Polisen och kommunen lovar att …");
             # anything else explains the title.
             first = cues.sentence_evidence(sentences[0]) if sentences else None
-            if first == "promise verb" and self.added_at == number - 1 \
+            if first is Form.PROMISE_VERB and self.added_at == number - 1 \
                     and _title_only(self.draft.commitments[-1]["text"]):
                 self._replace_title(sentences[0])
                 self.title_open = False
                 return
-            self.explain("dropped", text, "explains the title-like promise above it")
+            self.explain("dropped", text, Reason.EXPLAINS_TITLE)
             return
         if self.lead.role in ("numbered", "activity") and self.lead.level is not None \
                 and (self.lead.role == "numbered" or self.lead.level > 0):
             # Sentences under "Löfte 1: …" or an "Aktiviteter" heading: activities.
             if sentences and sentences[0].endswith("?"):
-                self.explain("dropped", text, "answers a question ('Varför?'): an explanation")
+                self.explain("dropped", text, Reason.ANSWERS_QUESTION)
                 return
             for sentence in sentences:
                 if _undertaking(sentence) and not cues.DESCRIBES.search(sentence) \
                         and not cues.STRONG_REPORT.search(sentence):
-                    self._add(sentence, "activity", self.lead.text, why="sentence under a promise")
+                    self._add(sentence, "activity", self.lead.text,
+                              why=Reason.SENTENCE_UNDER_PROMISE)
                 else:
-                    self.explain("dropped", sentence, "under a promise, but no undertaking form")
+                    self.explain("dropped", sentence, Reason.NO_UNDERTAKING)
             return
         if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
                 and cues.INFINITIVE_ITEM.match(text):
             # "Polisen och kommunen lovar att:" then items written as paragraphs.
-            self._add(text, "promise", self.lead.text, why="infinitive line under a lead-in")
+            self._add(text, "promise", self.lead.text, why=Reason.INFINITIVE_LINE)
             self.line_kept_at = number
             return
         if self.lead.role in ("promise", "activity") and (self.lead.text or "").endswith(":") \
@@ -316,37 +320,37 @@ class Segmenter:
                 and _undertaking(text):
             # "Polisen och kommunen lovar att:" then one <p> per item ("Polisen patrullerar …").
             kind = "activity" if self.lead.role == "activity" else "promise"
-            self._add(text, kind, self.lead.text, why="paragraph right under a lead-in")
+            self._add(text, kind, self.lead.text, why=Reason.PARAGRAPH_UNDER_LEAD)
             self.line_kept_at = number
             return
         if self.lead.role == "promise" and self.lead.text and len(sentences) == 1 \
                 and not block.gap and self._line_run(number) and _short_item(text):
             # "Gemensamt" / "Fler vuxna ute på helgkvällar.": a bullet-less list line of a
             # text copy, right under the heading (or the lines before it), no blank between.
-            self._add(text, "promise", self.lead.text, why="line right under a promise heading")
+            self._add(text, "promise", self.lead.text, why=Reason.LINE_UNDER_HEADING)
             self.line_kept_at = number
             return
         section = self.lead.role == "promise" and bool(self.lead.level)
         goal = None      # decided once, for the first sentence that has a promise form
         for sentence in sentences:
-            why = cues.sentence_evidence(sentence, section, self.lead.plan)
-            if why is not None and goal is None:
+            form = cues.sentence_evidence(sentence, section, self.lead.plan)
+            if form is not None and goal is None:
                 goal = not section and self._before_list(number) \
                     and not self._pairs_are_promises(number)
-            if why is None:
-                self.explain("dropped", sentence, "no promise form (promise verb, modal, "
-                             "scheduled passive) or a report/description")
+            if form is None:
+                self.explain("dropped", sentence, Reason.NO_FORM)
                 continue
             if goal:
                 # "X lovar att arbeta för …" right before "Det gör vi genom att:": the goal
                 # (the document's promise only if it lists nothing else).
-                if why == "promise verb":
+                if form is Form.PROMISE_VERB:
                     self.draft.prose.append(sentence)
-                self.explain("dropped", sentence, "the goal of the list that follows")
+                self.explain("dropped", sentence, Reason.GOAL)
                 continue
-            weak = not section and why != "promise verb"
+            promising = form is Form.PROMISE_VERB
             self._add(sentence, "promise", self.lead.text if section else None,
-                      why=f"{why}{' under a promise heading' if section else ''}", weak=weak)
+                      why=Reason.SENTENCE_IN_SECTION if section else Reason.SENTENCE, form=form,
+                      weak=not section and not promising, promising=promising)
 
     def _line_run(self, number: int) -> bool:
         """The block follows the heading/lead-in itself, or a line kept the same way
@@ -377,10 +381,10 @@ class Segmenter:
 
     def _replace_title(self, sentence: str) -> None:
         title = self.draft.commitments.pop()
-        self.explain("dropped", title["text"], "a title: the promise sentence under it replaces it")
+        self.explain("dropped", title["text"], Reason.TITLE_REPLACED)
         self.draft.last_promise = next((i for i in range(len(self.draft.commitments) - 1, -1, -1)
                                         if self.draft.commitments[i]["kind"] == "promise"), None)
-        self._add(sentence, "promise", None, why="promise verb under a promise title")
+        self._add(sentence, "promise", None, why=Reason.PROMISE_UNDER_TITLE, promising=True)
 
     def _lead_in(self, text: str) -> None:
         # Under a trap *heading* (Syfte, Mål, Uppföljning…) only a "lovar" lead-in
@@ -423,7 +427,7 @@ class Segmenter:
         text, stated = split_tags(block.text)
         text = re.sub(r"\s+", " ", text).strip()
         if block.link or run.speech or cues.is_noise_item(text):
-            self.explain("dropped", text, "a link, quote, contact line, question or fragment")
+            self.explain("dropped", text, Reason.NOISE)
             return
         if self._labelled(text):
             return
@@ -433,43 +437,45 @@ class Segmenter:
             return
         if self.pending_promise:
             self.pending_promise = False
-            self._add(text, "promise", None, stated)
+            self._add(text, "promise", None, stated, why=Reason.AFTER_NUMBER)
             self.lead = Lead("numbered", None, 0)
             return
         if lead.role == "trap":
-            self.explain("dropped", text, f"in a section that holds no promises ({lead.text})")
+            self.explain("dropped", text, Reason.TRAP_SECTION, heading=lead.text)
             return
         following = self.blocks[number + 1] if number + 1 < len(self.blocks) else None
         if block.gap and _title_only(text) and following is not None and following.kind == "para" \
-                and cues.sentence_evidence(_sentences(following.text)[0]) == "promise verb":
+                and cues.sentence_evidence(_sentences(following.text)[0]) is Form.PROMISE_VERB:
             # "2. Minskad narkotikaanvändning" then "Kommunen och polisen lovar att …": a new
             # numbered section whose title the sentence replaces, not an item of the list above.
             self.lead = Lead("neutral", None, 0)
             self.section_start = len(self.draft.commitments)
-            self._add(text, "promise", None, stated, why="numbered title before a promise sentence")
+            self._add(text, "promise", None, stated, why=Reason.TITLE_BEFORE_SENTENCE)
             return
         if lead.base_depth is None:
             lead.base_depth = block.depth
         nested = block.depth > lead.base_depth and self.draft.last_promise is not None
         if lead.role == "numbered":
-            self._add(text, "activity", None, stated, why="item under a numbered promise")
+            self._add(text, "activity", None, stated, why=Reason.ITEM_UNDER_NUMBERED)
         elif lead.role in ("promise", "activity"):
             promises = cues.PROSE_PROMISE.match(text)
             kind = "activity" if nested or lead.role == "activity" and not promises else "promise"
             self._add(text, kind, lead.text, stated,
-                      why=f"item under the lead-in/heading {lead.text!r}" if lead.text else
-                      "item under a promise heading")
+                      why=Reason.ITEM_UNDER_LEAD if lead.text else Reason.ITEM_UNDER_HEADING,
+                      lead=lead.text)
         elif (self.draft.explicit or self.draft.lead_seen) and run.commitment_like \
                 or cues.PROSE_PROMISE.match(text):
             self._add(text, "activity" if nested else "promise", None, stated,
-                      why="a list whose items read as undertakings, on a promise page")
+                      why=Reason.LIST_OF_UNDERTAKINGS)
         else:
-            self.explain("dropped", text, "a list under a neutral heading whose items do "
-                         "not read as undertakings")
+            self.explain("dropped", text, Reason.NEUTRAL_LIST)
 
     # -- output ---------------------------------------------------------------
-    def _add(self, text: str, kind: str, lead_text: str | None, stated: str | None = None,
-             why: str = "", weak: bool = False) -> None:
+    def _add(self, text: str, kind: str, lead_text: str | None, stated: str | None = None, *,
+             why: Reason, weak: bool = False, promising: bool = False, **fields) -> None:
+        """Keep a commitment. ``weak``: only in a document that promises elsewhere;
+        ``promising``: its own promise verb shows the document promises. ``why`` and
+        ``fields`` explain it (``Reason``)."""
         if stated is None:
             text, stated = split_tags(text)
         text = _strip_marker(text)
@@ -477,7 +483,7 @@ class Segmenter:
         if kind == "activity" and draft.last_promise is None:
             kind = "promise"
         if any(c["text"] == text for c in draft.commitments):
-            self.explain("dropped", text, "repeats a commitment already found")
+            self.explain("dropped", text, Reason.REPEATED)
             return  # a page that repeats its promises (summary + detail) counts them once
         parent = draft.last_promise if kind == "activity" else None
         who = responsible(text, stated, lead_text, kind)
@@ -489,11 +495,11 @@ class Segmenter:
             commitment["_stated"] = True     # a tag decided, even if it named nobody
         if weak:
             commitment["_weak"] = True   # kept only in a document that shows it promises
-        elif why.startswith("promise verb"):
+        elif promising:
             draft.promised = True
         draft.commitments.append(commitment)
-        self.explain("kept", text, f"{kind}, {commitment['responsible'] or 'no party'}: {why}"
-                     + (" (needs a promise elsewhere in the document)" if weak else ""))
+        self.explain("kept", text, Reason.KEPT_WEAK if weak else Reason.KEPT, kind=_KINDS[kind],
+                     party=commitment["responsible"] or Reason.NO_PARTY, why=why, **fields)
         self.added_at, self.added_kind = self.number, kind
         if kind == "promise":
             draft.last_promise = len(draft.commitments) - 1

@@ -13,6 +13,7 @@ import pytest
 from normalize.registry import Municipality
 from normalize import cues, explain, extract
 from normalize.blocks import strip_page_chrome, text_blocks
+from normalize.reasons import Form, Reason, say
 
 # Invented places (as in test_pages.py), so no real municipality is shown promising anything.
 REGISTRY = [Municipality(code, f"{name}{suffix}", name, "Fixturlän", "99", "Mitt",
@@ -99,18 +100,18 @@ def test_news_item_prose_promises_scheduled_and_passive_forms():
 
 
 @pytest.mark.parametrize("sentence,expected", [
-    ("Polisen lovar att öka närvaron vid torget.", "promise verb"),
-    ("Testby stad förbinder sig att anställa två fältassistenter.", "promise verb"),
-    ("Gemensamt lovar vi att genomföra två trygghetsvandringar.", "promise verb"),
+    ("Polisen lovar att öka närvaron vid torget.", Form.PROMISE_VERB),
+    ("Testby stad förbinder sig att anställa två fältassistenter.", Form.PROMISE_VERB),
+    ("Gemensamt lovar vi att genomföra två trygghetsvandringar.", Form.PROMISE_VERB),
     ("Kommunen och polisen kommer tillsammans med handlarna att arbeta för ett tryggare torg.",
-     "modal"),
-    ("Grannsamverkan ska startas i fem nya områden.", "modal"),
-    ("Trygghetsvandringar genomförs i två bostadsområden under hösten.", "scheduled"),
-    ("Arbetet med ny belysning påbörjas under våren.", "scheduled"),
-    ("Arbetet med ny belysning i parken startar under hösten.", "scheduled"),
+     Form.MODAL),
+    ("Grannsamverkan ska startas i fem nya områden.", Form.MODAL),
+    ("Trygghetsvandringar genomförs i två bostadsområden under hösten.", Form.SCHEDULED),
+    ("Arbetet med ny belysning påbörjas under våren.", Form.SCHEDULED),
+    ("Arbetet med ny belysning i parken startar under hösten.", Form.SCHEDULED),
     # a party acting at a planned or recurring time
-    ("Kommunen ser över belysningen vid skolan under våren.", "present"),
-    ("Vi genomför två trygghetsvandringar per år.", "present"),
+    ("Kommunen ser över belysningen vid skolan under våren.", Form.PRESENT),
+    ("Vi genomför två trygghetsvandringar per år.", Form.PRESENT),
     ("Polisen ser en ökning av narkotikabrott under 2023.", None),      # an observation
     ("Butikerna öppnar klockan tio på lördagar.", None),               # no party, no plan
     # reports, descriptions and the promise's own follow-up
@@ -129,7 +130,7 @@ def test_sentence_forms(sentence, expected):
 def test_present_tense_counts_only_under_a_promise_heading():
     sentence = "Fritidsgården håller öppet till klockan 23 på fredagar."
     assert cues.sentence_evidence(sentence) is None
-    assert cues.sentence_evidence(sentence, promise_section=True) == "present"
+    assert cues.sentence_evidence(sentence, promise_section=True) is Form.PRESENT
 
 
 def test_future_tense_in_news_before_any_promise_is_not_a_commitment():
@@ -191,14 +192,14 @@ def test_explain_says_why_units_were_kept_or_dropped():
     verdicts = {u["text"]: (u["verdict"], u["why"]) for u in units}
     assert verdicts["Under 2024 genomfördes fem trygghetsvandringar i centrum."][0] == "dropped"
     kept = verdicts["En trygghetsenkät skickas ut till alla hushåll under våren."]
-    assert kept[0] == "kept" and "scheduled" in kept[1]
-    assert "promise verb" in verdicts[
+    assert kept[0] == "kept" and say(Form.SCHEDULED) in kept[1]
+    assert say(Form.PROMISE_VERB) in verdicts[
         "Polisen lovar att under året genomföra minst åtta trafikinsatser vid skolorna."][1]
     # the dialogue page: modal sentences dropped because nothing on it promises
     units = explain((FORMS / "dialogue_news.txt").read_bytes(), content_type="text/plain",
                     municipalities=REGISTRY)
-    assert any(u["verdict"] == "dropped" and "promise" in u["why"] and "Polisen kommer" in u["text"]
-               for u in units)
+    assert any(u["verdict"] == "dropped" and say(Reason.WEAK_DOCUMENT) in u["why"]
+               and "Polisen kommer" in u["text"] for u in units)
 
 
 def test_extract_cli_explain(tmp_path):
@@ -209,7 +210,7 @@ def test_extract_cli_explain(tmp_path):
     path.write_bytes((FORMS / "titles_and_numbers.txt").read_bytes())
     result = CliRunner().invoke(command, ["--explain", str(path)])
     assert result.exit_code == 0, result.output
-    assert "behållen  promise" in result.output and "bortvald " in result.output
+    assert "behållen  löfte" in result.output and "bortvald " in result.output
     assert "Torget är den plats som flest nämner som otrygg." in result.output
 
 
