@@ -10,7 +10,7 @@ Every count is of *distinct commitments* as ``commitment_groups`` defines them
 (crawler.store.schema.DISTINCT_COMMITMENT: one definition, one place). The
 pages' per-municipality counts (themes and parties for /jamfor and /kommun)
 count them per municipality a promise names, as the pages do
-(crawler.web.queries.DISTINCT_COMMITMENTS). The local police areas each
+(crawler.store.read.DISTINCT_COMMITMENTS). The local police areas each
 municipality's documents name feed the municipality page.
 """
 
@@ -20,11 +20,10 @@ from datetime import date
 
 import sqlite_utils
 
-from crawler.store.schema import create_summary_tables
 # The pages' count of distinct commitments per municipality a promise names
 # (one definition, used by the pages and by these summaries of them).
-from crawler.web.comparison import PARTIES
-from crawler.web.queries import distinct_commitments_sql
+from crawler.store.read import distinct_commitments_sql
+from crawler.store.schema import PARTIES, create_summary_tables
 
 # Periods with no end are counted as covering this many years past the build.
 OPEN_ENDED_YEARS = 10

@@ -1,4 +1,6 @@
-"""Reading the archive: validators and known pages for the crawl, stored bodies."""
+"""Reading the archive: validators and known pages for the crawl, stored bodies,
+and the count of distinct commitments per municipality that the pages
+(crawler.web) and the summaries normalize builds (crawler.derive) share."""
 
 from __future__ import annotations
 
@@ -116,3 +118,23 @@ def verified_body(body_sha256: str, compression: str | None, stored: bytes | Non
     if body is None or hashlib.sha256(body).hexdigest() != body_sha256:
         raise BodyError(f"innehållet {body_sha256[:12]}… stämmer inte med sin sha256 (skadat)")
     return body
+
+
+# One row per distinct commitment per municipality the promise names: the
+# archive's one definition (commitment_groups, crawler.store.schema.DISTINCT_COMMITMENT:
+# same text key, period and municipality), with the newest archived copy's id,
+# how many copies the archive holds, and whether it is current (on_page: its
+# page still shows the same text; 0 = only in older versions).
+DISTINCT_COMMITMENTS = """
+select dm.municipality_code, c.start_year, c.end_year, c.text_key,
+       max(c.id) as id, count(*) as copies, max(g.current) as on_page
+from commitments c
+join commitment_groups g on g.id = c.id
+join document_municipalities dm on dm.document_id = c.document_id
+where {where}
+group by dm.municipality_code, g.distinct_id"""
+
+
+def distinct_commitments_sql(where: str) -> str:
+    """DISTINCT_COMMITMENTS restricted by a condition on ``c`` and ``dm``."""
+    return DISTINCT_COMMITMENTS.format(where=where or "1")

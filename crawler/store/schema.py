@@ -309,6 +309,10 @@ def _create_fts(db: sqlite_utils.Database, table: str, columns: dict[str, float]
 # Aggregates the canned queries and charts read instead of grouping every
 # commitment on every request. Counts are of distinct commitments
 # (DISTINCT_COMMITMENT, through commitment_groups).
+# The responsible parties a commitment can name (commitments.responsible, set
+# by normalize.responsibility); any other value or none counts as 'okand'.
+# Each a column of summary_municipalities; counted by /jamfor alike.
+PARTIES = ("polisen", "kommunen", "gemensamt", "annan")
 SUMMARY_TABLES: dict[str, dict] = {
     # themes per start year (teman_per_ar, /-/diagram/teman)
     "summary_theme_years": dict(columns={

@@ -1,5 +1,5 @@
 """Comparing municipalities side by side (/jamfor): themes x municipalities
-counted as distinct commitments (crawler.web.queries.DISTINCT_COMMITMENTS),
+counted as distinct commitments (crawler.store.read.DISTINCT_COMMITMENTS),
 promises, periods and responsible parties; and the county and police-region
 groups."""
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from crawler.web.queries import distinct_commitments_sql, period_label, rows, theme_labels
-
-PARTIES = ("polisen", "kommunen", "gemensamt", "annan")
+from crawler.store.read import distinct_commitments_sql
+from crawler.store.schema import PARTIES
+from crawler.web.queries import period_label, rows, theme_labels
 
 
 def comparison(conn, codes: list[str], year: int | None = None) -> dict:

@@ -9,8 +9,9 @@ Counting follows the archive's one definition of a *distinct commitment*
 (``commitment_groups``, built by normalize from
 crawler.store.schema.DISTINCT_COMMITMENT): one text in one period for one
 municipality; the same promise archived from several pages or versions
-counts once. ``DISTINCT_COMMITMENTS`` applies it per municipality a promise
-names; every count on these pages goes through it.
+counts once. ``DISTINCT_COMMITMENTS`` (crawler.store.read, shared with the
+summaries normalize builds) applies it per municipality a promise names;
+every count on these pages goes through it.
 """
 
 from __future__ import annotations
@@ -23,21 +24,10 @@ from urllib.parse import quote
 
 from crawler.derive.changes import CHANGE_KINDS
 from crawler.search.words import text_matches
+# The count of distinct commitments per municipality these pages share with
+# the summaries normalize builds (crawler.derive.summaries).
+from crawler.store.read import distinct_commitments_sql
 from crawler.web.picker import slug
-
-# One row per distinct commitment per municipality the promise names: the
-# archive's one definition (commitment_groups, crawler.store.schema.DISTINCT_COMMITMENT:
-# same text key, period and municipality), with the newest archived copy's id,
-# how many copies the archive holds, and whether it is current (on_page: its
-# page still shows the same text; 0 = only in older versions).
-DISTINCT_COMMITMENTS = """
-select dm.municipality_code, c.start_year, c.end_year, c.text_key,
-       max(c.id) as id, count(*) as copies, max(g.current) as on_page
-from commitments c
-join commitment_groups g on g.id = c.id
-join document_municipalities dm on dm.document_id = c.document_id
-where {where}
-group by dm.municipality_code, g.distinct_id"""
 
 RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "gemensamt": "Gemensamt",
                "annan": "Annan aktör", None: "Okänd"}
@@ -52,11 +42,6 @@ def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def distinct_commitments_sql(where: str) -> str:
-    """DISTINCT_COMMITMENTS restricted by a condition on ``c`` and ``dm``."""
-    return DISTINCT_COMMITMENTS.format(where=where or "1")
 
 
 def period_label(start: int | None, end: int | None, label: str | None = None) -> str:
