@@ -21,6 +21,7 @@ import errno
 import sqlite3
 import tempfile
 import time
+import uuid
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     if problem:
         raise ArchiveError(f"arkivet {path} går inte att använda: {problem}")
     try:
+        if not Path(path).exists():
+            create_archive(path)
         db = sqlite_utils.Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         truncated = truncation_problem(db.conn, path)
@@ -87,6 +90,53 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
     except OSError as exc:
         raise ArchiveError(f"arkivet {path} går inte att öppna: {oserrors.reason(exc)}") from exc
     return db
+
+
+def create_archive(path: str | os.PathLike) -> None:
+    """Create a new archive so that it appears at ``path`` whole, never empty.
+
+    SQLite creates a database file empty and writes its header a moment
+    later; another command opening the same new path in that moment (a crawl
+    beside a recrawl or ``normalize``) took the 0-byte file for a damaged one
+    and exited 4, and a creator killed then left it empty for good. So the
+    schema is written to a temporary file beside the archive, which is then
+    hard-linked into place: ``os.link`` fails instead of replacing an archive
+    another process published first, and that one is used.
+    """
+    # A name of its own (SQLite creates it, with the permissions it gives an archive).
+    temporary = str(Path(path).resolve().with_name(f".{Path(path).name}.{uuid.uuid4().hex}.new"))
+    try:
+        _write_new_archive(temporary)
+        _publish(temporary, path)
+    finally:
+        for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
+            Path(leftover).unlink(missing_ok=True)
+
+
+def _write_new_archive(temporary: str) -> None:
+    db = sqlite_utils.Database(temporary)
+    try:
+        reached("archive_new")   # interruption tests: the new file exists, still empty
+        db.enable_wal()   # kept in the header: the archive opens in WAL mode
+        with write_transaction(db):
+            ensure_schema(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # everything in the file itself
+    finally:
+        db.close()
+
+
+def _publish(temporary: str, path: str | os.PathLike) -> None:
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass   # another process published its new archive first: it is used
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        # A file system without hard links: a rename replaces, so only
+        # where nothing is there yet (the race is back, but only here).
+        if not Path(path).exists():
+            os.rename(temporary, path)
 
 
 def header_problem(path: str | os.PathLike) -> str | None:
