@@ -16,43 +16,14 @@ import _path  # noqa: F401  (must come first: see bench/_path.py)
 
 import argparse
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
+from _common import last_run, served, timed_crawl
 from crawler.crawl import fast_crawl_settings
 from crawler.demo.coverage_web import CoverageWeb, measure
 from crawler.demo.synthetic import SyntheticWeb
-
-
-def last_run(db: Path) -> dict:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    row = dict(conn.execute("select * from crawl_runs order by id desc limit 1").fetchone())
-    row["snapshots"] = conn.execute("select count(*) from snapshots").fetchone()[0]
-    conn.close()
-    return row
-
-
-def served(web) -> dict:
-    """What the server sent (bodies only): the honest cost of a crawl."""
-    log = list(web.requests)
-    return {"requests": len(log), "bytes": sum(r.bytes_sent for r in log),
-            "not_modified": sum(r.status == 304 for r in log)}
-
-
-def timed_crawl(db: Path, sites_csv: Path, settings: list[str]) -> tuple[float, int, int]:
-    """One crawl in a child process: (seconds, peak RSS MB of that child, exit code)."""
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db),
-                              "--sites", str(sites_csv), *settings])
-    _, status, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(
-        status)
 
 
 def coverage_bench() -> dict:
@@ -60,11 +31,11 @@ def coverage_bench() -> dict:
     with tempfile.TemporaryDirectory() as tmp, CoverageWeb() as web:
         db = Path(tmp) / "archive.db"
         sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
-        seconds, peak, code = timed_crawl(db, sites_csv, fast_crawl_settings())
+        first = timed_crawl(db, sites_csv, fast_crawl_settings())
         figures = measure(db, web)
         web.set_version(2)
         web.clear_log()
-        seconds_v2, _, code_v2 = timed_crawl(db, sites_csv, fast_crawl_settings())
+        second = timed_crawl(db, sites_csv, fast_crawl_settings())
         conn = sqlite3.connect(db)
         gone = {url for (url,) in conn.execute(
             "select url from pages where gone_since is not null")}
@@ -76,8 +47,8 @@ def coverage_bench() -> dict:
             "precision_percent": round(100 * precision, 1), **figures,
             "requests_mean": round(figures["requests_mean"], 1),
             "removed_page_marked_gone": removed_gone,
-            "wall_seconds": round(seconds, 2), "wall_seconds_v2": round(seconds_v2, 2),
-            "peak_rss_mb": peak, "exit_codes": [code, code_v2]}
+            "wall_seconds": round(first.seconds, 2), "wall_seconds_v2": round(second.seconds, 2),
+            "peak_rss_mb": first.peak_rss_mb, "exit_codes": [first.exit_code, second.exit_code]}
 
 
 def national_bench(pages: int) -> dict:
@@ -86,15 +57,16 @@ def national_bench(pages: int) -> dict:
             SyntheticWeb(n_sites=290, pages_per_site=pages, latency=0.02) as web:
         db = Path(tmp) / "archive.db"
         sites_csv = web.write_sites_csv(Path(tmp) / "sites.csv")
-        seconds, peak, code = timed_crawl(db, sites_csv, ["-s", "LOG_LEVEL=WARNING"])
+        timing = timed_crawl(db, sites_csv, ["-s", "LOG_LEVEL=WARNING"])
         run = last_run(db)
         conn = sqlite3.connect(db)
         covered = conn.execute("select count(*) from coverage where status = 'found'").fetchone()[0]
         conn.close()
     per_site = served(web)["requests"] / 290
-    return {"sites": 290, "pages_per_site": pages, "wall_seconds": round(seconds, 1),
+    return {"sites": 290, "pages_per_site": pages, "wall_seconds": round(timing.seconds, 1),
             "requests": run["requests"], "requests_per_site": round(per_site, 1),
-            "sites_with_promise_found": covered, "peak_rss_mb": peak, "exit_code": code,
+            "sites_with_promise_found": covered, "peak_rss_mb": timing.peak_rss_mb,
+            "exit_code": timing.exit_code,
             "status": run["status"]}
 
 

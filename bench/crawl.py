@@ -16,42 +16,24 @@ import _path  # noqa: F401  (must come first: see bench/_path.py)
 
 import argparse
 import json
-import os
 import statistics
-import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
+from _common import CrawlTiming, last_run, served, timed_crawl
 from crawler.crawl import fast_crawl_settings
 from crawler.demo.synthetic import SyntheticWeb
 
 
-def crawl(db: Path, sites_csv: Path, extra: list[str] = ()) -> tuple[float, int, float]:
-    """Run one crawl in a child process: (seconds, peak RSS in MB, CPU seconds of that child)."""
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--db", str(db),
-                              "--sites", str(sites_csv), "--max-pages-per-site", "400",
-                              *fast_crawl_settings(), *extra])
-    _, _, usage = os.wait4(child.pid, 0)
-    return (time.perf_counter() - started, usage.ru_maxrss // 1024,
-            usage.ru_utime + usage.ru_stime)
+def crawl(db: Path, sites_csv: Path, extra: list[str] = ()) -> CrawlTiming:
+    """One crawl of the synthetic web at the fixture settings (``extra`` appended)."""
+    return timed_crawl(db, sites_csv, ["--max-pages-per-site", "400", *fast_crawl_settings(),
+                                       *extra])
 
 
 # Bare Scrapy: the same spiders, no archive pipeline, no revalidation from the archive
 # (and, as in every crawl now, no HTTP cache).
 BARE = ["-s", "ITEM_PIPELINES={}", "-s", "ARCHIVE_REVALIDATE=False"]
-
-
-def last_run(db: Path) -> dict:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    row = dict(conn.execute("select * from crawl_runs order by id desc limit 1").fetchone())
-    row["snapshots"] = conn.execute("select count(*) from snapshots").fetchone()[0]
-    conn.close()
-    return row
 
 
 def main() -> None:
@@ -69,23 +51,23 @@ def main() -> None:
         sites_csv = web.write_sites_csv(tmp / "sites.csv")
         bare_times, archive_times, peaks, bare_cpu, archive_cpu = [], [], [], [], []
         for n in range(args.repeat):  # interleaved: the shared machine's load hits both
-            seconds, _, cpu = crawl(tmp / f"bare{n}.db", sites_csv, BARE)
-            bare_times.append(seconds)
-            bare_cpu.append(cpu)
+            bare = crawl(tmp / f"bare{n}.db", sites_csv, BARE)
+            bare_times.append(bare.seconds)
+            bare_cpu.append(bare.cpu_seconds)
             web.clear_log()
-            seconds, peak, cpu = crawl(tmp / f"archive{n}.db", sites_csv)
-            archive_times.append(seconds)
-            archive_cpu.append(cpu)
-            peaks.append(peak)
+            archive = crawl(tmp / f"archive{n}.db", sites_csv)
+            archive_times.append(archive.seconds)
+            archive_cpu.append(archive.cpu_seconds)
+            peaks.append(archive.peak_rss_mb)
         db = tmp / f"archive{args.repeat - 1}.db"
         first = last_run(db)
         served_first = served(web)
         web.clear_log()
-        t_again = crawl(db, sites_csv)[0]
+        t_again = crawl(db, sites_csv).seconds
         again = last_run(db)
         served_again = served(web)
         web.set_version(2)
-        t_v2 = crawl(db, sites_csv)[0]
+        t_v2 = crawl(db, sites_csv).seconds
         v2 = last_run(db)
     t_first, t_plain = statistics.median(archive_times), statistics.median(bare_times)
     recrawl_pct = 100 * served_again["bytes"] / max(1, served_first["bytes"])
@@ -113,13 +95,6 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
     print(f"crawl: archive_vs_bare={t_first / t_plain:.2f} recrawl_bytes_pct={recrawl_pct:.2f} "
           f"peak_rss_mb={max(peaks)}")
-
-
-def served(web) -> dict:
-    """What the server sent (bodies only): the honest cost of a crawl."""
-    log = list(web.requests)
-    return {"requests": len(log), "bytes": sum(r.bytes_sent for r in log),
-            "not_modified": sum(r.status == 304 for r in log)}
 
 
 if __name__ == "__main__":
