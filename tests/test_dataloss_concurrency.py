@@ -98,7 +98,9 @@ def test_crawl_beside_normalize_and_a_reader_loses_nothing(tmp_path, web_and_bas
 
 def test_recrawl_beside_a_crawl_both_finish(tmp_path, web_and_baseline):
     """A recrawl started beside a plain crawl of the same archive used to die
-    with a traceback, its run left 'running' and normalize half done."""
+    with a traceback, its run left 'running' and normalize half done; and,
+    both creating the new archive, one found it still empty and exited 4
+    (tests/test_archive_creation.py)."""
     web, sites, archived = web_and_baseline
     db = tmp_path / "archive.db"
     args = ["--sites", str(sites), "--polisen-url", web.polisen_url, *fast_crawl_settings()]
