@@ -26,7 +26,7 @@ OPEN = ("import sys, time; from crawler.store.archive import open_db; "
         "db = open_db(sys.argv[1]); db['kept'].insert({'pid': __import__('os').getpid()}); "
         "db.close()")
 PROCESSES = 6
-ROUNDS = 5
+ROUNDS = 3
 
 
 def open_in_child(path, start: float = 0.0, env: dict | None = None) -> subprocess.Popen:
