@@ -21,10 +21,17 @@ import pytest
 
 from crawler.store.archive import ArchiveError, open_db
 
-OPEN = ("import sys, time; from crawler.store.archive import open_db; "
-        "start = float(sys.argv[2]); time.sleep(max(0, start - time.time())); "
-        "db = open_db(sys.argv[1]); db['kept'].insert({'pid': __import__('os').getpid()}); "
-        "db.close()")
+# Wait for the common start, open (creating) the archive, write one row the
+# way the project writes (BEGIN IMMEDIATE: a deferred write can fail at once).
+OPEN = """
+import os, sys, time
+from crawler.store.archive import open_db, write_transaction
+time.sleep(max(0, float(sys.argv[2]) - time.time()))
+db = open_db(sys.argv[1])
+with write_transaction(db):
+    db["kept"].insert({"pid": os.getpid()})
+db.close()
+"""
 PROCESSES = 6
 ROUNDS = 3
 
