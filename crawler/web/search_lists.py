@@ -106,12 +106,15 @@ def facet_lists(q: str, chosen: dict[str, str], facets: dict) -> dict:
 # output piece: at 100,000 commitments the facets (290 municipalities), the
 # summary and 50 hits took 8 ms of a 20 ms request. The hits are rendered by
 # a plain Jinja environment (0.9 ms; crawler.web.pages does the same for its
-# long lists), the facet lists are built here (1 ms, against 3 ms in plain
-# Jinja) and kept with the facet counts, as they do not change with the page.
+# long lists), and so are the facet lists (from tuples of pieces escaped once
+# per value: as fast as the Python strings that built them before), which are
+# kept with the facet counts, as they do not change with the page.
 RESULTS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=True, auto_reload=False)
 VISIBLE_VALUES = 12   # facet values shown before "N till" (the rest one click away)
+FACET = RESULTS.get_template("_sok_facett.html")
+MATCHING = RESULTS.get_template("_sok_kommuner.html")
 
 
 def results_html(context: dict) -> Markup:
@@ -121,32 +124,24 @@ def results_html(context: dict) -> Markup:
 
 @lru_cache(maxsize=4096)
 def _value_parts(param: str, value: str, label: str) -> tuple[str, str, str]:
-    """A facet value's escaped query parameter and label, and for a municipality
-    the link to its page: the same in every search, so made once."""
-    page = ""
-    if param == "kommun" and value != NONE:
-        page = (f' <a class="kommunsida" href="/kommun/{escape(value)}" '
-                f'title="Kommunsidan för {escape(label)}">kommunsida</a>')
-    return str(escape(f"&{param}={quote_plus(value)}")), str(escape(label)), page
+    """A facet value's escaped "&param=value" and label, and for a municipality
+    its escaped code (for the link to its page; else ""): the same in every
+    search, so made once (plain str: the template writes them as they are)."""
+    code = str(escape(value)) if param == "kommun" and value != NONE else ""
+    return str(escape(f"&{param}={quote_plus(value)}")), str(escape(label)), code
 
 
 def facet_html(param: str, facet: dict, clear: str) -> Markup:
-    """A facet's values as <li> items, every one a link that sets (or clears) the
-    filter (``clear``: the search without it); each municipality also links to
-    its page."""
-    items, clear = [], str(escape(clear))
-    for value in facet["values"]:
-        arg, label, page = _value_parts(param, value["value"], value["label"])
-        if facet["chosen"] == value["value"]:
-            items.append(f'<li class="vald"><a href="{clear}">{label}</a> '
-                         f'{value["count"]}{page}</li>')
-        else:
-            items.append(f'<li><a href="{clear}{arg}">{label}</a> {value["count"]}{page}</li>')
-    html = "<ul>" + "".join(items[:VISIBLE_VALUES]) + "</ul>"
-    if len(items) > VISIBLE_VALUES:
-        html += (f'<details class="fler"><summary>{len(items) - VISIBLE_VALUES} till</summary>'
-                 f'<ul>{"".join(items[VISIBLE_VALUES:])}</ul></details>')
-    return Markup(html)
+    """A facet's values as <li> items (``_sok_facett.html``), every one a link
+    that sets (or clears) the filter (``clear``: the search without it); each
+    municipality also links to its page. The template gets tuples of escaped
+    pieces: 0.2 ms for 290 municipalities, where lookups and escaping in the
+    template took 3 ms."""
+    chosen = facet["chosen"]
+    rows = [(value["value"] == chosen, *_value_parts(param, value["value"], value["label"]),
+             value["count"]) for value in facet["values"]]
+    return Markup(FACET.render(clear=str(escape(clear)), shown=rows[:VISIBLE_VALUES],
+                               more=rows[VISIBLE_VALUES:]))
 
 
 def matching_municipalities(facet: dict | None, q: str) -> list[dict]:
@@ -161,8 +156,9 @@ def matching_municipalities(facet: dict | None, q: str) -> list[dict]:
 
 
 def matching_html(municipalities: list[dict]) -> Markup:
-    return Markup("".join(f'<li><a href="{escape(m["href"])}">{escape(m["name"])}</a> '
-                          f'{m["n"]}</li>' for m in municipalities))
+    """The <li> items of "kommuner som matchar" (``_sok_kommuner.html``)."""
+    return Markup(MATCHING.render(rows=[(str(escape(m["href"])), str(escape(m["name"])), m["n"])
+                                        for m in municipalities]))
 
 
 def page_numbers(page: int, last: int) -> list[int | None]:
