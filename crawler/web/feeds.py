@@ -14,15 +14,14 @@ with no changes is still a valid feed.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
-import jinja2
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from crawler.search.words import match_expression, query_groups
 from crawler.web import queries
 from crawler.web.guards import error_page
+from crawler.web.plain_jinja import PLAIN
 from crawler.web.wording import inline_html
 from normalize.themes import themes_of
 
@@ -31,13 +30,10 @@ THEME_SCAN = 5000  # newest commitment changes looked at for a theme feed
 COMMITMENT_KINDS = ("commitment_added", "commitment_removed", "commitment_reworded")
 
 
-# Plain (not async) Jinja: a feed is one template, rendered outside Datasette's
-# page machinery; autoescaped, which is XML-safe (& < > " ' as entities).
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=True, auto_reload=False)
-ATOM = TEMPLATES.get_template("atom.xml")
-ENTRY = TEMPLATES.get_template("_atom_andring.html")
+# A feed is one template rendered outside Datasette's page machinery; autoescaped,
+# which is XML-safe (& < > " ' as entities).
+ATOM = PLAIN.get_template("atom.xml")
+ENTRY = PLAIN.get_template("_atom_andring.html")
 
 
 def entry_html(change: dict) -> Markup:
