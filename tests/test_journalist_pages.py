@@ -222,6 +222,16 @@ def test_county_theme_and_search_feeds(get):
     assert get("/-/flode/tema/finns_inte.atom").status_code == 404
 
 
+def test_unknown_feeds_answer_the_sites_swedish_error_page(get):
+    for path, text in (("/-/flode/tema/finns_inte.atom", "inget tema som heter ”finns_inte”"),
+                       ("/-/flode/lan/99.atom", "inget län med koden ”99”"),
+                       ("/kommun/9999.atom", "Ingen kommun heter eller har koden ”9999”")):
+        response = get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert text in response.text and '<html lang="sv">' in response.text, path
+
+
 def test_xss_payloads_stay_escaped_on_every_page(get):
     for path in ("/kommun/0180", "/atagande/7", "/jamfor?kommuner=0180",
                  "/kommun/0180.atom"):

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response, asgi_static
-from markupsafe import Markup
 
 from crawler.search.ranking import ranker_for, ready_index, search_state
 from crawler.search.similarity import trigram_overlaps, trigram_similarity
@@ -36,7 +35,7 @@ from crawler.web.guards import MAX_ID, BadParameter, bounded_int, error_page
 from crawler.web.protect import asgi_wrapper as protect_wrapper
 from crawler.web.protect import (extra_js_urls, extra_template_vars, forbidden,  # noqa: F401
                                   handle_exception, permission_allowed)
-from crawler.web.sources import capture_link, source_note
+from crawler.web.sources import LINKED_COLUMNS, cell_link, source_note
 from crawler.web.textdiff import side_by_side, text_diff
 from crawler.search.words import (expansions, match_expression, query_groups, similarity_query,
                                   similarity_terms, word_query)
@@ -200,7 +199,7 @@ async def snapshot_view(datasette, request):
     return await page(datasette, request, "snapshot.html", {
         "title": f"Version {snapshot_id}", "s": snapshot, "database": db.name,
         "versions": [dict(v) for v in versions], "commitments": [dict(c) for c in commitments],
-        "html_kind": html_kind, "source_note": Markup(source_note(snapshot))})
+        "html_kind": html_kind, "source_note": source_note(snapshot)})
 
 
 async def _archived_body(datasette, request):
@@ -278,14 +277,8 @@ def register_routes():
 def render_cell(value, column, table, database):
     """Snapshot ids link to the archived version, commitment numbers to the
     commitment's page (/atagande/ID, not Datasette's raw row), diff links
-    become links."""
-    if column == "åtagande_nr" and isinstance(value, int):
-        return Markup('<a href="/atagande/{}">{}</a>').format(value, value)
-    if column in ("snapshot_id", "previous_snapshot_id", "current_snapshot_id") \
-            and isinstance(value, int):
-        return Markup('<a href="/-/snapshot/{}">arkiverad version {}</a>').format(value, value)
-    if capture_link(value, column):
-        return capture_link(value, column)
-    if column == "jämförelse" and isinstance(value, str) and value.startswith("/-/diff?"):
-        return Markup('<a href="{}">jämför versionerna</a>').format(value)
-    return None
+    become links (crawler.web.sources.cell_link). Runs for every cell of every
+    table page: any other column returns None first thing."""
+    if column not in LINKED_COLUMNS:
+        return None
+    return cell_link(value, column)

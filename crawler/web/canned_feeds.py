@@ -6,7 +6,8 @@ no rows: ``max()`` of no ``atom_updated``. Most municipalities have no change
 events yet, so most per-municipality feeds were errors. Here an empty result
 is a valid, empty feed, entry links are only http(s) (a ``javascript:`` URL
 in the archive is dropped), and the HTML content is cleaned with
-datasette-atom's own allow-list (bleach).
+datasette-atom's own allow-list (bleach). The XML is the site's one Atom
+template (``atom.xml``, crawler.web.feeds.atom), as for the journalist feeds.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from datetime import datetime, timezone
 from datasette.utils import derive_named_parameters
 from datasette.utils.asgi import Response
 from datasette_atom import clean
-from feedgen.feed import FeedGenerator
 
+from crawler.web.feeds import atom
 from crawler.web.guards import error_page
 
 REQUIRED = {"atom_id", "atom_updated", "atom_title"}
@@ -37,25 +38,16 @@ def _updated(value) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def atom_xml(url: str, title: str, rows: list[dict]) -> bytes:
+def atom_xml(url: str, title: str, rows: list[dict]) -> str:
     """The feed for ``rows`` (possibly none), newest entry's time as its own."""
-    feed = FeedGenerator()
-    feed.id(url)
-    feed.title(title)
-    feed.link(href=url, rel="self")
     times = [_updated(r["atom_updated"]) for r in rows]
-    feed.updated(max(times) if times else datetime.now(timezone.utc))
-    for row, moment in zip(rows, times):
-        entry = feed.add_entry(order="append")
-        entry.id(str(row["atom_id"]))
-        entry.title(str(row["atom_title"]))
-        entry.updated(moment)
-        link = _http_link(row.get("atom_link"))
-        if link:
-            entry.link(href=link)
-        if row.get("atom_content_html"):
-            entry.content(clean(str(row["atom_content_html"])), type="html")
-    return feed.atom_str(pretty=True)
+    entries = [{"id": str(row["atom_id"]), "title": str(row["atom_title"]),
+                "updated": moment.isoformat(), "link": _http_link(row.get("atom_link")),
+                "content": clean(str(row["atom_content_html"]))
+                if row.get("atom_content_html") else None}
+               for row, moment in zip(rows, times)]
+    updated = max(times) if times else datetime.now(timezone.utc).replace(microsecond=0)
+    return atom(url, url, title, entries, updated.isoformat())
 
 
 async def feed_view(datasette, request):

@@ -14,13 +14,14 @@ with no changes is still a valid feed.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape as xml_escape
 
 from datasette.utils.asgi import Response
-from markupsafe import escape
+from markupsafe import Markup
 
 from crawler.search.words import match_expression, query_groups
 from crawler.web import queries
+from crawler.web.guards import error_page
+from crawler.web.plain_jinja import PLAIN
 from crawler.web.wording import inline_html
 from normalize.themes import themes_of
 
@@ -29,56 +30,55 @@ THEME_SCAN = 5000  # newest commitment changes looked at for a theme feed
 COMMITMENT_KINDS = ("commitment_added", "commitment_removed", "commitment_reworded")
 
 
-def entry_html(change: dict) -> str:
+# A feed is one template rendered outside Datasette's page machinery; autoescaped,
+# which is XML-safe (& < > " ' as entities).
+ATOM = PLAIN.get_template("atom.xml")
+ENTRY = PLAIN.get_template("_atom_andring.html")
+
+
+def entry_html(change: dict) -> Markup:
+    """An entry's HTML body (``_atom_andring.html``): earlier and current
+    wording with the changed words marked, or what else changed; the source."""
     old, new = change.get("old_text"), change.get("new_text")
-    if change["kind"] == "commitment_reworded" and old and new:
-        body = (f"<p>Tidigare: {escape(old)}</p><p>Nu: {escape(new)}</p>"
-                f"<p>Ändrade ord: {inline_html(old, new)}</p>")
-    elif change["kind"] == "period_changed":
-        body = f"<p>Period: {escape(old or '?')} → {escape(new or '?')}</p>"
-    elif new:
-        body = f"<p>Nu: {escape(new)}</p>"
-    elif old:
-        body = f"<p>Tidigare: {escape(old)}</p>"
-    else:
-        body = f"<p>{escape(change['summary'])}</p>"
-    if change.get("url"):
-        body += f"<p>Källa: {escape(change['url'])}</p>"
-    return body
+    words = inline_html(old, new) if change["kind"] == "commitment_reworded" and old and new \
+        else ""
+    return Markup(ENTRY.render(kind=change["kind"], old=old, new=new, words=words,
+                               summary=change["summary"], url=change.get("url")))
 
 
-def atom(base: str, path: str, title: str, changes: list[dict]) -> str:
-    """An Atom 1.0 document (RFC 4287) for ``changes``."""
-    updated = changes[0]["detected_at"] if changes else \
-        datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    parts = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">',
-             f"<title>{xml_escape(title)}</title>",
-             f"<id>tag:medborgarloften,2024:{xml_escape(path)}</id>",
-             f'<link rel="self" href="{xml_escape(base + path)}"/>',
-             f"<updated>{xml_escape(updated)}</updated>",
-             "<author><name>Medborgarlöften – arkiv</name></author>"]
-    for change in changes:
-        name = change.get("municipality") or "Okänd kommun"
-        link = f"{base}/kommun/{change['municipality_code']}" if change.get(
-            "municipality_code") else base + "/"
-        if change.get("snapshot_id") and change.get("previous_snapshot_id"):
-            link = f"{base}/-/versioner?a={change['previous_snapshot_id']}&b={change['snapshot_id']}"
-        parts += ["<entry>",
-                  f"<id>tag:medborgarloften,2024:change:{change['id']}</id>",
-                  f"<title>{xml_escape(name + ': ' + change['summary'])}</title>",
-                  f"<updated>{xml_escape(change['detected_at'])}</updated>",
-                  f'<link href="{xml_escape(link)}"/>',
-                  f'<content type="html">{xml_escape(entry_html(change))}</content>',
-                  "</entry>"]
-    parts.append("</feed>")
-    return "\n".join(parts)
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def atom(self_url: str, feed_id: str, title: str, entries: list[dict],
+         updated: str | None = None) -> str:
+    """An Atom 1.0 document (RFC 4287, ``atom.xml``). Each entry: id, title,
+    updated, and optionally link and content (HTML, escaped into the XML)."""
+    return ATOM.render(self_url=self_url, id=feed_id, title=title, entries=entries,
+                       updated=updated or (entries[0]["updated"] if entries else now()))
+
+
+def change_link(base: str, change: dict) -> str:
+    """Where an entry links: the versions compared, else the municipality's page."""
+    if change.get("snapshot_id") and change.get("previous_snapshot_id"):
+        return f"{base}/-/versioner?a={change['previous_snapshot_id']}&b={change['snapshot_id']}"
+    if change.get("municipality_code"):
+        return f"{base}/kommun/{change['municipality_code']}"
+    return base + "/"
+
+
+def change_entry(base: str, change: dict) -> dict:
+    name = change.get("municipality") or "Okänd kommun"
+    return {"id": f"tag:medborgarloften,2024:change:{change['id']}",
+            "title": f"{name}: {change['summary']}", "updated": change["detected_at"],
+            "link": change_link(base, change), "content": entry_html(change)}
 
 
 def feed_response(request, path: str, title: str, changes: list[dict]) -> Response:
     base = f"{request.scheme}://{request.host}"
-    return Response(atom(base, path, title, changes),
-                    content_type="application/atom+xml; charset=utf-8")
+    xml = atom(base + path, f"tag:medborgarloften,2024:{path}", title,
+               [change_entry(base, c) for c in changes])
+    return Response(xml, content_type="application/atom+xml; charset=utf-8")
 
 
 async def municipality_feed(datasette, request, m: dict) -> Response:
@@ -95,7 +95,8 @@ async def county_feed(datasette, request):
     found = (await db.execute("select min(county) from municipalities where county_code = ?",
                               [code])).rows
     if not found or found[0][0] is None:
-        return Response.text("Länet finns inte.", status=404)
+        return await error_page(datasette, request, 404,
+                                f"Det finns inget län med koden ”{code}”.")
     changes = await db.execute_fn(lambda conn: queries.municipality_changes(
         conn, None, FEED_SIZE, "and ch.municipality_code in "
         "(select code from municipalities where county_code = ?)", [code]))
@@ -108,7 +109,8 @@ async def theme_feed(datasette, request):
     theme = request.url_vars["key"]
     labels = await db.execute_fn(queries.theme_labels)
     if theme not in labels:
-        return Response.text("Temat finns inte.", status=404)
+        return await error_page(datasette, request, 404,
+                                f"Det finns inget tema som heter ”{theme}”.")
     kinds = ", ".join(f"'{k}'" for k in COMMITMENT_KINDS)
     recent = await db.execute_fn(lambda conn: queries.municipality_changes(
         conn, None, THEME_SCAN, f"and ch.kind in ({kinds})"))
