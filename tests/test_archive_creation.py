@@ -53,6 +53,7 @@ def test_a_creator_killed_midway_leaves_no_empty_archive(tmp_path):
     db.close()
 
 
+@pytest.mark.slow  # six processes per round
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_processes_creating_one_archive_at_once_all_open_it(tmp_path, round_):
     path = tmp_path / "archive.db"

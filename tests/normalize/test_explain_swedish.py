@@ -148,6 +148,7 @@ for path in json.loads(sys.stdin.read()):
 """
 
 
+@pytest.mark.slow  # runs the CLI in a process of its own
 def test_extract_explain_prints_no_english_under_an_english_locale():
     paths = [str(p) for p in PAGES if p.parent.name in ("seeds", "explain")]
     result = subprocess.run([sys.executable, "-c", RUN_IN_A_CHILD], input=json.dumps(paths),
