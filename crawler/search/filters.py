@@ -75,6 +75,12 @@ def version_of(current) -> str:
     return VERSIONS[int(bool(current))]
 
 
+def chosen_values(chosen: dict[str, str]) -> dict[str, str | None]:
+    """The filters as the search page's parameters give them, with NONE (a
+    missing value) as None: what the facet index and the ranking take."""
+    return {param: None if value == NONE else value for param, value in chosen.items()}
+
+
 # -- SQL: conditions on search_facets aliased ``f`` --------------------------
 def sql_conditions(chosen: dict[str, str | None]) -> tuple[str, dict]:
     """`` and …`` conditions and their parameters for the chosen filters."""

@@ -46,8 +46,7 @@ def atom_xml(url: str, title: str, rows: list[dict]) -> str:
                 "content": clean(str(row["atom_content_html"]))
                 if row.get("atom_content_html") else None}
                for row, moment in zip(rows, times)]
-    updated = max(times) if times else datetime.now(timezone.utc).replace(microsecond=0)
-    return atom(url, url, title, entries, updated.isoformat())
+    return atom(url, url, title, entries, max(times).isoformat() if times else None)
 
 
 async def feed_view(datasette, request):

@@ -22,43 +22,34 @@ from __future__ import annotations
 import copy
 import json
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
-import jinja2
 from datasette import hookimpl
-from datasette.utils import path_with_replaced_args, to_css_class
+from datasette.utils import to_css_class
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from crawler.search.filters import NONE
+from crawler.search.filters import chosen_values
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import match_expression, query_groups
 from crawler.web import comparison, exports, feeds, picker, queries
+from crawler.web.plain_jinja import PLAIN
 from crawler.web.search_page import FACETS, ResultCache, filter_sql
 from crawler.web.wording import inline_html, line_blocks, side_html
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_URL = "/-/static-plugins/medborgarloften/"   # static/, served by archive_views
 COMPARE_LIMIT = 60   # municipalities in one comparison (a police region has up to 49)
 EXPORT_LIMIT = 20000
 INLINE_LIMIT = 200   # commitments + changes shown at once on a municipality page
 
 
-# Long lists and wide tables are rendered by a plain (non-async) Jinja
-# environment: Datasette's async one awaits every attribute lookup, about 3x
-# slower for a municipality with hundreds of commitments. The page template
-# (Datasette's, with the site chrome) then wraps the result as `content`.
-FRAGMENTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                               autoescape=True, trim_blocks=False)
-
-
-FRAGMENTS.filters["to_css_class"] = to_css_class
-FRAGMENTS.globals["path_with_replaced_args"] = path_with_replaced_args
-
-
+# Long lists and wide tables are rendered by the site's plain (non-async) Jinja
+# environment (crawler.web.plain_jinja): Datasette's async one awaits every
+# attribute lookup, about 3x slower for a municipality with hundreds of
+# commitments. The page template (Datasette's, with the site chrome) then
+# wraps the result as `content`.
 def fragment(template: str, context: dict) -> Markup:
-    return Markup(FRAGMENTS.get_template(template).render(context))
+    return Markup(PLAIN.get_template(template).render(context))
 
 
 def rows_table(display_columns, display_rows, sort, sort_desc, request, fix_path) -> Markup:
@@ -227,10 +218,7 @@ def cached_comparison(conn, path, codes: list[str], year: int | None) -> dict:
     archive (a county or police region compares up to 49 municipalities:
     thousands of distinct commitments counted on every view otherwise)."""
     state, key = (path, search_state(conn)), (tuple(codes), year)
-    table = COMPARISONS.get(state, key)
-    if table is None:
-        table = comparison.comparison(conn, codes, year)
-        COMPARISONS.put(key, table)
+    table = COMPARISONS.get_or_make(state, key, lambda: comparison.comparison(conn, codes, year))
     return copy.deepcopy(table)   # the caller adds links to the rows
 
 
@@ -338,8 +326,7 @@ async def search_export(datasette, request):
             return []
         index = ready_index(db.path, search_state(conn))
         if index is not None:
-            values = {param: None if value == NONE else value for param, value in chosen.items()}
-            ids = index.top(groups, values, EXPORT_LIMIT)
+            ids = index.top(groups, chosen_values(chosen), EXPORT_LIMIT)
             found = {row["åtagande_nr"]: row for row in queries.rows(
                 conn, EXPORT_BY_ID_SQL, {"ids": json.dumps(ids)})}
             return [found[i] for i in ids if i in found]

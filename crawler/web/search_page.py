@@ -35,7 +35,8 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from crawler.search.disk import open_facet_index
-from crawler.search.filters import FILTERS, INTEGER, NONE, VALUE, sql_conditions
+from crawler.search.filters import (FILTERS, INTEGER, NONE, VALUE, chosen_values,
+                                    sql_conditions)
 from crawler.search.ranking import ready_index, search_state
 from crawler.search.words import (mark_matches, match_expression, query_groups, query_terms,
                                   query_words, suggestion)
@@ -102,6 +103,14 @@ class ResultCache:
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
+    def get_or_make(self, state, key, make):
+        """The value kept for ``key`` in ``state``; else ``make()``, kept."""
+        value = self.get(state, key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
 
 class SearchState:
     """One Datasette instance's search caches: results (LRU), the searches
@@ -139,10 +148,11 @@ class SearchState:
 def matching_rows(conn, index, groups, fts: str, known: "ResultCache", state) -> np.ndarray:
     """Positions in the facet index of the rows the query matches, before any
     filter. A query of words (no phrase) is matched on the bitmaps of the
-    frequent words, FTS5 asked only for the others. Otherwise (a phrase) FTS5
-    hands over every matching id: 40 ms for a phrase in every row at 100,000
-    commitments, so those rows are kept per query (a bitmap, 1 bit a row) and
-    each filter the visitor then picks costs only the counting."""
+    frequent words, FTS5 asked only for the others. Otherwise (a phrase, or no
+    word with a bitmap) FTS5 hands over every matching id: 40 ms for a phrase
+    in every row at 100,000 commitments, so those rows are kept per query (a
+    bitmap, 1 bit a row) and each filter the visitor then picks costs only
+    the counting."""
 
     def rows_of(words: list[str]):
         return index.positions([r[0] for r in conn.execute(
@@ -151,12 +161,13 @@ def matching_rows(conn, index, groups, fts: str, known: "ResultCache", state) ->
     where = index.frequent.positions(groups, rows_of) if index.frequent else None
     if where is not None:
         return where
-    packed = known.get(state, fts)
-    if packed is None:
+
+    def all_rows():
         found = np.zeros(len(index.ids), dtype=bool)
         found[index.positions([r[0] for r in conn.execute(MATCHING_IDS, {"fts": fts})])] = True
-        packed = np.packbits(found)
-        known.put(fts, packed)
+        return np.packbits(found)
+
+    packed = known.get_or_make(state, fts, all_rows)
     return np.flatnonzero(np.unpackbits(packed, count=len(index.ids)))
 
 
@@ -219,20 +230,21 @@ def run_search(conn, path, q: str, chosen: dict[str, str], page: int,
         state = search_state(conn)
         groups = query_groups(conn, q)
         fts = match_expression(groups)
-        values = {param: None if value == NONE else value for param, value in chosen.items()}
-        key = (q.lower(), tuple(sorted(chosen.items())))
-        counts = search.counts.get(state, key)
-        if counts is None:
+        values = chosen_values(chosen)
+
+        def count_facets():
             index = search.facet_index(conn, (path, state))
-            where = matching_rows(conn, index, groups, fts, search.matches, state)
-            counts = index.counts_at(where, values)[0]
-            search.counts.put(key, counts)
+            return index.counts_at(matching_rows(conn, index, groups, fts, search.matches,
+                                                 state), values)[0]
+
+        def count_others():
+            return {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
+                    for table in ("search_documents", "search_pages")}
+
+        counts = search.counts.get_or_make(state, (q.lower(), tuple(sorted(chosen.items()))),
+                                           count_facets)
         hits, ranking = ranked_hits(conn, path, state, groups, fts, chosen, values, page)
-        others = search.others.get(state, fts)
-        if others is None:
-            others = {table: conn.execute(COUNT_SQL.format(table=table), {"fts": fts}).fetchone()[0]
-                      for table in ("search_documents", "search_pages")}
-            search.others.put(fts, others)
+        others = search.others.get_or_make(state, fts, count_others)
         suggested = None if counts else suggestion(conn, q)
     finally:
         conn.execute("rollback")  # read only
@@ -377,13 +389,13 @@ def shown_facets(search: SearchState, req: SearchRequest, result: dict, labels: 
     """{"total", "facets"} of a search, and once an HTML page is asked for, its
     lists (``facet_lists``): the same on every page of a search, so kept per
     query and filters until the search tables change (SearchState.lists)."""
-    key = (req.q, tuple(sorted(req.chosen.items())))
-    shown = search.lists.get(result["state"], key)
-    if shown is None:
+
+    def made():
         total, facets = facets_from_counts(result["facet_rows"], req.chosen, labels)
-        shown = {"total": total, "facets": facets}
-        search.lists.put(key, shown)
-    return shown
+        return {"total": total, "facets": facets}
+
+    return search.lists.get_or_make(result["state"], (req.q, tuple(sorted(req.chosen.items()))),
+                                    made)
 
 
 async def search_html(datasette, request, db, req: SearchRequest, result: dict, shown: dict,
